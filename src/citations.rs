@@ -1,0 +1,113 @@
+//! Every citation checked against its source once, in parallel, for the rules
+//! `quote-not-found`, `misattributed-quote`, `missing-quote` and `unused-source`.
+//!
+//! Each source body is normalised once. Quotes are searched exactly first; only the quotes
+//! that fail are searched in every other source (one multi-pattern pass), and only those found
+//! nowhere get the slower nearest-passage search.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::index::{ClaimId, EntryId, Kb};
+use crate::quote::{self, Nearest, Normalized};
+
+/// The outcome of one citation whose source and quote are both given.
+pub struct Checked {
+    pub claim: ClaimId,
+    pub cite: usize,
+    pub source: EntryId,
+    pub outcome: Outcome,
+}
+
+pub enum Outcome {
+    Found,
+    /// The quote has no text (empty, or only an ellipsis).
+    Empty,
+    /// Not in the cited source, but verbatim in another one, at `range` of its file.
+    Elsewhere { source: EntryId, range: Range<usize> },
+    /// In no source; the nearest passage of the cited source, offsets in its file.
+    NotFound { nearest: Option<Nearest> },
+}
+
+pub struct Citations {
+    pub checked: Vec<Checked>,
+    /// How many citations name each source.
+    pub uses: HashMap<EntryId, usize>,
+}
+
+impl Kb {
+    /// The citation checks, computed on first use.
+    pub fn citations(&self) -> &Citations {
+        self.citations.get_or_init(|| check(self))
+    }
+
+    /// The byte range of a source's body in its file.
+    pub fn body(&self, source: EntryId) -> Range<usize> {
+        self.entries[source].body.clone()
+    }
+}
+
+fn check(kb: &Kb) -> Citations {
+    let sources: Vec<EntryId> = (0..kb.entries.len()).filter(|&e| kb.entries[e].is_source).collect();
+    let normalized: HashMap<EntryId, Normalized> =
+        sources.par_iter().map(|&s| (s, Normalized::new(&kb.files.get(kb.entries[s].file).text[kb.body(s)]))).collect();
+    let mut uses: HashMap<EntryId, usize> = HashMap::new();
+    let mut todo = Vec::new();
+    for (id, claim) in kb.all_claims() {
+        for (n, cite) in claim.cites.iter().enumerate() {
+            let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value)) else { continue };
+            *uses.entry(source).or_default() += 1;
+            if let Some(q) = &cite.quote {
+                todo.push((id, n, source, q.value.as_str()));
+            }
+        }
+    }
+    let mut checked: Vec<Checked> = todo
+        .par_iter()
+        .map(|&(claim, cite, source, q)| {
+            let outcome = match quote::find(&normalized[&source], q) {
+                quote::Outcome::Found(_) => Outcome::Found,
+                quote::Outcome::Empty => Outcome::Empty,
+                quote::Outcome::NotFound => Outcome::NotFound { nearest: None },
+            };
+            Checked { claim, cite, source, outcome }
+        })
+        .collect();
+    // The quotes not found in their source: are they verbatim in another source?
+    let failed: Vec<usize> = (0..checked.len()).filter(|&i| matches!(checked[i].outcome, Outcome::NotFound { .. })).collect();
+    if failed.is_empty() {
+        return Citations { checked, uses };
+    }
+    let all: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
+    let quotes: Vec<&str> = failed.iter().map(|&i| todo[i].3).collect();
+    let elsewhere = quote::find_elsewhere(&all, &quotes);
+    let outcomes: Vec<Outcome> = failed
+        .par_iter()
+        .zip(elsewhere)
+        .map(|(&i, found)| {
+            let (_, _, source, q) = todo[i];
+            if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source) {
+                if let quote::Outcome::Found(ranges) = quote::find(&normalized[&other], q) {
+                    let base = kb.body(other).start;
+                    let range = ranges.first().map_or(base..base, |r| base + r.start..base + r.end);
+                    return Outcome::Elsewhere { source: other, range };
+                }
+            }
+            let base = kb.body(source).start;
+            let nearest = quote::nearest(&normalized[&source], q).map(|mut n| {
+                n.range = base + n.range.start..base + n.range.end;
+                for d in &mut n.differences {
+                    d.source = base + d.source.start..base + d.source.end;
+                }
+                n
+            });
+            Outcome::NotFound { nearest }
+        })
+        .collect();
+    for (i, outcome) in failed.into_iter().zip(outcomes) {
+        checked[i].outcome = outcome;
+    }
+    Citations { checked, uses }
+}

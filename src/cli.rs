@@ -1,0 +1,122 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "kblint", version, about = "A linter for Git-backed knowledge bases: frontmatter schemas, verified citations, contradictory claims")]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint the KB (the default command)
+    Check(CheckArgs),
+    /// List every rule with its default severity and a one-line summary
+    Rules,
+    /// Explain a rule: what it checks, why, an example that fires it and one that does not
+    Explain {
+        /// The rule's name, as `kblint rules` lists it
+        rule: String,
+    },
+    /// List every acknowledged dispute of the KB, with both sides and their quotes
+    Disputes(CommonArgs),
+    /// Write a starter kblint.toml, schemas, vocabulary, one source and one entry
+    Init {
+        /// Overwrite files that already exist
+        #[arg(long)]
+        force: bool,
+    },
+    /// Manage the git pre-commit hook
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+    /// Print a shell completion script
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    /// Print the JSON Schema of kblint.toml (for editors)
+    ConfigSchema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Write .git/hooks/pre-commit that runs `kblint check --staged`
+    Install {
+        /// Replace an existing pre-commit hook
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct CommonArgs {
+    /// The config file (default: the nearest kblint.toml in this folder or above)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read every file from the git index instead of the working tree
+    #[arg(long, conflicts_with = "changed_since")]
+    pub staged: bool,
+    /// Report only the findings that the changes since REV introduced
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Show no progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct CheckArgs {
+    /// Show only the findings in these files or folders (the whole KB is still read)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Set a rule's severity for this run: `--rule acknowledged-dispute=info`
+    #[arg(long = "rule", value_name = "RULE=LEVEL", value_parser = parse_rule_level)]
+    pub rules: Vec<(String, crate::rules::Level)>,
+    /// Apply the fixes that cannot change what a citation proves
+    #[arg(long, conflicts_with_all = ["staged", "changed_since"])]
+    pub fix: bool,
+    /// With --fix, also apply fixes that change a quote (near misses)
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_rule_level(s: &str) -> Result<(String, crate::rules::Level), String> {
+    let (name, level) = s.split_once('=').ok_or("expected RULE=LEVEL, e.g. `unused-source=off`")?;
+    if crate::rules::find(name).is_none() {
+        return Err(format!("unknown rule `{name}` (see `kblint rules`)"));
+    }
+    let level = match level {
+        "error" => crate::rules::Level::Error,
+        "warn" | "warning" => crate::rules::Level::Warn,
+        "info" => crate::rules::Level::Info,
+        "off" => crate::rules::Level::Off,
+        other => return Err(format!("unknown level `{other}`: expected error, warn, info or off")),
+    };
+    Ok((name.to_string(), level))
+}

@@ -1,0 +1,213 @@
+//! `kblint.toml`: the strict file format, and the resolved settings the pipeline runs with.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::rules::{self, Level, Rule};
+
+pub const FILE_NAME: &str = "kblint.toml";
+
+/// The file as written. Unknown keys are errors.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "kblint.toml", description = "Configuration of kblint, the knowledge-base linter")]
+pub struct RawConfig {
+    /// Path of the vocabulary file that declares the claim properties (relative to the KB root).
+    #[schemars(with = "Option<String>")]
+    pub vocabulary: Option<Spanned<String>>,
+    /// Named collections of entries: which files they hold and how to check them.
+    #[serde(default)]
+    pub collections: BTreeMap<String, RawCollection>,
+    /// Severity per rule: `error`, `warn`, `info` or `off`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Level>")]
+    pub rules: BTreeMap<String, Spanned<Level>>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCollection {
+    /// Globs of the files in the collection, relative to the KB root (`kb/roles/**/*.md`).
+    #[schemars(with = "Vec<String>")]
+    pub include: Spanned<Vec<String>>,
+    /// Globs of files to leave out even though `include` matches them.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// JSON Schema (draft 2020-12 or 7) for the frontmatter of the collection's entries.
+    #[schemars(with = "Option<String>")]
+    pub schema: Option<Spanned<String>>,
+    /// Whether the entries are citable sources, whose body is the verbatim cited document.
+    #[serde(default)]
+    pub sources: bool,
+}
+
+/// Settings resolved from the file: nothing optional left that the pipeline must guess.
+#[derive(Debug)]
+pub struct Settings {
+    /// The KB root on disk: the folder that holds the config.
+    pub root: PathBuf,
+    /// The config's path relative to the root (`kblint.toml`).
+    pub config_path: String,
+    pub config_text: String,
+    pub vocabulary: Option<Spanned<String>>,
+    pub collections: Vec<Collection>,
+    levels: BTreeMap<&'static str, Level>,
+}
+
+#[derive(Debug)]
+pub struct Collection {
+    pub name: String,
+    include: Vec<(GlobMatcher, String)>,
+    exclude: Vec<GlobMatcher>,
+    pub include_span: std::ops::Range<usize>,
+    pub schema: Option<Spanned<String>>,
+    pub sources: bool,
+}
+
+impl Collection {
+    /// When the collection holds `path`: the entry's default id (spec §2).
+    pub fn default_id(&self, path: &str) -> Option<String> {
+        if self.exclude.iter().any(|g| g.is_match(path)) {
+            return None;
+        }
+        let (_, base) = self.include.iter().find(|(g, _)| g.is_match(path))?;
+        let rel = path.strip_prefix(base.as_str()).unwrap_or(path);
+        let rel = rel.strip_suffix(".md").unwrap_or(rel);
+        Some(rel.strip_suffix("/index").unwrap_or(rel).to_string())
+    }
+}
+
+impl Settings {
+    /// The level of `rule` in this configuration.
+    pub fn level(&self, rule: &Rule) -> Level {
+        self.levels.get(rule.name).copied().unwrap_or(rule.default)
+    }
+
+    /// Overrides a rule's level (from the command line).
+    pub fn set_level(&mut self, rule: &'static Rule, level: Level) {
+        self.levels.insert(rule.name, level);
+    }
+
+    /// 1-based line of a byte offset in the config, for messages.
+    pub fn line_of(&self, offset: usize) -> usize {
+        line_of(&self.config_text, offset)
+    }
+
+    /// Parses the config text; `root` is the folder that holds it.
+    pub fn parse(root: &Path, config_path: &str, text: String) -> Result<Settings> {
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(&text, s.start));
+            anyhow::anyhow!("{config_path}:{line}: {}", e.message())
+        })?;
+        let mut levels = BTreeMap::new();
+        for (name, level) in &raw.rules {
+            let Some(rule) = rules::find(name) else {
+                let line = line_of(&text, level.span().start);
+                let names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
+                bail!("{config_path}:{line}: unknown rule `{name}` in [rules] (the rules are: {})", names.join(", "));
+            };
+            levels.insert(rule.name, *level.get_ref());
+        }
+        let mut collections = Vec::new();
+        for (name, c) in raw.collections {
+            let line = line_of(&text, c.include.span().start);
+            if c.include.get_ref().is_empty() {
+                bail!("{config_path}:{line}: collection `{name}` has no `include` glob");
+            }
+            let compile = |pattern: &str| {
+                Glob::new(pattern)
+                    .map(|g| g.compile_matcher())
+                    .with_context(|| format!("{config_path}:{line}: invalid glob `{pattern}` in collection `{name}`"))
+            };
+            let include = c.include.get_ref().iter().map(|p| Ok((compile(p)?, glob_base(p)))).collect::<Result<_>>()?;
+            let exclude = c.exclude.iter().map(|p| compile(p)).collect::<Result<_>>()?;
+            collections.push(Collection {
+                name,
+                include,
+                exclude,
+                include_span: c.include.span(),
+                schema: c.schema,
+                sources: c.sources,
+            });
+        }
+        Ok(Settings {
+            root: root.to_path_buf(),
+            config_path: config_path.to_string(),
+            config_text: text,
+            vocabulary: raw.vocabulary,
+            collections,
+            levels,
+        })
+    }
+}
+
+/// Finds the config: `explicit`, or the nearest `kblint.toml` walking up from `start`.
+/// Returns the KB root and the config's file name relative to it.
+pub fn locate(explicit: Option<&Path>, start: &Path) -> Result<(PathBuf, String)> {
+    if let Some(path) = explicit {
+        if !path.is_file() {
+            bail!("config file `{}` does not exist", path.display());
+        }
+        let path = path.canonicalize().with_context(|| format!("cannot resolve `{}`", path.display()))?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return Ok((root, name));
+    }
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(FILE_NAME).is_file() {
+            return Ok((d.to_path_buf(), FILE_NAME.to_string()));
+        }
+        dir = d.parent();
+    }
+    bail!("no `{FILE_NAME}` found in `{}` or any folder above it (run `kblint init` to create one)", start.display())
+}
+
+/// The literal folder part of a glob, before its first wildcard: the collection's base folder.
+pub fn glob_base(pattern: &str) -> String {
+    let literal = pattern.find(['*', '?', '[', '{']).map_or(pattern, |i| &pattern[..i]);
+    literal.rfind('/').map_or(String::new(), |i| literal[..=i].to_string())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The JSON Schema of `kblint.toml`, generated from [`RawConfig`].
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RawConfig);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ids_follow_the_glob_base() {
+        let s = Settings::parse(
+            Path::new("/kb"),
+            "kblint.toml",
+            "[collections.roles]\ninclude = [\"kb/roles/**/*.md\"]\n[collections.docs]\ninclude = [\"files/**/index.md\"]\n".into(),
+        )
+        .unwrap();
+        let roles = s.collections.iter().find(|c| c.name == "roles").unwrap();
+        assert_eq!(roles.default_id("kb/roles/product-owner.md").as_deref(), Some("product-owner"));
+        let docs = s.collections.iter().find(|c| c.name == "docs").unwrap();
+        assert_eq!(docs.default_id("files/web/api/index.md").as_deref(), Some("web/api"));
+        assert_eq!(docs.default_id("kb/roles/x.md"), None);
+    }
+
+    #[test]
+    fn unknown_keys_and_rules_name_the_line() {
+        let e = Settings::parse(Path::new("/"), "kblint.toml", "\n[collections.a]\ninclude = []\nschemas = \"x\"\n".into()).unwrap_err();
+        assert!(e.to_string().starts_with("kblint.toml:4:"), "{e}");
+        let e = Settings::parse(Path::new("/"), "kblint.toml", "[rules]\n\nno-such-rule = \"off\"\n".into()).unwrap_err();
+        assert!(e.to_string().starts_with("kblint.toml:3: unknown rule `no-such-rule`"), "{e}");
+    }
+}

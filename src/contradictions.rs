@@ -1,0 +1,269 @@
+//! Contradictions between structured claims (spec §6), computed once for the rules
+//! `conflicting-values`, `negation-conflict`, `order-cycle`, `acknowledged-dispute` and
+//! `stale-dispute`.
+//!
+//! Claims are grouped by subject and property in hash maps, and the "ranks above" graph of each
+//! order property is split into strongly connected components with Tarjan's algorithm (written
+//! without recursion), so the work grows with the number of claims plus the number of findings.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::index::{ClaimId, EntryId, Kb};
+use crate::vocabulary::Kind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// Two non-negated claims give a single property of one subject different values.
+    Values,
+    /// Two claims differ only in `negated`.
+    Negation,
+    /// Non-negated rankings of an order property form a circle.
+    Cycle,
+}
+
+#[derive(Debug)]
+pub struct Contradiction {
+    pub conflict: Conflict,
+    pub property: String,
+    /// Every claim involved, sorted; the last one is where the finding points.
+    pub claims: Vec<ClaimId>,
+    /// One of the claims lists another in `disputes`.
+    pub acknowledged: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Contradictions {
+    pub found: Vec<Contradiction>,
+    /// Pairs of claims that take part in one contradiction, smaller id first.
+    pairs: HashSet<(ClaimId, ClaimId)>,
+}
+
+impl Contradictions {
+    /// Whether claims `a` and `b` take part in one contradiction.
+    pub fn contradict(&self, a: ClaimId, b: ClaimId) -> bool {
+        self.pairs.contains(&(a.min(b), a.max(b)))
+    }
+}
+
+/// What a structured claim asserts, with its subject resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Assertion<'a> {
+    /// `subject` has `value`.
+    Value(&'a str),
+    /// `subject` ranks above `entry` (a `below` is turned around).
+    Above(EntryId, EntryId),
+}
+
+pub fn analyse(kb: &Kb) -> Contradictions {
+    let Some(vocabulary) = &kb.vocabulary else { return Contradictions::default() };
+    // (subject, property) -> claims; only claims that the vocabulary accepts take part.
+    let mut by_subject: HashMap<(EntryId, &str), Vec<(ClaimId, Assertion<'_>, bool)>> = HashMap::new();
+    let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
+    for (id, claim) in kb.all_claims() {
+        let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else { continue };
+        let Some(def) = vocabulary.properties.get(&property.value) else { continue };
+        let assertion = match (def.kind, &claim.value, &claim.above, &claim.below) {
+            (Kind::Single | Kind::Multi, Some(v), None, None) if def.values.contains(&v.value) => Assertion::Value(&v.value),
+            (Kind::Order, None, Some(t), None) => match kb.entry(&t.value) {
+                Some(t) => Assertion::Above(subject, t),
+                None => continue,
+            },
+            (Kind::Order, None, None, Some(t)) => match kb.entry(&t.value) {
+                Some(t) => Assertion::Above(t, subject),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if let (Assertion::Above(a, b), false) = (&assertion, claim.negated) {
+            edges.entry(&property.value).or_default().push((*a, *b, id));
+        }
+        let key_subject = match assertion {
+            Assertion::Above(a, _) => a,
+            Assertion::Value(_) => subject,
+        };
+        by_subject.entry((key_subject, &property.value)).or_default().push((id, assertion, claim.negated));
+    }
+
+    let mut out = Contradictions::default();
+    let mut groups: Vec<_> = by_subject.into_iter().collect();
+    groups.sort_by(|a, b| (a.0.0, a.0.1).cmp(&(b.0.0, b.0.1)));
+    for ((_, property), claims) in groups {
+        let single = vocabulary.properties.get(property).is_some_and(|p| p.kind == Kind::Single);
+        // Same assertion, different `negated`.
+        let mut by_assertion: HashMap<&Assertion<'_>, (Vec<ClaimId>, Vec<ClaimId>)> = HashMap::new();
+        for (id, assertion, negated) in &claims {
+            let slot = by_assertion.entry(assertion).or_default();
+            if *negated { slot.1.push(*id) } else { slot.0.push(*id) }
+        }
+        let mut by_assertion: Vec<_> = by_assertion.into_iter().collect();
+        by_assertion.sort_by_key(|(_, (yes, no))| (yes.first().copied(), no.first().copied()));
+        for (_, (yes, no)) in &by_assertion {
+            for &a in yes {
+                for &b in no {
+                    out.add(kb, Conflict::Negation, property, vec![a, b]);
+                }
+            }
+        }
+        // A single property: two non-negated claims with different values.
+        if single {
+            let values: Vec<&Vec<ClaimId>> = by_assertion.iter().map(|(_, (yes, _))| yes).filter(|v| !v.is_empty()).collect();
+            for (i, left) in values.iter().enumerate() {
+                for right in &values[i + 1..] {
+                    for &a in left.iter() {
+                        for &b in right.iter() {
+                            out.add(kb, Conflict::Values, property, vec![a, b]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (property, edges) in edges {
+        for cycle in cycles(&edges) {
+            out.add(kb, Conflict::Cycle, property, cycle);
+        }
+    }
+    out
+}
+
+impl Contradictions {
+    fn add(&mut self, kb: &Kb, conflict: Conflict, property: &str, mut claims: Vec<ClaimId>) {
+        claims.sort();
+        claims.dedup();
+        let members: HashSet<ClaimId> = claims.iter().copied().collect();
+        let acknowledged = claims.iter().any(|&c| {
+            kb.claim(c).disputes.iter().filter_map(|d| kb.claim_ref(c.entry, &d.target.value)).any(|t| t != c && members.contains(&t))
+        });
+        for (i, &a) in claims.iter().enumerate() {
+            for &b in &claims[i + 1..] {
+                self.pairs.insert((a, b));
+            }
+        }
+        self.found.push(Contradiction { conflict, property: property.to_string(), claims, acknowledged });
+    }
+}
+
+/// Strongly connected components of the "ranks above" graph that form a circle (more than one
+/// subject, or one subject ranked above itself), each as the claims whose ranking lies inside it.
+fn cycles(edges: &[(EntryId, EntryId, ClaimId)]) -> Vec<Vec<ClaimId>> {
+    let mut nodes: Vec<EntryId> = edges.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let index_of = |e: EntryId| nodes.binary_search(&e).unwrap_or(0);
+    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for &(a, b, _) in edges {
+        adjacency[index_of(a)].push(index_of(b));
+    }
+    let component = tarjan(&adjacency);
+    let mut by_component: BTreeMap<usize, Vec<ClaimId>> = BTreeMap::new();
+    let mut size: HashMap<usize, usize> = HashMap::new();
+    for &c in &component {
+        *size.entry(c).or_default() += 1;
+    }
+    for &(a, b, claim) in edges {
+        let (ca, cb) = (component[index_of(a)], component[index_of(b)]);
+        if ca == cb && (size[&ca] > 1 || a == b) {
+            by_component.entry(ca).or_default().push(claim);
+        }
+    }
+    by_component.into_values().collect()
+}
+
+/// Tarjan's strongly connected components, iteratively: the component number of every node.
+fn tarjan(adjacency: &[Vec<usize>]) -> Vec<usize> {
+    const NONE: usize = usize::MAX;
+    let n = adjacency.len();
+    let (mut index, mut low, mut component) = (vec![NONE; n], vec![0; n], vec![NONE; n]);
+    let mut on_stack = vec![false; n];
+    let (mut stack, mut next_index, mut next_component) = (Vec::new(), 0, 0);
+    for root in 0..n {
+        if index[root] != NONE {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(top) = work.last_mut() {
+            let (v, child) = (top.0, top.1);
+            if child == 0 && index[v] == NONE {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = adjacency[v].get(child) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                if index[w] == NONE {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+/// What a claim asserts, in a few words, for labels: "`po` has `orientation` `tactical`".
+pub fn describe(kb: &Kb, id: ClaimId) -> String {
+    let claim = kb.claim(id);
+    let subject = kb.subject(id).map_or("?", |e| kb.entries[e].id.value.as_str());
+    let property = claim.property.as_ref().map_or("", |p| p.value.as_str());
+    let not = if claim.negated { "not " } else { "" };
+    let name = kb.claim_name(id);
+    if let Some(v) = &claim.value {
+        format!("`{name}` says `{subject}` is {not}`{v}` on `{property}`", v = v.value)
+    } else if let Some(t) = &claim.above {
+        format!("`{name}` says `{subject}` is {not}above `{t}` on `{property}`", t = t.value)
+    } else if let Some(t) = &claim.below {
+        format!("`{name}` says `{subject}` is {not}below `{t}` on `{property}`", t = t.value)
+    } else {
+        format!("`{name}`")
+    }
+}
+
+/// The finding for a contradiction: at its last claim, with the others related.
+pub fn diagnostic(kb: &Kb, rule: &'static crate::rules::Rule, c: &Contradiction, message: String) -> Option<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Diagnostic, Label};
+    let label = |id: ClaimId| {
+        let entry = &kb.entries[id.entry];
+        Label::new(entry.file, kb.claim(id).id.span.clone(), describe(kb, id))
+    };
+    let (last, others) = c.claims.split_last()?;
+    let mut d = Diagnostic::new(rule, message, label(*last));
+    for &o in others {
+        d = d.related(label(o));
+    }
+    Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tarjan;
+
+    #[test]
+    fn components_of_a_small_graph() {
+        // 0 -> 1 -> 2 -> 0 is a circle, 3 stands alone, 4 -> 4 loops.
+        let c = tarjan(&[vec![1], vec![2], vec![0, 3], vec![], vec![4]]);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[2], c[3]);
+        assert_ne!(c[3], c[4]);
+    }
+}

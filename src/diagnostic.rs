@@ -1,0 +1,185 @@
+//! The one finding type that every rule returns and every renderer prints.
+//!
+//! Locations are byte spans into files of the [`Files`] table; they become line:column only when
+//! rendered. Severity is not the rule's to choose: the pipeline sets it from the configuration.
+
+use std::ops::Range;
+
+use crate::rules::Rule;
+
+/// Index of a file in [`Files`].
+pub type FileId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A place in a file, with what it says about the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Label { file, span, message: message.into() }
+    }
+}
+
+/// A replacement of bytes in one file that would resolve the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub replacement: String,
+    /// Safe fixes cannot change what a citation proves; unsafe ones need `--unsafe-fixes`.
+    pub safe: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub related: Vec<Label>,
+    /// Extra lines printed under the snippet (`= note: …`).
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static Rule, message: impl Into<String>, primary: Label) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.default.severity().unwrap_or(Severity::Error),
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// One file of the KB as read: its path relative to the KB root and its text.
+#[derive(Debug)]
+pub struct File {
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A line and a column, both counted from 1; the column counts Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl File {
+    pub fn new(path: String, text: String) -> Self {
+        let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        File { path, text, line_starts }
+    }
+
+    /// The line and column of a byte offset (clamped to the text, moved back to a char boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        Position { line: line + 1, column: self.text[start..offset].chars().count() + 1 }
+    }
+
+    /// The byte range of line `line` (from 1), without its terminator.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e - 1);
+        let end = end.max(start);
+        let text = &self.text[start..end];
+        start..start + text.strip_suffix('\r').unwrap_or(text).len()
+    }
+}
+
+/// Every file that a diagnostic may point into.
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<File>,
+}
+
+impl Files {
+    pub fn add(&mut self, file: File) -> FileId {
+        self.files.push(file);
+        self.files.len() - 1
+    }
+    pub fn get(&self, id: FileId) -> &File {
+        &self.files[id]
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &File)> {
+        self.files.iter().enumerate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_from_one() {
+        let f = File::new("a.md".into(), "ab\né😀x\r\nlast".into());
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.position(x), Position { line: 2, column: 3 });
+        assert_eq!(f.position(x - 1), Position { line: 2, column: 2 }); // inside the emoji
+        assert_eq!(&f.text[f.line_range(2)], "é😀x");
+        assert_eq!(&f.text[f.line_range(3)], "last");
+    }
+}

@@ -1,0 +1,77 @@
+//! `kblint hook install`: a plain git pre-commit hook, for teams without the pre-commit
+//! framework.
+//!
+//! The hook runs `kblint check --staged`, which reads every file of the KB from the index that
+//! git is about to commit (the temporary one of `git commit FILE` and `git commit -a` included).
+//! git runs hooks at the top of the work tree, so for a KB in a subfolder the hook names its
+//! config with `--config`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// Writes the pre-commit hook of the repository that holds `dir` (`.git/hooks/pre-commit`, or
+/// the folder that `core.hooksPath` names). The hook lints the KB whose config is the nearest
+/// `kblint.toml` at or above `dir`; without one yet, the nearest at or above the top of the
+/// repository when the hook runs.
+pub fn install(dir: &Path, force: bool) -> Result<String> {
+    let out = crate::discover::git(dir, &["rev-parse", "--git-path", "hooks", "--show-toplevel"])
+        .context("`kblint hook install` must run inside a git repository with a work tree")?;
+    let text = String::from_utf8_lossy(&out);
+    let mut lines = text.lines();
+    let hooks = dir.join(lines.next().unwrap_or(".git/hooks"));
+    let top = Path::new(lines.next().unwrap_or_default());
+    let config = config_from_top(dir, top);
+    let path = hooks.join("pre-commit");
+    if path.exists() && !force {
+        bail!("`{}` already exists; remove it, or run `kblint hook install --force` to replace it", path.display());
+    }
+    std::fs::create_dir_all(&hooks).with_context(|| format!("cannot create `{}`", hooks.display()))?;
+    std::fs::write(&path, script(config.as_deref())).with_context(|| format!("cannot write `{}`", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(format!("installed `{}`: every commit now runs `kblint check --staged`\n", path.display()))
+}
+
+/// The hook's text: lint exactly what is staged, with `--config CONFIG` when the KB's config
+/// is not at the top of the repository (a path relative to the top, where git runs hooks).
+pub fn script(config: Option<&str>) -> String {
+    let config = config.map_or(String::new(), |c| format!(" --config '{}'", c.replace('\'', r"'\''")));
+    format!(
+        r#"#!/bin/sh
+# Installed by `kblint hook install`: lints the KB exactly as it will be committed.
+# To commit once without the check: git commit --no-verify
+if ! command -v kblint >/dev/null 2>&1; then
+  echo "pre-commit: kblint is not on PATH; install it, or commit with --no-verify to skip the check" >&2
+  exit 1
+fi
+exec kblint check --staged --quiet{config}
+"#
+    )
+}
+
+/// The config that `kblint check` would use from `dir`, relative to the repository top `top`;
+/// `None` when it is the top's own `kblint.toml` or there is none yet.
+fn config_from_top(dir: &Path, top: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let (root, name) = crate::config::locate(None, &dir).ok()?;
+    let rel = root.strip_prefix(top.canonicalize().ok()?).ok()?;
+    if rel.as_os_str().is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.push(name);
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_script_quotes_the_config() {
+        assert!(super::script(None).ends_with("exec kblint check --staged --quiet\n"));
+        assert!(super::script(Some("docs/it's/kblint.toml")).ends_with("--quiet --config 'docs/it'\\''s/kblint.toml'\n"));
+    }
+}

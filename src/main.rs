@@ -1,0 +1,166 @@
+//! The `kblint` command: arguments → pipeline → exit code.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use kblint::cli::{CheckArgs, Cli, ColorChoice, Command, CommonArgs, HookAction};
+use kblint::render::{self, Format};
+use kblint::{CheckOptions, Mode, rules};
+
+/// The exit status: 0 clean (warnings allowed), 1 errors found, 2 kblint could not do its job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Clean = 0,
+    Findings = 1,
+    Usage = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => check(cli.check),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Rules) => print(&list_rules()),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Disputes(common)) => disputes(common),
+        Some(Command::Init { force }) => kblint::init::run(&cwd(), force).map(|text| {
+            let _ = write_out(&text);
+            Exit::Clean
+        }),
+        Some(Command::Hook { action: HookAction::Install { force } }) => kblint::hook::install(&cwd(), force).map(|text| {
+            let _ = write_out(&text);
+            Exit::Clean
+        }),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kblint", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Some(Command::ConfigSchema) => print(&kblint::config::json_schema()),
+    };
+    let exit = result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        Exit::Usage
+    });
+    ExitCode::from(exit as u8)
+}
+
+fn cwd() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| ".".into())
+}
+
+fn options(common: &CommonArgs, paths: Vec<std::path::PathBuf>, rules: Vec<(String, rules::Level)>) -> CheckOptions {
+    let mode = match (&common.changed_since, common.staged) {
+        (Some(rev), _) => Mode::ChangedSince(rev.clone()),
+        (None, true) => Mode::Staged,
+        (None, false) => Mode::WorkTree,
+    };
+    CheckOptions { config: common.config.clone(), cwd: cwd(), mode, paths, rules }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<Exit> {
+    let opts = options(&args.common, args.paths.clone(), args.rules.clone());
+    let progress = Progress::start(args.common.quiet);
+    let mut report = kblint::check_kb(&opts)?;
+    if args.fix {
+        let applied = kblint::fix::apply(&report, args.unsafe_fixes)?;
+        if applied > 0 {
+            eprintln!("fixed {applied} finding{}", if applied == 1 { "" } else { "s" });
+            report = kblint::check_kb(&opts)?;
+        }
+    }
+    drop(progress);
+    let color = use_color(args.common.color);
+    let mut out = Vec::new();
+    render::render(args.format, &report, &mut out, color)?;
+    write_out_bytes(&out)?;
+    if args.format == Format::Github {
+        if let Some(note) = render::github::overflow_note(&report) {
+            eprintln!("{note}");
+        }
+    }
+    Ok(if report.has_errors() { Exit::Findings } else { Exit::Clean })
+}
+
+fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {
+    let only = vec![("acknowledged-dispute".to_string(), rules::Level::Info)];
+    let mut opts = options(&common, Vec::new(), only);
+    let others: Vec<(String, rules::Level)> =
+        rules::RULES.iter().filter(|r| r.name != "acknowledged-dispute").map(|r| (r.name.to_string(), rules::Level::Off)).collect();
+    opts.rules.extend(others);
+    let report = kblint::check_kb(&opts)?;
+    let mut out = Vec::new();
+    render::render(Format::Human, &report, &mut out, use_color(common.color))?;
+    write_out_bytes(&out)?;
+    Ok(Exit::Clean)
+}
+
+fn list_rules() -> String {
+    let width = rules::RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    rules::RULES.iter().map(|r| format!("{:width$}  {:5}  {}\n", r.name, r.default.as_str(), r.summary)).collect()
+}
+
+fn explain(name: &str) -> anyhow::Result<Exit> {
+    let Some(rule) = rules::find(name) else {
+        let names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
+        anyhow::bail!("unknown rule `{name}`; the rules are: {}", names.join(", "));
+    };
+    print(&format!("# {} (default: {})\n\n{}\n\n{}", rule.name, rule.default.as_str(), rule.summary, rule.docs))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal(),
+    }
+}
+
+fn print(text: &str) -> anyhow::Result<Exit> {
+    write_out(text)?;
+    Ok(Exit::Clean)
+}
+
+fn write_out(text: &str) -> io::Result<()> {
+    write_out_bytes(text.as_bytes())
+}
+
+/// Writes to standard output; a closed pipe (`kblint check | head`) is not an error.
+fn write_out_bytes(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// A spinner on standard error for runs longer than a second, on a terminal only.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(quiet: bool) -> Progress {
+        if quiet || !io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_message("linting the knowledge base");
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

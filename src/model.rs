@@ -1,0 +1,218 @@
+//! The built-in meaning of an entry's frontmatter (spec §2–§4): id, aliases, related, claims,
+//! and for sources the sha256. Every string keeps its byte span in the file.
+
+use std::ops::Range;
+
+use crate::diagnostic::FileId;
+use crate::parse::yaml::{Node, Value};
+
+/// A string from the frontmatter and where it stands in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug)]
+pub struct Entry {
+    pub file: FileId,
+    pub collection: usize,
+    pub is_source: bool,
+    /// The `id` value, or the default id pointing at the opening `---`.
+    pub id: Text,
+    pub aliases: Vec<Text>,
+    pub related: Vec<Text>,
+    pub claims: Vec<Claim>,
+    pub sha256: Option<Text>,
+    /// Every byte after the line that closes the frontmatter.
+    pub body: Range<usize>,
+    /// Where the line that closes the frontmatter starts.
+    pub yaml_end: usize,
+}
+
+#[derive(Debug)]
+pub struct Claim {
+    pub id: Text,
+    pub subject: Option<Text>,
+    pub property: Option<Text>,
+    pub value: Option<Text>,
+    pub above: Option<Text>,
+    pub below: Option<Text>,
+    pub negated: bool,
+    /// `None` when the claim has no `cites` key (or an empty list).
+    pub cites: Vec<Cite>,
+    pub disputes: Vec<Dispute>,
+}
+
+#[derive(Debug)]
+pub struct Cite {
+    /// The whole citation mapping.
+    pub span: Range<usize>,
+    pub source: Option<Text>,
+    pub quote: Option<Text>,
+}
+
+/// A `disputes` item: `entry#claim` or a bare claim id, with an optional reason
+/// (written as `{ref: entry#claim, reason: "…"}`).
+#[derive(Debug)]
+pub struct Dispute {
+    pub target: Text,
+    pub reason: Option<String>,
+}
+
+/// A built-in key with the wrong shape: reported under the `schema` rule.
+#[derive(Debug)]
+pub struct ShapeError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+impl Entry {
+    /// Reads the built-in keys of a frontmatter mapping. Keys with the wrong shape are left out
+    /// of the entry and described in the returned errors.
+    pub fn from_yaml(
+        file: FileId,
+        collection: usize,
+        is_source: bool,
+        default_id: String,
+        open: Range<usize>,
+        yaml_end: usize,
+        body: Range<usize>,
+        root: &Node,
+    ) -> (Entry, Vec<ShapeError>) {
+        let mut errors = Vec::new();
+        let id = text(root.get("id"), "id", &mut errors).unwrap_or(Text { value: default_id, span: open });
+        let aliases = texts(root.get("aliases"), "aliases", &mut errors);
+        let related = texts(root.get("related"), "related", &mut errors);
+        let sha256 = if is_source { text(root.get("sha256"), "sha256", &mut errors) } else { None };
+        let mut claims = Vec::new();
+        if let Some(node) = root.get("claims") {
+            match &node.value {
+                Value::Seq(items) => {
+                    for (n, item) in items.iter().enumerate() {
+                        if let Some(claim) = Claim::from_yaml(item, n, &mut errors) {
+                            claims.push(claim);
+                        }
+                    }
+                }
+                Value::Null => {}
+                _ => errors.push(shape(node, "claims", "a list of claims")),
+            }
+        }
+        (Entry { file, collection, is_source, id, aliases, related, claims, sha256, body, yaml_end }, errors)
+    }
+}
+
+impl Claim {
+    fn from_yaml(node: &Node, n: usize, errors: &mut Vec<ShapeError>) -> Option<Claim> {
+        let at = |key: &str| format!("claims[{n}].{key}");
+        if !matches!(node.value, Value::Map(_)) {
+            errors.push(shape(node, &format!("claims[{n}]"), "a mapping"));
+            return None;
+        }
+        let Some(id) = text(node.get("id"), &at("id"), errors) else {
+            if node.get("id").is_none() {
+                errors.push(ShapeError { span: node.span.clone(), message: format!("`claims[{n}]` has no `id`") });
+            }
+            return None;
+        };
+        let negated = match node.get("negated") {
+            None => false,
+            Some(Node { value: Value::Bool(b), .. }) => *b,
+            Some(other) => {
+                errors.push(shape(other, &at("negated"), "true or false"));
+                false
+            }
+        };
+        let mut cites = Vec::new();
+        if let Some(list) = node.get("cites") {
+            match &list.value {
+                Value::Seq(items) => {
+                    for (c, item) in items.iter().enumerate() {
+                        let here = |key: &str| format!("claims[{n}].cites[{c}].{key}");
+                        if matches!(item.value, Value::Map(_)) {
+                            cites.push(Cite {
+                                span: item.span.clone(),
+                                source: text(item.get("source"), &here("source"), errors),
+                                quote: text(item.get("quote"), &here("quote"), errors),
+                            });
+                        } else {
+                            errors.push(shape(item, &format!("claims[{n}].cites[{c}]"), "a mapping with `source` and `quote`"));
+                        }
+                    }
+                }
+                Value::Null => {}
+                _ => errors.push(shape(list, &at("cites"), "a list of citations")),
+            }
+        }
+        let mut disputes = Vec::new();
+        if let Some(list) = node.get("disputes") {
+            let items = match &list.value {
+                Value::Seq(items) => items.as_slice(),
+                Value::Str(_) => std::slice::from_ref(list),
+                _ => {
+                    errors.push(shape(list, &at("disputes"), "a list of claim references"));
+                    &[]
+                }
+            };
+            for (d, item) in items.iter().enumerate() {
+                let here = format!("claims[{n}].disputes[{d}]");
+                match &item.value {
+                    Value::Str(s) => disputes.push(Dispute { target: Text { value: s.clone(), span: item.span.clone() }, reason: None }),
+                    Value::Map(_) => {
+                        let target = text(item.get("ref"), &format!("{here}.ref"), errors);
+                        let reason = text(item.get("reason"), &format!("{here}.reason"), errors).map(|t| t.value);
+                        match target {
+                            Some(target) => disputes.push(Dispute { target, reason }),
+                            None if item.get("ref").is_none() => errors.push(ShapeError {
+                                span: item.span.clone(),
+                                message: format!("`{here}` has no `ref`"),
+                            }),
+                            None => {}
+                        }
+                    }
+                    _ => errors.push(shape(item, &here, "`entry#claim` or `{ref: entry#claim, reason: …}`")),
+                }
+            }
+        }
+        Some(Claim {
+            id,
+            subject: text(node.get("subject"), &at("subject"), errors),
+            property: text(node.get("property"), &at("property"), errors),
+            value: text(node.get("value"), &at("value"), errors),
+            above: text(node.get("above"), &at("above"), errors),
+            below: text(node.get("below"), &at("below"), errors),
+            negated,
+            cites,
+            disputes,
+        })
+    }
+}
+
+fn shape(node: &Node, key: &str, expected: &str) -> ShapeError {
+    ShapeError { span: node.span.clone(), message: format!("`{key}` must be {expected}, not {}", node.type_name()) }
+}
+
+fn text(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Option<Text> {
+    let node = node?;
+    match &node.value {
+        Value::Str(s) => Some(Text { value: s.clone(), span: node.span.clone() }),
+        _ => {
+            errors.push(shape(node, key, "a string"));
+            None
+        }
+    }
+}
+
+fn texts(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Vec<Text> {
+    let Some(node) = node else { return Vec::new() };
+    match &node.value {
+        Value::Seq(items) => items.iter().enumerate().filter_map(|(n, item)| text(Some(item), &format!("{key}[{n}]"), errors)).collect(),
+        Value::Str(s) => vec![Text { value: s.clone(), span: node.span.clone() }],
+        Value::Null => Vec::new(),
+        _ => {
+            errors.push(shape(node, key, "a list of strings"));
+            Vec::new()
+        }
+    }
+}

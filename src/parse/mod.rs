@@ -1,0 +1,176 @@
+//! The parse stage: one file's bytes → its entry, plus the `frontmatter` and `schema` findings
+//! that only the file itself can show. Runs in parallel, one file at a time.
+
+pub mod frontmatter;
+pub mod yaml;
+
+use std::ops::Range;
+
+use jsonschema::{ValidationError, Validator, error::ValidationErrorKind};
+
+use crate::diagnostic::{Diagnostic, File, FileId, Label};
+use crate::model::Entry;
+use crate::rules;
+use yaml::{Node, Value};
+
+/// What one file gave.
+pub struct Parsed {
+    pub entry: Option<Entry>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// How a file of a collection is read.
+pub struct Context<'a> {
+    pub file: FileId,
+    pub collection: usize,
+    pub is_source: bool,
+    pub default_id: String,
+    pub schema: Option<&'a Validator>,
+}
+
+/// Parses `file`: frontmatter split, YAML with spans, schema validation, built-in keys.
+pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>) -> Parsed {
+    let fm = rules::frontmatter();
+    let id = cx.file;
+    let mut findings = Vec::new();
+    if let Err((why, at)) = readable {
+        let d = Diagnostic::new(fm, why, Label::new(id, at..at, "cannot read this file as UTF-8 text"));
+        return Parsed { entry: None, findings: vec![d] };
+    }
+    let text = file.text.as_str();
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(e) => {
+            let (message, span, help) = match e {
+                frontmatter::SplitError::Empty => ("the file is empty".to_string(), 0..0, "start the file with a `---` line, the YAML frontmatter, and a closing `---` line"),
+                frontmatter::SplitError::Missing => ("the file has no frontmatter".to_string(), first_line(text), "start the file with a `---` line, the YAML frontmatter, and a closing `---` line"),
+                frontmatter::SplitError::Unterminated(open) => {
+                    ("the frontmatter is never closed".to_string(), open, "add a `---` line after the last line of the YAML")
+                }
+            };
+            findings.push(Diagnostic::new(fm, message, Label::new(id, span, "expected frontmatter here")).help(help));
+            return Parsed { entry: None, findings };
+        }
+    };
+    let (root, duplicates) = match yaml::parse(text, split.yaml.clone()) {
+        Ok(ok) => ok,
+        Err(e) => {
+            let d = Diagnostic::new(fm, format!("invalid YAML: {}", e.message), Label::new(id, e.span, e.message.clone()));
+            return Parsed { entry: None, findings: vec![d] };
+        }
+    };
+    for dup in duplicates {
+        let mut d = Diagnostic::new(fm, dup.message.clone(), Label::new(id, dup.span, "defined again here"))
+            .help("remove one of the two keys: YAML does not allow a key twice in one mapping");
+        if let Some((span, message)) = dup.related {
+            d = d.related(Label::new(id, span, message));
+        }
+        findings.push(d);
+    }
+    let root = match root.value {
+        Value::Null => Node { span: split.open.clone(), value: Value::Map(Vec::new()) },
+        Value::Map(_) => root,
+        _ => {
+            let d = Diagnostic::new(fm, format!("the frontmatter must be a mapping of keys, not {}", root.type_name()), Label::new(id, root.span.clone(), "expected `key: value` lines"));
+            findings.push(d);
+            return Parsed { entry: None, findings };
+        }
+    };
+    if let Some(validator) = cx.schema {
+        let json = root.to_json();
+        for error in validator.iter_errors(&json) {
+            schema_findings(id, &root, split.open.clone(), &error, &mut findings);
+        }
+    }
+    let (entry, shape) = Entry::from_yaml(id, cx.collection, cx.is_source, cx.default_id, split.open.clone(), split.yaml.end, split.body.clone(), &root);
+    for e in shape {
+        // A collection schema that already flagged this value said it first.
+        if !findings.iter().any(|d| d.primary.span == e.span) {
+            findings.push(Diagnostic::new(rules::schema(), e.message, Label::new(id, e.span, "built-in key of kblint")));
+        }
+    }
+    Parsed { entry: Some(entry), findings }
+}
+
+fn first_line(text: &str) -> Range<usize> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let line = text[start..].lines().next().unwrap_or("");
+    start..start + line.trim_end().len()
+}
+
+/// One finding per violation, at the offending value (for a missing property: at the key of
+/// the object that lacks it; for an unexpected property: at that key).
+fn schema_findings(file: FileId, root: &Node, open: Range<usize>, error: &ValidationError<'_>, out: &mut Vec<Diagnostic>) {
+    let pointer = error.instance_path().as_str();
+    let (node, key) = root.pointer(pointer).unwrap_or((root, None));
+    let place = display_path(pointer);
+    let rule = rules::schema();
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            for name in unexpected {
+                let span = node.key(name).map_or(node.span.clone(), |k| k.span.clone());
+                let message = match &place {
+                    Some(p) => format!("`{p}` has unexpected property `{name}`"),
+                    None => format!("unexpected property `{name}`"),
+                };
+                out.push(
+                    Diagnostic::new(rule, message, Label::new(file, span, "not allowed by the schema"))
+                        .help("remove the key, or add it to the schema's `properties`"),
+                );
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let span = match key {
+                Some(k) => k.span.clone(),
+                None if pointer.is_empty() => open,
+                None => node.span.start..node.span.start,
+            };
+            let message = match &place {
+                Some(p) => format!("`{p}` is missing required property `{name}`"),
+                None => format!("missing required property `{name}`"),
+            };
+            out.push(Diagnostic::new(rule, message, Label::new(file, span, format!("`{name}` is required here"))));
+        }
+        _ => {
+            let mut detail = error.to_string();
+            // Messages start with the offending value; a whole mapping or list is shown by the
+            // snippet instead of being printed in JSON.
+            let instance = error.instance();
+            if instance.is_object() || instance.is_array() {
+                if let Some(rest) = detail.strip_prefix(&instance.to_string()) {
+                    detail = format!("the {}{rest}", if instance.is_object() { "mapping" } else { "list" });
+                }
+            }
+            if detail.chars().count() > 200 {
+                detail = detail.chars().take(200).collect::<String>() + "…";
+            }
+            let message = match &place {
+                Some(p) => format!("`{p}`: {detail}"),
+                None => detail.clone(),
+            };
+            let span = if node.span.is_empty() { key.map_or(open, |k| k.span.clone()) } else { node.span.clone() };
+            out.push(Diagnostic::new(rule, message, Label::new(file, span, format!("breaks `{}`", error.kind().keyword()))));
+        }
+    }
+}
+
+/// `/claims/2/cites/0/quote` → `claims[2].cites[0].quote`; the root has no name.
+fn display_path(pointer: &str) -> Option<String> {
+    if pointer.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for token in pointer.trim_start_matches('/').split('/') {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if token.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,376 @@
+//! YAML with a byte span on every key and value, built from saphyr-parser's events.
+//!
+//! Our own small loader instead of saphyr's: it keeps byte offsets into the original file
+//! (saphyr's markers count characters), reports duplicate keys with both places, expands
+//! aliases under a node budget (so an alias bomb is a finding, not an out-of-memory), and
+//! refuses nesting deeper than [`MAX_DEPTH`] (so no later recursive step can overflow).
+//! Scalars resolve with YAML 1.2 core schema rules: `2026-11-22`, `yes` and `on` stay strings.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use saphyr::Scalar;
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// Nesting deeper than this is refused.
+pub const MAX_DEPTH: usize = 128;
+/// How many nodes alias expansion may create in one document.
+pub const ALIAS_BUDGET: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Byte range of the node in the file.
+    pub span: Range<usize>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// A problem in the YAML; `span` is a byte range in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub message: String,
+    pub span: Range<usize>,
+    /// Another place the message refers to (the first occurrence of a duplicate key).
+    pub related: Option<(Range<usize>, String)>,
+}
+
+/// Parses the YAML in `file[range]`. Duplicate keys do not stop the parse: they come back as
+/// `Ok` with the document (first occurrence kept) and the list of duplicates.
+pub fn parse(file: &str, range: Range<usize>) -> Result<(Node, Vec<YamlError>), YamlError> {
+    let text = &file[range.clone()];
+    let offsets = CharOffsets::new(text, range.start);
+    let mut loader = Loader { offsets: &offsets, stack: Vec::new(), anchors: HashMap::new(), budget: ALIAS_BUDGET, root: None, duplicates: Vec::new() };
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((event, span)) => loader.event(event, span)?,
+            Err(e) => {
+                let at = offsets.byte(e.marker().index());
+                return Err(YamlError { message: e.info().to_string(), span: at..at, related: None });
+            }
+        }
+        if loader.root.is_some() {
+            break;
+        }
+    }
+    let root = loader.root.take().unwrap_or(Node { span: range.start..range.start, value: Value::Null });
+    Ok((root, loader.duplicates))
+}
+
+impl Node {
+    /// The node at an RFC 6901 JSON pointer, with the span of the last mapping key on the way.
+    pub fn pointer(&self, pointer: &str) -> Option<(&Node, Option<&Key>)> {
+        let mut node = self;
+        let mut key = None;
+        if pointer.is_empty() {
+            return Some((node, None));
+        }
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            match &node.value {
+                Value::Map(entries) => {
+                    let (k, v) = entries.iter().find(|(k, _)| k.text == token)?;
+                    key = Some(k);
+                    node = v;
+                }
+                Value::Seq(items) => {
+                    node = items.get(token.parse::<usize>().ok()?)?;
+                    key = None;
+                }
+                _ => return None,
+            }
+        }
+        Some((node, key))
+    }
+
+    /// The value of `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn key(&self, key: &str) -> Option<&Key> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(k, _)| k),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The YAML type name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// The JSON value that JSON Schema validates. NaN and infinities have no JSON form and
+    /// become null (the conversion is only ever called on documents that passed [`parse`]).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::Number((*i).into()),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.text.clone(), v.to_json())).collect()),
+        }
+    }
+}
+
+/// Character index (saphyr's markers) to byte offset in the file.
+struct CharOffsets {
+    base: usize,
+    len: usize,
+    /// `None` when the text is ASCII and characters are bytes.
+    table: Option<Vec<usize>>,
+}
+
+impl CharOffsets {
+    fn new(text: &str, base: usize) -> Self {
+        let table = (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).chain([text.len()]).collect());
+        CharOffsets { base, len: text.len(), table }
+    }
+    fn byte(&self, index: usize) -> usize {
+        let b = match &self.table {
+            None => index.min(self.len),
+            Some(t) => t.get(index).copied().unwrap_or(self.len),
+        };
+        self.base + b
+    }
+    fn span(&self, span: Span) -> Range<usize> {
+        let start = self.byte(span.start.index());
+        start..self.byte(span.end.index()).max(start)
+    }
+}
+
+enum Frame {
+    Seq { start: usize, anchor: usize, items: Vec<Node> },
+    Map { start: usize, anchor: usize, entries: Vec<(Key, Node)>, key: Option<Key> },
+}
+
+struct Loader<'a> {
+    offsets: &'a CharOffsets,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    budget: usize,
+    root: Option<Node>,
+    duplicates: Vec<YamlError>,
+}
+
+impl Loader<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+        let range = self.offsets.span(span);
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = scalar(text, style, tag.as_ref());
+                self.push(Node { span: range, value }, anchor)
+            }
+            Event::SequenceStart(anchor, _) => self.open(Frame::Seq { start: range.start, anchor, items: Vec::new() }, range),
+            Event::MappingStart(anchor, _) => {
+                self.open(Frame::Map { start: range.start, anchor, entries: Vec::new(), key: None }, range)
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else { return Ok(()) };
+                let (start, anchor, value, last) = match frame {
+                    Frame::Seq { start, anchor, items } => {
+                        let last = items.last().map(|n| n.span.end);
+                        (start, anchor, Value::Seq(items), last)
+                    }
+                    Frame::Map { start, anchor, entries, .. } => {
+                        let last = entries.last().map(|(_, n)| n.span.end);
+                        (start, anchor, Value::Map(entries), last)
+                    }
+                };
+                // A flow collection ends at its closing bracket; a block one at its last item.
+                let end = if range.end > range.start { range.end } else { last.unwrap_or(range.end).max(start) };
+                self.push(Node { span: start..end, value }, anchor)
+            }
+            Event::Alias(id) => {
+                let Some(node) = self.anchors.get(&id) else {
+                    return Err(YamlError { message: "unknown YAML alias".into(), span: range, related: None });
+                };
+                let size = count(node);
+                if size > self.budget {
+                    return Err(YamlError {
+                        message: format!("YAML aliases expand to more than {ALIAS_BUDGET} nodes"),
+                        span: range,
+                        related: None,
+                    });
+                }
+                self.budget -= size;
+                let node = node.clone();
+                self.push(node, 0)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn open(&mut self, frame: Frame, range: Range<usize>) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError { message: format!("YAML nested deeper than {MAX_DEPTH} levels"), span: range, related: None });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn push(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let text = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Null => "null".into(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(YamlError {
+                                message: "a mapping key must be a scalar".into(),
+                                span: node.span,
+                                related: None,
+                            });
+                        }
+                    };
+                    *key = Some(Key { text, span: node.span });
+                }
+                Some(k) => {
+                    if let Some((first, _)) = entries.iter().find(|(e, _)| e.text == k.text) {
+                        self.duplicates.push(YamlError {
+                            message: format!("duplicate key `{}`", k.text),
+                            span: k.span.clone(),
+                            related: Some((first.span.clone(), "first defined here".into())),
+                        });
+                    } else {
+                        entries.push((k, node));
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+fn count(node: &Node) -> usize {
+    let mut n = 0;
+    let mut todo = vec![node];
+    while let Some(node) = todo.pop() {
+        n += 1;
+        match &node.value {
+            Value::Seq(items) => todo.extend(items),
+            Value::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    n
+}
+
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr_parser::Tag>>) -> Value {
+    match Scalar::parse_from_cow_and_metadata(text.clone(), style, tag) {
+        Some(Scalar::Null) => Value::Null,
+        Some(Scalar::Boolean(b)) => Value::Bool(b),
+        Some(Scalar::Integer(i)) => Value::Int(i),
+        Some(Scalar::FloatingPoint(f)) => Value::Float(f.into_inner()),
+        Some(Scalar::String(s)) => Value::Str(s.into_owned()),
+        None => Value::Str(text.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Node {
+        parse(s, 0..s.len()).unwrap().0
+    }
+
+    #[test]
+    fn core_schema_keeps_dates_and_yes_as_strings() {
+        let n = p("a: 2026-11-22\nb: yes\nc: on\nd: true\ne: 12\nf: ~\n");
+        assert_eq!(n.get("a").unwrap().value, Value::Str("2026-11-22".into()));
+        assert_eq!(n.get("b").unwrap().value, Value::Str("yes".into()));
+        assert_eq!(n.get("c").unwrap().value, Value::Str("on".into()));
+        assert_eq!(n.get("d").unwrap().value, Value::Bool(true));
+        assert_eq!(n.get("e").unwrap().value, Value::Int(12));
+        assert_eq!(n.get("f").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn spans_are_bytes_in_the_file() {
+        let file = "---\ntitle: é😀x\nn: [1, 2]\n---\n";
+        let end = file[4..].find("---").unwrap() + 4;
+        let (node, _) = parse(file, 4..end).unwrap();
+        let v = node.get("n").unwrap();
+        assert_eq!(&file[v.span.clone()], "[1, 2]");
+        let (item, _) = node.pointer("/n/1").unwrap();
+        assert_eq!(&file[item.span.clone()], "2");
+        let t = node.get("title").unwrap();
+        assert_eq!(&file[t.span.clone()], "é😀x");
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_both_places() {
+        let s = "a: 1\nb: 2\na: 3\n";
+        let (node, dups) = parse(s, 0..s.len()).unwrap();
+        assert_eq!(node.get("a").unwrap().value, Value::Int(1));
+        assert_eq!(dups.len(), 1);
+        assert_eq!(dups[0].span, 10..11);
+        assert_eq!(dups[0].related.as_ref().unwrap().0, 0..1);
+    }
+
+    #[test]
+    fn alias_bomb_and_deep_nesting_are_refused() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let e = parse(&bomb, 0..bomb.len()).unwrap_err();
+        assert!(e.message.contains("aliases expand"), "{}", e.message);
+        let deep = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = parse(&deep, 0..deep.len()).unwrap_err();
+        assert!(e.message.contains("nested deeper") || e.message.contains("recursion limit"), "{}", e.message);
+    }
+
+    #[test]
+    fn small_aliases_resolve() {
+        let n = p("a: &x {k: v}\nb: *x\n");
+        assert_eq!(n.get("b").unwrap().get("k").unwrap().as_str(), Some("v"));
+    }
+}

@@ -1,0 +1,103 @@
+//! rustc-style output with source snippets, through codespan-reporting: the primary label and
+//! related labels, in as many files as the finding joins, then notes and help.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label, LabelStyle, Severity as Level};
+use codespan_reporting::files::{Error, Files as CodespanFiles};
+use codespan_reporting::term::{self, Config, termcolor};
+
+use crate::Report;
+use crate::diagnostic::{Files, Severity};
+
+pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let config = Config::default();
+    let files = Adapter(&report.files);
+    let mut ansi;
+    let mut plain;
+    let writer: &mut dyn termcolor::WriteColor = if color {
+        ansi = termcolor::Ansi::new(&mut *out);
+        &mut ansi
+    } else {
+        plain = termcolor::NoColor::new(&mut *out);
+        &mut plain
+    };
+    for d in &report.diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Note,
+        };
+        let mut labels = vec![Label::new(LabelStyle::Primary, d.primary.file, clamp(report, d.primary.file, &d.primary.span)).with_message(&d.primary.message)];
+        labels.extend(
+            d.related.iter().map(|r| Label::new(LabelStyle::Secondary, r.file, clamp(report, r.file, &r.span)).with_message(&r.message)),
+        );
+        let mut notes = d.notes.clone();
+        let explain = format!("for more, run `kblint explain {}`", d.rule.name);
+        notes.push(match &d.help {
+            Some(help) => format!("help: {help}\n{explain}"),
+            None => format!("help: {explain}"),
+        });
+        let snippet = Snippet::new(level).with_code(d.rule.name).with_message(&d.message).with_labels(labels).with_notes(notes);
+        term::emit_to_write_style(writer, &config, &files, &snippet).map_err(|e| match e {
+            Error::Io(e) => e,
+            other => io::Error::other(other.to_string()),
+        })?;
+    }
+    let s = &report.summary;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        writer,
+        "{}, {} ({}, {}, {}, {})",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.files, "file"),
+        plural(s.entries, "entry").replace("entrys", "entries"),
+        plural(s.claims, "claim"),
+        plural(s.citations, "citation"),
+    )
+}
+
+/// Keeps a span inside its file and on char boundaries, so that no label can make the renderer fail.
+fn clamp(report: &Report, file: usize, span: &Range<usize>) -> Range<usize> {
+    let text = &report.files.get(file).text;
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// Our file table, as codespan-reporting sees files.
+struct Adapter<'a>(&'a Files);
+
+impl<'a> CodespanFiles<'a> for Adapter<'a> {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, Error> {
+        Ok(&self.0.get(id).path)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, Error> {
+        Ok(&self.0.get(id).text)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, Error> {
+        Ok(self.0.get(id).position(byte_index).line - 1)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, Error> {
+        let file = self.0.get(id);
+        let range = file.line_range(line_index + 1);
+        // Include the line terminator, as codespan-reporting expects.
+        let end = file.text[range.end..].find('\n').map_or(file.text.len(), |i| range.end + i + 1);
+        Ok(range.start..end)
+    }
+}

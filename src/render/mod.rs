@@ -1,0 +1,44 @@
+//! Renderers: one per output format, all fed the same [`Report`].
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+pub mod short;
+
+use std::io::{self, Write};
+
+use crate::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style, with source snippets
+    #[default]
+    Human,
+    /// `path:line:column: severity[rule] message`, one line per finding
+    Short,
+    /// one JSON object (the spec's shape)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow commands that annotate a pull request's diff
+    Github,
+}
+
+pub fn render(format: Format, report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, out, color),
+        Format::Short => short::render(report, out),
+        Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+    }
+}
+
+/// 1-based line and column (in chars) of the start and end of a label.
+pub(crate) fn region(report: &Report, label: &crate::diagnostic::Label) -> (usize, usize, usize, usize) {
+    let file = report.files.get(label.file);
+    let s = file.position(label.span.start);
+    let e = file.position(label.span.end);
+    (s.line, s.column, e.line, e.column)
+}

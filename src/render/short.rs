@@ -1,0 +1,14 @@
+//! `path:line:column: severity[rule] message`, one line per finding.
+
+use std::io::{self, Write};
+
+use crate::Report;
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for d in &report.diagnostics {
+        let (line, column, _, _) = super::region(report, &d.primary);
+        let path = &report.files.get(d.primary.file).path;
+        writeln!(out, "{path}:{line}:{column}: {}[{}] {}", d.severity.as_str(), d.rule.name, d.message)?;
+    }
+    Ok(())
+}

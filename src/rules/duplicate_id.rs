@@ -1,0 +1,81 @@
+use std::collections::HashMap;
+
+use super::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::index::Kb;
+use crate::model::Text;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Entry ids are unique across the whole KB, and an alias never collides with another
+    /// entry's id or alias. The finding points at the second name (in path order) and shows the
+    /// first. An entry without an `id` key has the id given by its path.
+    ///
+    /// ## Why
+    ///
+    /// References name entries by id or alias; a name held twice makes them ambiguous.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/a.md <==
+    /// ---
+    /// id: example
+    /// ---
+    /// ==> kb/entries/b.md <==
+    /// ---
+    /// id: example
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/a.md <==
+    /// ---
+    /// id: example
+    /// ---
+    /// ==> kb/entries/b.md <==
+    /// ---
+    /// id: another-example
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Rename one of the two, and update the references that meant it.
+    name: "duplicate-id",
+    default: Error,
+    summary: "two entries share an id, or an alias collides with another entry's id or alias",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, (usize, &Text, bool)> = HashMap::new();
+    for (n, entry) in kb.entries.iter().enumerate() {
+        let names = std::iter::once((&entry.id, false)).chain(entry.aliases.iter().map(|a| (a, true)));
+        for (name, is_alias) in names {
+            match first.get(name.value.as_str()) {
+                None => {
+                    first.insert(&name.value, (n, name, is_alias));
+                }
+                Some(&(m, _, _)) if m == n => {} // an entry may repeat its own id as an alias
+                Some(&(m, earlier, earlier_alias)) => {
+                    let kind = |alias: bool| if alias { "alias" } else { "id" };
+                    let other = &kb.entries[m];
+                    let message = format!(
+                        "{} `{}` is already the {} of `{}`",
+                        kind(is_alias),
+                        name.value,
+                        kind(earlier_alias),
+                        kb.files.get(other.file).path
+                    );
+                    out.push(
+                        Diagnostic::new(&RULE, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
+                            .related(Label::new(other.file, earlier.span.clone(), format!("first declared here, as {}", kind(earlier_alias))))
+                            .help("give each entry its own id; aliases must not repeat another entry's id or alias"),
+                    );
+                }
+            }
+        }
+    }
+}

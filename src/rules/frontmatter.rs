@@ -1,0 +1,48 @@
+use super::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::index::Kb;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Every file of a collection starts with YAML frontmatter: a first line `---`, YAML, and a
+    /// closing line `---`. It fires for a file that is empty, has no frontmatter, never closes
+    /// it, holds YAML that does not parse (at the YAML error's line and column), repeats a key
+    /// in one mapping, nests deeper than 128 levels, expands aliases past 10,000 nodes, is
+    /// binary or is not UTF-8, or whose frontmatter is a list or a scalar instead of a mapping.
+    ///
+    /// ## Why
+    ///
+    /// An entry whose frontmatter cannot be read has no id, no claims and no citations: nothing
+    /// else can be checked, and every reference to it would break.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// aliases: [unclosed, flow
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// aliases: [closed, flow]
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Fix the YAML at the position shown; quote values that contain `: ` or start with `[`.
+    name: "frontmatter",
+    default: Error,
+    summary: "a file has no frontmatter, an unterminated one, or YAML that does not parse",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    out.extend(kb.parse_findings.iter().filter(|d| d.rule == &RULE).cloned());
+}

@@ -1,0 +1,74 @@
+use super::declare_rule;
+use crate::contradictions::{self, Conflict};
+use crate::diagnostic::Diagnostic;
+use crate::index::Kb;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Two claims on the same subject, property and value (or ranking) differ only in
+    /// `negated`: one says the subject is `internal`, the other that it is not. Works for every
+    /// kind of property; `below` is read as the reverse `above`.
+    ///
+    /// ## Why
+    ///
+    /// A claim and its negation cannot both hold.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: internal
+    ///     text: The role serves internal stakeholders.
+    ///     property: stakeholders
+    ///     value: internal
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    ///   - id: not-internal
+    ///     text: The role does not serve internal stakeholders.
+    ///     property: stakeholders
+    ///     value: internal
+    ///     negated: true
+    ///     cites: [{source: guide, quote: "Product managers are more strategic"}]
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: internal
+    ///     text: The role serves internal stakeholders.
+    ///     property: stakeholders
+    ///     value: internal
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    ///   - id: not-external
+    ///     text: The role does not serve external stakeholders.
+    ///     property: stakeholders
+    ///     value: external
+    ///     negated: true
+    ///     cites: [{source: guide, quote: "Product managers are more strategic"}]
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Correct one claim, or acknowledge the disagreement with `disputes`.
+    name: "negation-conflict",
+    default: Error,
+    summary: "two claims on the same subject, property and value (or rank) differ only in `negated`",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for c in kb.contradictions().found.iter().filter(|c| c.conflict == Conflict::Negation && !c.acknowledged) {
+        let message = format!("a claim and its negation on `{}`", c.property);
+        out.extend(
+            contradictions::diagnostic(kb, &RULE, c, message)
+                .map(|d| d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")),
+        );
+    }
+}

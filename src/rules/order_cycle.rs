@@ -1,0 +1,98 @@
+use super::declare_rule;
+use crate::contradictions::{self, Conflict};
+use crate::diagnostic::Diagnostic;
+use crate::index::Kb;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The non-negated `above`/`below` claims of an `order` property rank subjects in a circle:
+    /// A above B above … above A (a subject ranked above itself included). One finding per
+    /// circle (a strongly connected component of the "ranks above" graph), listing every claim
+    /// that ranks one of its subjects above another.
+    ///
+    /// ## Why
+    ///
+    /// An order cannot loop: at least one of the rankings is wrong, or the sources disagree.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: above
+    ///     text: The example ranks above the other in seniority.
+    ///     property: seniority
+    ///     above: other
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    /// ---
+    /// ==> kb/entries/other.md <==
+    /// ---
+    /// id: other
+    /// claims:
+    ///   - id: above
+    ///     text: The other ranks above the example in seniority.
+    ///     property: seniority
+    ///     above: example
+    ///     cites: [{source: guide, quote: "Product managers are more strategic"}]
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: above
+    ///     text: The example ranks above the other in seniority.
+    ///     property: seniority
+    ///     above: other
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    /// ---
+    /// ==> kb/entries/other.md <==
+    /// ---
+    /// id: other
+    /// claims:
+    ///   - id: below
+    ///     text: The other ranks below the example in seniority.
+    ///     property: seniority
+    ///     below: example
+    ///     cites: [{source: guide, quote: "Product managers are more strategic"}]
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Correct the ranking that misreads its source, or acknowledge the disagreement by listing
+    /// one claim of the circle in another's `disputes`.
+    name: "order-cycle",
+    default: Error,
+    summary: "the non-negated above/below claims of an `order` property rank subjects in a circle",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for c in kb.contradictions().found.iter().filter(|c| c.conflict == Conflict::Cycle && !c.acknowledged) {
+        let mut subjects: Vec<&str> = c
+            .claims
+            .iter()
+            .flat_map(|&id| {
+                let claim = kb.claim(id);
+                let subject = kb.subject(id).map(|e| kb.entries[e].id.value.as_str());
+                let target = claim.above.as_ref().or(claim.below.as_ref()).and_then(|t| kb.entry(&t.value)).map(|e| kb.entries[e].id.value.as_str());
+                [subject, target]
+            })
+            .flatten()
+            .collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        let names: Vec<String> = subjects.iter().map(|s| format!("`{s}`")).collect();
+        let message = format!("the rankings on `{}` form a circle through {}", c.property, names.join(", "));
+        out.extend(
+            contradictions::diagnostic(kb, &RULE, c, message)
+                .map(|d| d.help("an order cannot loop: correct one ranking, or acknowledge the disagreement with `disputes`")),
+        );
+    }
+}

@@ -1,0 +1,110 @@
+use super::declare_rule;
+use crate::citations::Outcome;
+use crate::diagnostic::{Diagnostic, Fix, Label};
+use crate::index::Kb;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Every quote appears in its source, after both are normalised: Unicode NFKC, curly quotes
+    /// and apostrophes made straight, every dash made `-`, soft hyphens and zero-width characters
+    /// dropped, every run of white space made one space. The first letter of each fragment may
+    /// differ in case; an ellipsis (`...`, `…`, `[...]`) splits the quote into fragments that
+    /// must appear in that order.
+    ///
+    /// When the quote is not found, the finding shows the nearest passage of the source (file,
+    /// line, similarity) and the words that differ. A quote that appears verbatim in another
+    /// source is `misattributed-quote` instead.
+    ///
+    /// ## Why
+    ///
+    /// A misquote makes a claim look better supported than it is. Sources change, quotes get
+    /// paraphrased while editing: only a check on every commit keeps quotes verbatim.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: tactical
+    ///     text: The role is tactical.
+    ///     cites:
+    ///       - source: guide
+    ///         quote: "Product owners are mostly tactical"
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: tactical
+    ///     text: The role is tactical.
+    ///     cites:
+    ///       - source: guide
+    ///         quote: "product owners are more tactical"
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Copy the words from the source as they stand; mark left-out words with `...`. For a
+    /// near miss (90% similar or more, differing only in punctuation, case or one word),
+    /// `kblint check --fix --unsafe-fixes` replaces the quote with the source's text.
+    name: "quote-not-found",
+    default: Error,
+    summary: "a quote matches neither its source nor any other source",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for c in &kb.citations().checked {
+        let Outcome::NotFound { nearest } = &c.outcome else { continue };
+        let entry = &kb.entries[c.claim.entry];
+        let Some(quote) = &kb.claim(c.claim).cites[c.cite].quote else { continue };
+        let source = &kb.entries[c.source];
+        let message = format!("quote not found in source `{}`", source.id.value);
+        let mut d = Diagnostic::new(&RULE, message, Label::new(entry.file, quote.span.clone(), "not in the source"));
+        match nearest {
+            None => d = d.help("copy the words from the source as they stand; mark left-out words with `...`"),
+            Some(n) => {
+                d = d.related(Label::new(source.file, n.range.clone(), format!("nearest passage, {}% similar", n.similarity)));
+                let text = &kb.files.get(source.file).text;
+                for diff in n.differences.iter().take(3) {
+                    let reads = if diff.source_text.is_empty() { "nothing".to_string() } else { format!("`{}`", diff.source_text) };
+                    let has = if diff.quote_text.is_empty() { "nothing".to_string() } else { format!("`{}`", diff.quote_text) };
+                    d = d.note(format!("the source reads {reads}, the quote has {has}"));
+                    d = d.related(Label::new(source.file, diff.source.clone(), format!("the source reads {reads} here")));
+                }
+                if n.differences.len() > 3 {
+                    d = d.note(format!("and {} more differences", n.differences.len() - 3));
+                }
+                let passage: Vec<&str> = text.get(n.range.clone()).unwrap_or("").split_whitespace().collect();
+                let passage = passage.join(" ");
+                if near_miss(n) {
+                    let replacement = serde_json::to_string(&passage).unwrap_or_default();
+                    d = d
+                        .help(format!("the source reads {replacement}; `kblint check --fix --unsafe-fixes` puts it in the quote"))
+                        .fix(Fix { file: entry.file, span: quote.span.clone(), replacement, safe: false, description: "replace the quote with the source's text".into() });
+                } else {
+                    d = d.help("copy the words from the source as they stand; mark left-out words with `...`");
+                }
+            }
+        }
+        out.push(d);
+    }
+}
+
+/// At least 90% similar, and differing only in punctuation, case or a single word.
+fn near_miss(n: &crate::quote::Nearest) -> bool {
+    if n.similarity < 90 {
+        return false;
+    }
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let words_changed = n.differences.iter().filter(|d| letters(&d.source_text) != letters(&d.quote_text)).count();
+    let one_word = |s: &str| s.split_whitespace().count() <= 1;
+    words_changed == 0 || (words_changed == 1 && n.differences.iter().all(|d| one_word(&d.source_text) && one_word(&d.quote_text)))
+}

@@ -1,0 +1,49 @@
+use super::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::index::Kb;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The frontmatter of each entry against its collection's JSON Schema (draft 2020-12 or 7,
+    /// with `format` asserted: a `date` that is not a date is a finding). One finding per
+    /// violation, at the offending value; for a missing property, at the key of the object that
+    /// lacks it; for an unexpected property, at that key. It also checks the shape of the keys
+    /// that kblint itself reads (`id`, `aliases`, `related`, `claims`, `sha256` of sources): a
+    /// claim needs an `id`, `negated` is true or false, and so on.
+    ///
+    /// ## Why
+    ///
+    /// The schema is the KB's contract for metadata: dates, owners, statuses. Checked on every
+    /// commit, it never drifts from the data.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// title: 12345
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// title: An example
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Change the value to what the schema asks for, or change the schema.
+    name: "schema",
+    default: Error,
+    summary: "frontmatter breaks its collection's JSON Schema (one finding per violation)",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    out.extend(kb.parse_findings.iter().filter(|d| d.rule == &RULE).cloned());
+}

@@ -1,0 +1,84 @@
+use super::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::index::{ClaimId, Kb};
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// A `disputes` link joins two claims that do not contradict each other (any more): they
+    /// are not conflicting values, not a claim and its negation, and not in one circle of
+    /// rankings.
+    ///
+    /// ## Why
+    ///
+    /// A dispute that no longer holds misleads readers, and hides the claims from the
+    /// contradiction checks should they change again.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: tactical
+    ///     text: The role is tactical.
+    ///     property: orientation
+    ///     value: tactical
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    ///   - id: also-tactical
+    ///     text: The role is tactical, again.
+    ///     property: orientation
+    ///     value: tactical
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    ///     disputes: [tactical]
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: tactical
+    ///     text: The role is tactical.
+    ///     property: orientation
+    ///     value: tactical
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    ///   - id: also-tactical
+    ///     text: The role is tactical, again.
+    ///     property: orientation
+    ///     value: tactical
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Remove the link.
+    name: "stale-dispute",
+    default: Warn,
+    summary: "a `disputes` link joins two claims that do not contradict",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let contradictions = kb.contradictions();
+    for (id, claim) in kb.all_claims() {
+        for d in &claim.disputes {
+            let Some(target) = kb.claim_ref(id.entry, &d.target.value) else { continue };
+            if target != id && contradictions.contradict(id, target) {
+                continue;
+            }
+            let file = kb.entries[id.entry].file;
+            let other: ClaimId = target;
+            let message = format!("`{}` disputes `{}`, but the two claims do not contradict", kb.claim_name(id), kb.claim_name(other));
+            out.push(
+                Diagnostic::new(&RULE, message, Label::new(file, claim.id.span.clone(), "this claim lists the other in `disputes`"))
+                    .related(Label::new(kb.entries[other.entry].file, kb.claim(other).id.span.clone(), crate::contradictions::describe(kb, other)))
+                    .related(Label::new(file, d.target.span.clone(), "the link"))
+                    .help("remove the `disputes` link"),
+            );
+        }
+    }
+}

@@ -1,0 +1,81 @@
+use super::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::index::Kb;
+use crate::model::Text;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Every reference names something that exists: `related`, a claim's `subject`, `above`
+    /// and `below` name an entry (by id or alias), and `disputes` names a claim, as
+    /// `entry#claim` or as the bare id of a claim of the same entry.
+    ///
+    /// ## Why
+    ///
+    /// A broken reference is a dead link for readers, and a claim whose subject names no entry
+    /// cannot be compared with the others, so its contradictions would go unseen.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// related: [no-such-entry]
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// related: [guide]
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Correct the name, or create the entry (or claim) it means.
+    name: "unresolved-reference",
+    default: Error,
+    summary: "a `subject`, `related`, `above`, `below` or `disputes` reference names no entry or claim",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for (n, entry) in kb.entries.iter().enumerate() {
+        let missing_entry = |key: &str, t: &Text, out: &mut Vec<Diagnostic>| {
+            if kb.entry(&t.value).is_none() {
+                out.push(
+                    Diagnostic::new(&RULE, format!("`{key}` names no entry: `{}`", t.value), Label::new(entry.file, t.span.clone(), "no entry has this id or alias"))
+                        .help(suggest(kb, &t.value)),
+                );
+            }
+        };
+        for r in &entry.related {
+            missing_entry("related", r, out);
+        }
+        for claim in &entry.claims {
+            for (key, t) in [("subject", &claim.subject), ("above", &claim.above), ("below", &claim.below)] {
+                if let Some(t) = t {
+                    missing_entry(key, t, out);
+                }
+            }
+            for d in &claim.disputes {
+                if kb.claim_ref(n, &d.target.value).is_none() {
+                    out.push(
+                        Diagnostic::new(&RULE, format!("`disputes` names no claim: `{}`", d.target.value), Label::new(entry.file, d.target.span.clone(), "no claim has this name"))
+                            .help("write `entry#claim`, or the bare id of a claim of this entry"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn suggest(kb: &Kb, name: &str) -> String {
+    match crate::rules::closest(kb.entries.iter().map(|e| e.id.value.as_str()), name) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "name an existing entry by its id or one of its aliases".into(),
+    }
+}

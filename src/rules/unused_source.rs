@@ -1,0 +1,67 @@
+use super::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::index::Kb;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Every source is cited by at least one citation (by id or alias).
+    ///
+    /// ## Why
+    ///
+    /// A snapshot nobody cites is dead weight, or a sign that the citations meant it but name
+    /// another id.
+    ///
+    /// ## Example
+    ///
+    /// ```md fires
+    /// ==> kb/sources/other.md <==
+    /// ---
+    /// id: other
+    /// ---
+    /// Roles overlap in small teams.
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/sources/other.md <==
+    /// ---
+    /// id: other
+    /// ---
+    /// Roles overlap in small teams.
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: overlap
+    ///     text: Roles overlap in small teams.
+    ///     cites:
+    ///       - source: other
+    ///         quote: "Roles overlap in small teams"
+    ///   - id: tactical
+    ///     text: The product owner is tactical.
+    ///     cites:
+    ///       - source: guide
+    ///         quote: "Product owners are more tactical"
+    /// ---
+    /// ```
+    ///
+    /// ## How to fix
+    ///
+    /// Cite the source where it supports a claim, or remove it.
+    name: "unused-source",
+    default: Warn,
+    summary: "no citation names the source",
+    check: check,
+}
+
+fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let uses = &kb.citations().uses;
+    for (n, entry) in kb.entries.iter().enumerate() {
+        if entry.is_source && !uses.contains_key(&n) {
+            out.push(
+                Diagnostic::new(&RULE, format!("source `{}` is never cited", entry.id.value), Label::new(entry.file, entry.id.span.clone(), "no citation names this source"))
+                    .help("cite it where it supports a claim, or remove it"),
+            );
+        }
+    }
+}

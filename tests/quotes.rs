@@ -1,0 +1,565 @@
+//! Quote matching (spec §5): a corpus of tricky quotes, the nearest passage, and the search of
+//! a quote in other sources.
+
+use kblint::quote::{Difference, Nearest, Normalized, Outcome, find, find_elsewhere, nearest};
+
+/// What a case expects: the original source text at every returned range, or no match.
+#[derive(Debug)]
+enum Want {
+    Found(&'static [&'static str]),
+    NotFound,
+    Empty,
+}
+use Want::{Empty, Found, NotFound};
+
+#[rustfmt::skip]
+const CASES: &[(&str, &str, &str, Want)] = &[
+    // (what,                                 source,                                         quote,                                 expected)
+    ("curly quotes in the source",            "He said “don’t panic” twice.",                 "\"don't panic\"",                     Found(&["“don’t panic”"])),
+    ("curly quotes in the quote",             "it's 'fine' and \"good\"",                     "it’s ‘fine’ and “good”",              Found(&["it's 'fine' and \"good\""])),
+    ("low-9 and reversed quotes",             "„Hallo‟ ‚welt‛",                               "\"Hallo\" 'welt'",                    Found(&["„Hallo‟ ‚welt‛"])),
+    ("prime as apostrophe",                   "rock ′n′ roll",                                "rock 'n' roll",                       Found(&["rock ′n′ roll"])),
+    ("guillemets",                            "il dit « oui » enfin",                         "\" oui \"",                           Found(&["« oui »"])),
+    ("hyphen U+2010",                         "a well‐known fact",                            "well-known fact",                     Found(&["well‐known fact"])),
+    ("non-breaking hyphen U+2011",            "a well‑known fact",                            "well-known fact",                     Found(&["well‑known fact"])),
+    ("figure dash",                           "call 555‒0100 now",                            "555-0100",                            Found(&["555‒0100"])),
+    ("en dash",                               "pages 10–20 only",                             "pages 10-20",                         Found(&["pages 10–20"])),
+    ("em dash",                               "tactics—not strategy",                         "tactics-not strategy",                Found(&["tactics—not strategy"])),
+    ("horizontal bar",                        "― so it goes",                                 "- so it goes",                        Found(&["― so it goes"])),
+    ("minus sign",                            "it was −5 °C",                                 "it was -5 °C",                        Found(&["it was −5 °C"])),
+    ("em dash in the quote",                  "tactics - not strategy",                       "tactics — not strategy",              Found(&["tactics - not strategy"])),
+    ("no-break space",                        "walk 100\u{a0}km away",                        "100 km away",                         Found(&["100\u{a0}km away"])),
+    ("narrow no-break space",                 "pay 50\u{202f}€ now",                          "50 € now",                            Found(&["50\u{202f}€ now"])),
+    ("soft hyphen inside a word",             "an extra\u{ad}ordinary claim",                 "extraordinary claim",                 Found(&["extra\u{ad}ordinary claim"])),
+    ("zero-width space in the quote",         "zerowidth joins",                              "zero\u{200b}width joins",             Found(&["zerowidth joins"])),
+    ("quote spans a line break",              "the product\n   owner decides",                "product owner decides",               Found(&["product\n   owner decides"])),
+    ("CRLF line break",                       "line one\r\nline two",                         "one line two",                        Found(&["one\r\nline two"])),
+    ("leading indentation of the source",     "    Indented text here.\n",                    "Indented text here.",                 Found(&["Indented text here."])),
+    ("tabs and runs of spaces in the quote",  "the product owner decides",                    "  product   owner\tdecides \n",       Found(&["product owner decides"])),
+    ("combining accent in the quote",         "un café au lait",                              "cafe\u{301} au lait",                 Found(&["café au lait"])),
+    ("combining accent in the source",        "un cafe\u{301} au lait",                       "café au lait",                        Found(&["cafe\u{301} au lait"])),
+    ("accent is not optional",                "un café au lait",                              "cafe au lait",                        NotFound),
+    ("ligature in the source",                "the ﬁnancial year",                            "financial year",                      Found(&["ﬁnancial year"])),
+    ("full-width letters",                    "ＡＢＣ company",                               "ABC company",                         Found(&["ＡＢＣ company"])),
+    ("CJK",                                   "我们今天去公园散步，然后吃饭。",               "去公园散步",                          Found(&["去公园散步"])),
+    ("CJK with full-width comma",             "我们今天去公园散步，然后吃饭。",               "散步,然后",                           Found(&["散步，然后"])),
+    ("emoji",                                 "we ❤️ pizza 🍕 and 👍🏽 too",                  "🍕 and 👍🏽",                         Found(&["🍕 and 👍🏽"])),
+    ("emoji is not any emoji",                "we ❤️ pizza 🍕 and 👍🏽 too",                  "🍕 and 👍🏿",                         NotFound),
+    ("first letter case",                     "the product owner decides",                    "The product owner",                   Found(&["the product owner"])),
+    ("first letter case, other way",          "The product owner decides",                    "the product owner",                   Found(&["The product owner"])),
+    ("first letter after a quote mark",       "he said \"yes we can\" loudly",                "\"Yes we can\"",                      Found(&["\"yes we can\""])),
+    ("case differs in the middle",            "the product owner decides",                    "the Product owner",                   NotFound),
+    ("case differs in the second letter",     "the product owner decides",                    "tHe product owner",                   NotFound),
+    ("first alphanumeric is a digit",         "3 ways to win",                                "3 Ways to win",                       NotFound),
+    ("each fragment's first letter",          "owners plan; managers decide.",                "Owners plan ... Managers decide",     Found(&["owners plan", "managers decide"])),
+    ("elision with ...",                      "Owners focus on tactics, while managers focus on strategy.", "Owners focus on tactics ... on strategy", Found(&["Owners focus on tactics", "on strategy"])),
+    ("elision with …",                        "Owners focus on tactics, while managers focus on strategy.", "focus on tactics…managers",    Found(&["focus on tactics", "managers"])),
+    ("elision with [...]",                    "Owners focus on tactics, while managers focus on strategy.", "Owners focus [...] on strategy", Found(&["Owners focus", "on strategy"])),
+    ("elision with […]",                      "Owners focus on tactics, while managers focus on strategy.", "Owners […] managers",          Found(&["Owners", "managers"])),
+    ("elision with [ ... ] and four dots",    "Owners focus on tactics, while managers focus on strategy.", "Owners [ ... ] tactics.... strategy", Found(&["Owners", "tactics", "strategy"])),
+    ("leading and trailing ellipsis",         "Owners focus on tactics, while managers focus on strategy.", "... focus on tactics ...",     Found(&["focus on tactics"])),
+    ("first fragment occurs several times",   "Owners plan. Managers review. Owners ship the product.", "Owners ... ship the product",      Found(&["Owners", "ship the product"])),
+    ("fragments in the wrong order",          "alpha beta gamma",                             "gamma ... alpha",                     NotFound),
+    ("fragments may not overlap",             "the cat sat down",                             "the cat ... cat sat",                 NotFound),
+    ("repeated fragment needs two places",    "yes and no",                                   "yes ... yes",                         NotFound),
+    ("repeated fragment found twice",         "yes and no, yes",                              "yes ... yes",                         Found(&["yes", "yes"])),
+    ("a source ellipsis matches dots",        "and so on… forever",                           "and so on... forever",                Found(&["and so on", "forever"])),
+    ("two dots are not an ellipsis",          "wait.. what",                                  "wait.. what",                         Found(&["wait.. what"])),
+    ("substring of a word",                   "the owners decide",                            "owner",                               Found(&["owner"])),
+    ("a different word",                      "the product owner decides",                    "the product manager decides",         NotFound),
+    ("quote longer than its source",          "Short text.",                                  "Short text. And a lot more that the source never said.", NotFound),
+    ("empty source",                          "",                                             "anything",                            NotFound),
+    ("empty quote",                           "some source",                                  "",                                    Empty),
+    ("blank quote",                           "some source",                                  "  \n\t\u{a0} ",                       Empty),
+    ("only an ellipsis",                      "some source",                                  "...",                                 Empty),
+    ("only a … ",                             "some source",                                  " … ",                                 Empty),
+    ("only ellipses of every kind",           "some source",                                  "[...] … [ … ] ....",                  Empty),
+    ("only invisible characters",             "some source",                                  "\u{200b}\u{feff}\u{ad}",              Empty),
+];
+
+#[test]
+fn corpus_of_tricky_quotes() {
+    let mut failures = Vec::new();
+    for (what, source, quote, want) in CASES {
+        let got = find(&Normalized::new(source), quote);
+        let ok = match (want, &got) {
+            (Found(texts), Outcome::Found(ranges)) => {
+                let slices: Vec<Option<&str>> =
+                    ranges.iter().map(|r| source.get(r.clone())).collect();
+                slices == texts.iter().map(|t| Some(*t)).collect::<Vec<_>>()
+            }
+            (NotFound, Outcome::NotFound) | (Empty, Outcome::Empty) => true,
+            _ => false,
+        };
+        if !ok {
+            let shown = match &got {
+                Outcome::Found(ranges) => format!(
+                    "Found({:?})",
+                    ranges
+                        .iter()
+                        .map(|r| source.get(r.clone()))
+                        .collect::<Vec<_>>()
+                ),
+                other => format!("{other:?}"),
+            };
+            failures.push(format!(
+                "{what}: {quote:?} in {source:?}: want {want:?}, got {shown}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn later_occurrence_of_the_first_fragment_is_reported() {
+    let source = "Owners plan. Managers review. Owners ship the product.";
+    let Outcome::Found(ranges) = find(&Normalized::new(source), "owners ... ship") else {
+        panic!("not found")
+    };
+    assert_eq!(ranges, vec![30..36, 37..41]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nearest passage
+// ---------------------------------------------------------------------------------------------
+
+const PARAGRAPH: &str = "In most companies the product manager owns the vision.\n\
+    The product owner, on the other hand, manages the entire lifecycle of the product backlog,\n\
+    from refinement to acceptance. Owners are detail-oriented; managers look ahead.";
+
+fn near(source: &str, quote: &str) -> Nearest {
+    let n = nearest(&Normalized::new(source), quote).expect("a nearest passage");
+    check_ranges(source, &n);
+    n
+}
+
+/// Every range is on char boundaries of the source and inside the passage.
+fn check_ranges(source: &str, n: &Nearest) {
+    assert!(
+        source.get(n.range.clone()).is_some(),
+        "passage {:?}",
+        n.range
+    );
+    for d in &n.differences {
+        assert!(source.get(d.source.clone()).is_some(), "difference {d:?}");
+        assert!(
+            n.range.start <= d.source.start && d.source.end <= n.range.end,
+            "{d:?} outside {:?}",
+            n.range
+        );
+    }
+}
+
+fn diff<'a>(source: &'a str, d: &'a Difference) -> (&'a str, &'a str, &'a str) {
+    (
+        &source[d.source.clone()],
+        d.source_text.as_str(),
+        d.quote_text.as_str(),
+    )
+}
+
+#[test]
+fn nearest_with_one_word_changed() {
+    let quote = "manages the whole lifecycle of the product backlog, from refinement to acceptance";
+    let n = near(PARAGRAPH, quote);
+    assert_eq!(
+        &PARAGRAPH[n.range.clone()],
+        "manages the entire lifecycle of the product backlog,\nfrom refinement to acceptance"
+    );
+    assert_eq!(n.differences.len(), 1, "{:?}", n.differences);
+    assert_eq!(
+        diff(PARAGRAPH, &n.differences[0]),
+        ("entire", "entire", "whole")
+    );
+    assert_eq!(&quote[n.differences[0].quote.clone()], "whole");
+    assert!(n.similarity >= 90, "{}", n.similarity);
+    assert!(n.similarity < 100);
+}
+
+#[test]
+fn nearest_with_the_example_of_the_brief() {
+    let source = "It covers the entire lifecycle of it, start to end.";
+    let n = near(source, "the whole lifecycle of it");
+    assert_eq!(&source[n.range.clone()], "the entire lifecycle of it");
+    assert_eq!(n.differences.len(), 1);
+    assert_eq!(
+        diff(source, &n.differences[0]),
+        ("entire", "entire", "whole")
+    );
+}
+
+#[test]
+fn nearest_with_one_word_missing_only() {
+    let source =
+        "Our guide says that the product owner manages the entire lifecycle of the backlog. Next.";
+    let n = near(
+        source,
+        "the product owner manages entire lifecycle of the backlog",
+    );
+    assert_eq!(
+        &source[n.range.clone()],
+        "the product owner manages the entire lifecycle of the backlog"
+    );
+    assert_eq!(n.differences.len(), 1, "{:?}", n.differences);
+    let d = &n.differences[0];
+    assert_eq!(diff(source, d), ("the", "the", ""));
+    assert!(d.quote.is_empty());
+    assert!(n.similarity >= 90, "{}", n.similarity);
+}
+
+#[test]
+fn nearest_with_an_extra_word_in_the_quote() {
+    let source =
+        "Our guide says that the product owner manages the lifecycle of the backlog today.";
+    let quote = "the product owner manages the very lifecycle of the backlog";
+    let n = near(source, quote);
+    assert_eq!(n.differences.len(), 1, "{:?}", n.differences);
+    let d = &n.differences[0];
+    assert_eq!(
+        (d.source_text.as_str(), d.quote_text.as_str()),
+        ("", "very")
+    );
+    assert!(d.source.is_empty());
+    assert_eq!(
+        &source[..d.source.start],
+        "Our guide says that the product owner manages the"
+    );
+    assert_eq!(&quote[d.quote.clone()], "very");
+    assert!(n.similarity >= 90, "{}", n.similarity);
+}
+
+#[test]
+fn nearest_with_punctuation_differences() {
+    let quote = "The product owner on the other hand manages the entire lifecycle";
+    let n = near(PARAGRAPH, quote);
+    assert_eq!(
+        &PARAGRAPH[n.range.clone()],
+        "The product owner, on the other hand, manages the entire lifecycle"
+    );
+    let pairs: Vec<(&str, &str, &str)> = n.differences.iter().map(|d| diff(PARAGRAPH, d)).collect();
+    assert_eq!(
+        pairs,
+        [("owner,", "owner,", "owner"), ("hand,", "hand,", "hand")]
+    );
+    assert!(n.similarity >= 90, "{}", n.similarity);
+}
+
+#[test]
+fn nearest_maps_back_to_the_original_text() {
+    let source = "Intro.\n\nHe said “don’t\n   panic” — and then\u{a0}left the ﬁeld… quickly.";
+    let n = near(source, "He said \"do not panic\" - and then left the field");
+    assert_eq!(
+        &source[n.range.clone()],
+        "He said “don’t\n   panic” — and then\u{a0}left the ﬁeld"
+    );
+    assert_eq!(n.differences.len(), 1, "{:?}", n.differences);
+    assert_eq!(
+        diff(source, &n.differences[0]),
+        ("“don’t", "\"don't", "\"do not")
+    );
+}
+
+#[test]
+fn nearest_with_a_different_first_letter_case_only_elsewhere() {
+    let source = "intro. the product owner decides what gets build.";
+    let n = near(source, "The product owner decides what gets built");
+    assert_eq!(
+        &source[n.range.clone()],
+        "the product owner decides what gets build"
+    );
+    let pairs: Vec<(&str, &str, &str)> = n.differences.iter().map(|d| diff(source, d)).collect();
+    assert_eq!(
+        pairs,
+        [("build", "build", "built")],
+        "the first letter's case is no difference"
+    );
+}
+
+#[test]
+fn nearest_for_a_quote_longer_than_its_source() {
+    let source = "Short text.";
+    let n = near(
+        source,
+        "Short text. And a lot more that the source never said.",
+    );
+    assert_eq!(&source[n.range.clone()], "Short text.");
+    assert!(n.similarity < 30, "{}", n.similarity);
+    assert_eq!(n.differences.len(), 1, "{:?}", n.differences);
+    assert_eq!(n.differences[0].source_text, "");
+    assert_eq!(
+        n.differences[0].quote_text,
+        "And a lot more that the source never said."
+    );
+    assert_eq!(n.differences[0].source, 11..11);
+}
+
+#[test]
+fn nearest_with_an_elision() {
+    let source = "Owners focus on tactics, while managers focus on strategy. The end.";
+    let n = near(source, "Owners focus on tactics ... focus on strategi");
+    assert_eq!(
+        &source[n.range.clone()],
+        "Owners focus on tactics, while managers focus on strategy"
+    );
+    let pairs: Vec<(&str, &str, &str)> = n.differences.iter().map(|d| diff(source, d)).collect();
+    assert_eq!(
+        pairs,
+        [("strategy", "strategy", "strategi")],
+        "the elided words are no difference"
+    );
+    assert!(n.similarity >= 90, "{}", n.similarity);
+}
+
+#[test]
+fn nearest_with_fragments_in_the_wrong_order() {
+    let source = "alpha beta gamma delta";
+    let n = near(source, "gamma delta ... alpha beta");
+    assert!(n.similarity < 100);
+    assert!(!n.differences.is_empty());
+}
+
+#[test]
+fn nearest_in_cjk_and_emoji() {
+    let source = "前言。我们今天去公园散步，然后吃饭🍕。结束";
+    let n = near(source, "我们明天去公园散步，然后吃饭🍕");
+    assert_eq!(&source[n.range.clone()], "我们今天去公园散步，然后吃饭🍕");
+    let pairs: Vec<(&str, &str, &str)> = n.differences.iter().map(|d| diff(source, d)).collect();
+    assert_eq!(pairs, [("今", "今", "明")]);
+    assert!(n.similarity >= 90, "{}", n.similarity);
+
+    let n = near("we ❤️ pizza 🍕 and 👍🏽 too", "pizza 🍕 and 👍🏿 too");
+    let pairs: Vec<(&str, &str)> = n
+        .differences
+        .iter()
+        .map(|d| (d.source_text.as_str(), d.quote_text.as_str()))
+        .collect();
+    assert_eq!(pairs, [("👍🏽", "👍🏿")]);
+}
+
+#[test]
+fn nearest_of_nothing_is_none() {
+    let src = Normalized::new(PARAGRAPH);
+    assert_eq!(nearest(&Normalized::new(""), "a quote"), None);
+    assert_eq!(nearest(&Normalized::new(" \n "), "a quote"), None);
+    assert_eq!(nearest(&src, ""), None);
+    assert_eq!(nearest(&src, " ... "), None);
+    assert_eq!(nearest(&Normalized::new("abc"), "漢字"), None);
+}
+
+#[test]
+fn nearest_never_panics_on_odd_input() {
+    let sources = [
+        "a",
+        "é",
+        "漢",
+        "👍🏽",
+        "a\u{301}\u{301}",
+        "…",
+        " x ",
+        "ﬁ",
+        "\u{ad}",
+        PARAGRAPH,
+    ];
+    let quotes = [
+        "a",
+        "b",
+        "漢字",
+        "👍",
+        "e\u{301}",
+        "...a...",
+        "x y z w",
+        "fi",
+        "ﬂ",
+        "A",
+        PARAGRAPH,
+        "[...] b [...]",
+    ];
+    for s in sources {
+        for q in quotes {
+            if let Some(n) = nearest(&Normalized::new(s), q) {
+                check_ranges(s, &n);
+                assert!(n.similarity <= 100);
+                for d in &n.differences {
+                    assert!(q.get(d.quote.clone()).is_some(), "{d:?} in {q:?}");
+                }
+            }
+            let _ = find(&Normalized::new(s), q);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search in other sources
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn find_elsewhere_names_the_first_source_that_has_the_quote() {
+    let texts = [
+        "Nothing to see here.",
+        "Managers look ahead, owners look at details.",
+        "The product owner works on tactics more than on strategy.",
+        "Another text entirely.",
+        "the product owner works on tactics, says another one.",
+    ];
+    let sources: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
+    let refs: Vec<&Normalized> = sources.iter().collect();
+    let quotes = [
+        "the product owner works on tactics more than on strategy", // third source only
+        "The product owner works on tactics", // third and fifth: the first of them
+        "owners look at details",             // second
+        "a quote that is nowhere",            // none
+        "",                                   // empty
+        "...",                                // only an ellipsis
+        "Managers ... details",               // elision, second
+        "details ... Managers",               // wrong order: none
+        "product Owner",                      // case in the middle: none
+        "works on tactics",                   // piece in third and fifth
+        "I",                                  // no piece to prefilter with
+    ];
+    let got = find_elsewhere(&refs, &quotes);
+    assert_eq!(
+        got,
+        vec![
+            Some(2),
+            Some(2),
+            Some(1),
+            None,
+            None,
+            None,
+            Some(1),
+            None,
+            None,
+            Some(2),
+            Some(0)
+        ]
+    );
+    // The same answer as asking `find` for every pair.
+    for (q, g) in quotes.iter().zip(&got) {
+        let brute = refs
+            .iter()
+            .position(|s| matches!(find(s, q), Outcome::Found(_)));
+        assert_eq!(*g, brute, "{q:?}");
+    }
+}
+
+#[test]
+fn find_elsewhere_with_no_sources_or_no_quotes() {
+    assert_eq!(find_elsewhere(&[], &["x"]), vec![None]);
+    let s = Normalized::new("x");
+    assert_eq!(find_elsewhere(&[&s], &[]), Vec::<Option<usize>>::new());
+}
+
+#[test]
+fn find_elsewhere_agrees_with_find_on_many_sources() {
+    let words = [
+        "owner", "manager", "tactics", "strategy", "the", "on", "works", "vision", "Product",
+        "plans",
+    ];
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let texts: Vec<String> = (0..300)
+        .map(|_| {
+            (0..40)
+                .map(|_| words[next() % words.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let sources: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
+    let refs: Vec<&Normalized> = sources.iter().collect();
+    let quotes: Vec<String> = (0..100)
+        .map(|i| {
+            let n = 2 + i % 3;
+            let mut q: Vec<&str> = (0..n).map(|_| words[next() % words.len()]).collect();
+            if i % 4 == 0 {
+                q.insert(1, "...");
+            }
+            q.join(" ")
+        })
+        .collect();
+    let qrefs: Vec<&str> = quotes.iter().map(String::as_str).collect();
+    let got = find_elsewhere(&refs, &qrefs);
+    for (q, g) in qrefs.iter().zip(&got) {
+        let brute = refs
+            .iter()
+            .position(|s| matches!(find(s, q), Outcome::Found(_)));
+        assert_eq!(*g, brute, "{q:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing (release): cargo test --release --test quotes -- --ignored --nocapture
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+#[ignore]
+fn timing() {
+    use std::time::Instant;
+    let mut text = String::new();
+    let mut i = 0u64;
+    while text.len() < 100_000 {
+        i += 1;
+        text.push_str(&format!(
+            "Paragraph {i}: the “product owner” — unlike the manager — works on tactics, not strategy; it’s {} work.\n",
+            ["detailed", "careful", "daily", "hands-on"][(i % 4) as usize]
+        ));
+        if i % 7 == 0 {
+            text.push_str("Le café\u{a0}noir coûte 2 €. 我们今天去公园散步。\n\n");
+        }
+    }
+    let t = Instant::now();
+    let src = Normalized::new(&text);
+    let normalise = t.elapsed();
+    let found = "Paragraph 500: the \"product owner\" - unlike the manager - works on tactics";
+    let t = Instant::now();
+    assert!(matches!(find(&src, found), Outcome::Found(_)));
+    let find_time = t.elapsed();
+    let failing = "The product owner, unlike the manager, works on tactical matters and not strategy; it's careful work";
+    assert_eq!(failing.chars().count(), 100);
+    let t = Instant::now();
+    let n = nearest(&src, failing).expect("nearest");
+    let nearest_time = t.elapsed();
+    let long: String = text
+        .chars()
+        .skip(50_000)
+        .take(1_000)
+        .collect::<String>()
+        .replace("tactics", "tactical");
+    let t = Instant::now();
+    let _ = nearest(&src, &long);
+    let nearest_long = t.elapsed();
+    eprintln!("source {} bytes", text.len());
+    eprintln!("normalise: {normalise:?}");
+    eprintln!("find (matching quote): {find_time:?}");
+    eprintln!(
+        "nearest (100-char quote): {nearest_time:?}, {}% {:?}",
+        n.similarity,
+        &text[n.range.clone()]
+    );
+    eprintln!("nearest (1000-char quote): {nearest_long:?}");
+    let sources: Vec<Normalized> = (0..2000)
+        .map(|k| Normalized::new(&text[k * 40..k * 40 + 5_000]))
+        .collect();
+    let refs: Vec<&Normalized> = sources.iter().collect();
+    let quotes: Vec<String> = (0..300)
+        .map(|k| format!("Paragraph {}: the \"product owner\" - unlike", k * 3 + 1))
+        .collect();
+    let qrefs: Vec<&str> = quotes.iter().map(String::as_str).collect();
+    let t = Instant::now();
+    let got = find_elsewhere(&refs, &qrefs);
+    eprintln!(
+        "find_elsewhere: 300 quotes x 2000 sources of 5 KB: {:?} ({} found)",
+        t.elapsed(),
+        got.iter().flatten().count()
+    );
+}
