@@ -26,9 +26,14 @@ pub enum Outcome {
     /// The quote has no text (empty, or only an ellipsis).
     Empty,
     /// Not in the cited source, but verbatim in another one, at `range` of its file.
-    Elsewhere { source: EntryId, range: Range<usize> },
+    Elsewhere {
+        source: EntryId,
+        range: Range<usize>,
+    },
     /// In no source; the nearest passage of the cited source, offsets in its file.
-    NotFound { nearest: Option<Nearest> },
+    NotFound {
+        nearest: Option<Nearest>,
+    },
 }
 
 pub struct Citations {
@@ -50,14 +55,25 @@ impl Kb {
 }
 
 fn check(kb: &Kb) -> Citations {
-    let sources: Vec<EntryId> = (0..kb.entries.len()).filter(|&e| kb.entries[e].is_source).collect();
-    let normalized: HashMap<EntryId, Normalized> =
-        sources.par_iter().map(|&s| (s, Normalized::new(&kb.files.get(kb.entries[s].file).text[kb.body(s)]))).collect();
+    let sources: Vec<EntryId> = (0..kb.entries.len())
+        .filter(|&e| kb.entries[e].is_source)
+        .collect();
+    let normalized: HashMap<EntryId, Normalized> = sources
+        .par_iter()
+        .map(|&s| {
+            (
+                s,
+                Normalized::new(&kb.files.get(kb.entries[s].file).text[kb.body(s)]),
+            )
+        })
+        .collect();
     let mut uses: HashMap<EntryId, usize> = HashMap::new();
     let mut todo = Vec::new();
     for (id, claim) in kb.all_claims() {
         for (n, cite) in claim.cites.iter().enumerate() {
-            let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value)) else { continue };
+            let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value)) else {
+                continue;
+            };
             *uses.entry(source).or_default() += 1;
             if let Some(q) = &cite.quote {
                 todo.push((id, n, source, q.value.as_str()));
@@ -72,11 +88,18 @@ fn check(kb: &Kb) -> Citations {
                 quote::Outcome::Empty => Outcome::Empty,
                 quote::Outcome::NotFound => Outcome::NotFound { nearest: None },
             };
-            Checked { claim, cite, source, outcome }
+            Checked {
+                claim,
+                cite,
+                source,
+                outcome,
+            }
         })
         .collect();
     // The quotes not found in their source: are they verbatim in another source?
-    let failed: Vec<usize> = (0..checked.len()).filter(|&i| matches!(checked[i].outcome, Outcome::NotFound { .. })).collect();
+    let failed: Vec<usize> = (0..checked.len())
+        .filter(|&i| matches!(checked[i].outcome, Outcome::NotFound { .. }))
+        .collect();
     if failed.is_empty() {
         return Citations { checked, uses };
     }
@@ -88,12 +111,17 @@ fn check(kb: &Kb) -> Citations {
         .zip(elsewhere)
         .map(|(&i, found)| {
             let (_, _, source, q) = todo[i];
-            if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source) {
-                if let quote::Outcome::Found(ranges) = quote::find(&normalized[&other], q) {
-                    let base = kb.body(other).start;
-                    let range = ranges.first().map_or(base..base, |r| base + r.start..base + r.end);
-                    return Outcome::Elsewhere { source: other, range };
-                }
+            if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source)
+                && let quote::Outcome::Found(ranges) = quote::find(&normalized[&other], q)
+            {
+                let base = kb.body(other).start;
+                let range = ranges
+                    .first()
+                    .map_or(base..base, |r| base + r.start..base + r.end);
+                return Outcome::Elsewhere {
+                    source: other,
+                    range,
+                };
             }
             let base = kb.body(source).start;
             let nearest = quote::nearest(&normalized[&source], q).map(|mut n| {

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::render::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "kblint", version, about = "A linter for Git-backed knowledge bases: frontmatter schemas, verified citations, contradictory claims")]
+#[command(
+    name = "kblint",
+    version,
+    about = "A linter for Git-backed knowledge bases: frontmatter schemas, verified citations, contradictory claims"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,9 +45,7 @@ pub enum Command {
         action: HookAction,
     },
     /// Print a shell completion script
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Print the JSON Schema of kblint.toml (for editors)
     ConfigSchema,
 }
@@ -107,7 +109,9 @@ pub enum ColorChoice {
 }
 
 fn parse_rule_level(s: &str) -> Result<(String, crate::rules::Level), String> {
-    let (name, level) = s.split_once('=').ok_or("expected RULE=LEVEL, e.g. `unused-source=off`")?;
+    let (name, level) = s
+        .split_once('=')
+        .ok_or("expected RULE=LEVEL, e.g. `unused-source=off`")?;
     if crate::rules::find(name).is_none() {
         return Err(format!("unknown rule `{name}` (see `kblint rules`)"));
     }
@@ -116,7 +120,11 @@ fn parse_rule_level(s: &str) -> Result<(String, crate::rules::Level), String> {
         "warn" | "warning" => crate::rules::Level::Warn,
         "info" => crate::rules::Level::Info,
         "off" => crate::rules::Level::Off,
-        other => return Err(format!("unknown level `{other}`: expected error, warn, info or off")),
+        other => {
+            return Err(format!(
+                "unknown level `{other}`: expected error, warn, info or off"
+            ));
+        }
     };
     Ok((name.to_string(), level))
 }

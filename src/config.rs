@@ -15,7 +15,10 @@ pub const FILE_NAME: &str = "kblint.toml";
 /// The file as written. Unknown keys are errors.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "kblint.toml", description = "Configuration of kblint, the knowledge-base linter")]
+#[schemars(
+    title = "kblint.toml",
+    description = "Configuration of kblint, the knowledge-base linter"
+)]
 pub struct RawConfig {
     /// Path of the vocabulary file that declares the claim properties (relative to the KB root).
     #[schemars(with = "Option<String>")]
@@ -109,7 +112,10 @@ impl Settings {
             let Some(rule) = rules::find(name) else {
                 let line = line_of(&text, level.span().start);
                 let names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
-                bail!("{config_path}:{line}: unknown rule `{name}` in [rules] (the rules are: {})", names.join(", "));
+                bail!(
+                    "{config_path}:{line}: unknown rule `{name}` in [rules] (the rules are: {})",
+                    names.join(", ")
+                );
             };
             levels.insert(rule.name, *level.get_ref());
         }
@@ -122,10 +128,23 @@ impl Settings {
             let compile = |pattern: &str| {
                 Glob::new(pattern)
                     .map(|g| g.compile_matcher())
-                    .with_context(|| format!("{config_path}:{line}: invalid glob `{pattern}` in collection `{name}`"))
+                    .with_context(|| {
+                        format!(
+                            "{config_path}:{line}: invalid glob `{pattern}` in collection `{name}`"
+                        )
+                    })
             };
-            let include = c.include.get_ref().iter().map(|p| Ok((compile(p)?, glob_base(p)))).collect::<Result<_>>()?;
-            let exclude = c.exclude.iter().map(|p| compile(p)).collect::<Result<_>>()?;
+            let include = c
+                .include
+                .get_ref()
+                .iter()
+                .map(|p| Ok((compile(p)?, glob_base(p))))
+                .collect::<Result<_>>()?;
+            let exclude = c
+                .exclude
+                .iter()
+                .map(|p| compile(p))
+                .collect::<Result<_>>()?;
             collections.push(Collection {
                 name,
                 include,
@@ -153,9 +172,14 @@ pub fn locate(explicit: Option<&Path>, start: &Path) -> Result<(PathBuf, String)
         if !path.is_file() {
             bail!("config file `{}` does not exist", path.display());
         }
-        let path = path.canonicalize().with_context(|| format!("cannot resolve `{}`", path.display()))?;
+        let path = path
+            .canonicalize()
+            .with_context(|| format!("cannot resolve `{}`", path.display()))?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         return Ok((root, name));
     }
     let mut dir = Some(start);
@@ -165,17 +189,28 @@ pub fn locate(explicit: Option<&Path>, start: &Path) -> Result<(PathBuf, String)
         }
         dir = d.parent();
     }
-    bail!("no `{FILE_NAME}` found in `{}` or any folder above it (run `kblint init` to create one)", start.display())
+    bail!(
+        "no `{FILE_NAME}` found in `{}` or any folder above it (run `kblint init` to create one)",
+        start.display()
+    )
 }
 
 /// The literal folder part of a glob, before its first wildcard: the collection's base folder.
 pub fn glob_base(pattern: &str) -> String {
-    let literal = pattern.find(['*', '?', '[', '{']).map_or(pattern, |i| &pattern[..i]);
-    literal.rfind('/').map_or(String::new(), |i| literal[..=i].to_string())
+    let literal = pattern
+        .find(['*', '?', '[', '{'])
+        .map_or(pattern, |i| &pattern[..i]);
+    literal
+        .rfind('/')
+        .map_or(String::new(), |i| literal[..=i].to_string())
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The JSON Schema of `kblint.toml`, generated from [`RawConfig`].
@@ -197,17 +232,37 @@ mod tests {
         )
         .unwrap();
         let roles = s.collections.iter().find(|c| c.name == "roles").unwrap();
-        assert_eq!(roles.default_id("kb/roles/product-owner.md").as_deref(), Some("product-owner"));
+        assert_eq!(
+            roles.default_id("kb/roles/product-owner.md").as_deref(),
+            Some("product-owner")
+        );
         let docs = s.collections.iter().find(|c| c.name == "docs").unwrap();
-        assert_eq!(docs.default_id("files/web/api/index.md").as_deref(), Some("web/api"));
+        assert_eq!(
+            docs.default_id("files/web/api/index.md").as_deref(),
+            Some("web/api")
+        );
         assert_eq!(docs.default_id("kb/roles/x.md"), None);
     }
 
     #[test]
     fn unknown_keys_and_rules_name_the_line() {
-        let e = Settings::parse(Path::new("/"), "kblint.toml", "\n[collections.a]\ninclude = []\nschemas = \"x\"\n".into()).unwrap_err();
+        let e = Settings::parse(
+            Path::new("/"),
+            "kblint.toml",
+            "\n[collections.a]\ninclude = []\nschemas = \"x\"\n".into(),
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("kblint.toml:4:"), "{e}");
-        let e = Settings::parse(Path::new("/"), "kblint.toml", "[rules]\n\nno-such-rule = \"off\"\n".into()).unwrap_err();
-        assert!(e.to_string().starts_with("kblint.toml:3: unknown rule `no-such-rule`"), "{e}");
+        let e = Settings::parse(
+            Path::new("/"),
+            "kblint.toml",
+            "[rules]\n\nno-such-rule = \"off\"\n".into(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("kblint.toml:3: unknown rule `no-such-rule`"),
+            "{e}"
+        );
     }
 }

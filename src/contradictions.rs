@@ -54,16 +54,27 @@ enum Assertion<'a> {
     Above(EntryId, EntryId),
 }
 
+/// A claim, what it asserts, and whether it is negated.
+type Asserted<'a> = (ClaimId, Assertion<'a>, bool);
+
 pub fn analyse(kb: &Kb) -> Contradictions {
-    let Some(vocabulary) = &kb.vocabulary else { return Contradictions::default() };
+    let Some(vocabulary) = &kb.vocabulary else {
+        return Contradictions::default();
+    };
     // (subject, property) -> claims; only claims that the vocabulary accepts take part.
-    let mut by_subject: HashMap<(EntryId, &str), Vec<(ClaimId, Assertion<'_>, bool)>> = HashMap::new();
+    let mut by_subject: HashMap<(EntryId, &str), Vec<Asserted<'_>>> = HashMap::new();
     let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
     for (id, claim) in kb.all_claims() {
-        let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else { continue };
-        let Some(def) = vocabulary.properties.get(&property.value) else { continue };
+        let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else {
+            continue;
+        };
+        let Some(def) = vocabulary.properties.get(&property.value) else {
+            continue;
+        };
         let assertion = match (def.kind, &claim.value, &claim.above, &claim.below) {
-            (Kind::Single | Kind::Multi, Some(v), None, None) if def.values.contains(&v.value) => Assertion::Value(&v.value),
+            (Kind::Single | Kind::Multi, Some(v), None, None) if def.values.contains(&v.value) => {
+                Assertion::Value(&v.value)
+            }
             (Kind::Order, None, Some(t), None) => match kb.entry(&t.value) {
                 Some(t) => Assertion::Above(subject, t),
                 None => continue,
@@ -81,19 +92,30 @@ pub fn analyse(kb: &Kb) -> Contradictions {
             Assertion::Above(a, _) => a,
             Assertion::Value(_) => subject,
         };
-        by_subject.entry((key_subject, &property.value)).or_default().push((id, assertion, claim.negated));
+        by_subject
+            .entry((key_subject, &property.value))
+            .or_default()
+            .push((id, assertion, claim.negated));
     }
 
     let mut out = Contradictions::default();
     let mut groups: Vec<_> = by_subject.into_iter().collect();
     groups.sort_by(|a, b| (a.0.0, a.0.1).cmp(&(b.0.0, b.0.1)));
     for ((_, property), claims) in groups {
-        let single = vocabulary.properties.get(property).is_some_and(|p| p.kind == Kind::Single);
+        let single = vocabulary
+            .properties
+            .get(property)
+            .is_some_and(|p| p.kind == Kind::Single);
         // Same assertion, different `negated`.
-        let mut by_assertion: HashMap<&Assertion<'_>, (Vec<ClaimId>, Vec<ClaimId>)> = HashMap::new();
+        let mut by_assertion: HashMap<&Assertion<'_>, (Vec<ClaimId>, Vec<ClaimId>)> =
+            HashMap::new();
         for (id, assertion, negated) in &claims {
             let slot = by_assertion.entry(assertion).or_default();
-            if *negated { slot.1.push(*id) } else { slot.0.push(*id) }
+            if *negated {
+                slot.1.push(*id)
+            } else {
+                slot.0.push(*id)
+            }
         }
         let mut by_assertion: Vec<_> = by_assertion.into_iter().collect();
         by_assertion.sort_by_key(|(_, (yes, no))| (yes.first().copied(), no.first().copied()));
@@ -106,7 +128,11 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         }
         // A single property: two non-negated claims with different values.
         if single {
-            let values: Vec<&Vec<ClaimId>> = by_assertion.iter().map(|(_, (yes, _))| yes).filter(|v| !v.is_empty()).collect();
+            let values: Vec<&Vec<ClaimId>> = by_assertion
+                .iter()
+                .map(|(_, (yes, _))| yes)
+                .filter(|v| !v.is_empty())
+                .collect();
             for (i, left) in values.iter().enumerate() {
                 for right in &values[i + 1..] {
                     for &a in left.iter() {
@@ -132,14 +158,23 @@ impl Contradictions {
         claims.dedup();
         let members: HashSet<ClaimId> = claims.iter().copied().collect();
         let acknowledged = claims.iter().any(|&c| {
-            kb.claim(c).disputes.iter().filter_map(|d| kb.claim_ref(c.entry, &d.target.value)).any(|t| t != c && members.contains(&t))
+            kb.claim(c)
+                .disputes
+                .iter()
+                .filter_map(|d| kb.claim_ref(c.entry, &d.target.value))
+                .any(|t| t != c && members.contains(&t))
         });
         for (i, &a) in claims.iter().enumerate() {
             for &b in &claims[i + 1..] {
                 self.pairs.insert((a, b));
             }
         }
-        self.found.push(Contradiction { conflict, property: property.to_string(), claims, acknowledged });
+        self.found.push(Contradiction {
+            conflict,
+            property: property.to_string(),
+            claims,
+            acknowledged,
+        });
     }
 }
 
@@ -223,23 +258,39 @@ fn tarjan(adjacency: &[Vec<usize>]) -> Vec<usize> {
 /// What a claim asserts, in a few words, for labels: "`po` has `orientation` `tactical`".
 pub fn describe(kb: &Kb, id: ClaimId) -> String {
     let claim = kb.claim(id);
-    let subject = kb.subject(id).map_or("?", |e| kb.entries[e].id.value.as_str());
+    let subject = kb
+        .subject(id)
+        .map_or("?", |e| kb.entries[e].id.value.as_str());
     let property = claim.property.as_ref().map_or("", |p| p.value.as_str());
     let not = if claim.negated { "not " } else { "" };
     let name = kb.claim_name(id);
     if let Some(v) = &claim.value {
-        format!("`{name}` says `{subject}` is {not}`{v}` on `{property}`", v = v.value)
+        format!(
+            "`{name}` says `{subject}` is {not}`{v}` on `{property}`",
+            v = v.value
+        )
     } else if let Some(t) = &claim.above {
-        format!("`{name}` says `{subject}` is {not}above `{t}` on `{property}`", t = t.value)
+        format!(
+            "`{name}` says `{subject}` is {not}above `{t}` on `{property}`",
+            t = t.value
+        )
     } else if let Some(t) = &claim.below {
-        format!("`{name}` says `{subject}` is {not}below `{t}` on `{property}`", t = t.value)
+        format!(
+            "`{name}` says `{subject}` is {not}below `{t}` on `{property}`",
+            t = t.value
+        )
     } else {
         format!("`{name}`")
     }
 }
 
 /// The finding for a contradiction: at its last claim, with the others related.
-pub fn diagnostic(kb: &Kb, rule: &'static crate::rules::Rule, c: &Contradiction, message: String) -> Option<crate::diagnostic::Diagnostic> {
+pub fn diagnostic(
+    kb: &Kb,
+    rule: &'static crate::rules::Rule,
+    c: &Contradiction,
+    message: String,
+) -> Option<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::{Diagnostic, Label};
     let label = |id: ClaimId| {
         let entry = &kb.entries[id.entry];

@@ -37,7 +37,11 @@ pub struct Label {
 
 impl Label {
     pub fn new(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
-        Label { file, span, message: message.into() }
+        Label {
+            file,
+            span,
+            message: message.into(),
+        }
     }
 }
 
@@ -117,8 +121,14 @@ pub struct Position {
 
 impl File {
     pub fn new(path: String, text: String) -> Self {
-        let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
-        File { path, text, line_starts }
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        File {
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// The line and column of a byte offset (clamped to the text, moved back to a char boundary).
@@ -129,13 +139,23 @@ impl File {
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        Position { line: line + 1, column: self.text[start..offset].chars().count() + 1 }
+        Position {
+            line: line + 1,
+            column: self.text[start..offset].chars().count() + 1,
+        }
     }
 
     /// The byte range of line `line` (from 1), without its terminator.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e - 1);
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&e| e - 1);
         let end = end.max(start);
         let text = &self.text[start..end];
         start..start + text.strip_suffix('\r').unwrap_or(text).len()

@@ -17,7 +17,11 @@ pub enum Tree {
     /// Files on disk, minus those git ignores.
     WorkTree(PathBuf),
     /// Blobs recorded in git: path → object id.
-    Git { repo: PathBuf, blobs: BTreeMap<String, String>, what: String },
+    Git {
+        repo: PathBuf,
+        blobs: BTreeMap<String, String>,
+        what: String,
+    },
 }
 
 impl Tree {
@@ -34,7 +38,9 @@ impl Tree {
         let mut blobs = BTreeMap::new();
         for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let record = String::from_utf8_lossy(record);
-            let Some((meta, path)) = record.split_once('\t') else { continue };
+            let Some((meta, path)) = record.split_once('\t') else {
+                continue;
+            };
             let mut parts = meta.split(' ');
             let (mode, oid, stage) = (parts.next(), parts.next(), parts.next());
             if mode.is_some_and(|m| m.starts_with("100")) && stage == Some("0") {
@@ -43,7 +49,11 @@ impl Tree {
                 }
             }
         }
-        Ok(Tree::Git { repo: top, blobs, what: "the git index".into() })
+        Ok(Tree::Git {
+            repo: top,
+            blobs,
+            what: "the git index".into(),
+        })
     }
 
     /// The files of revision `rev`.
@@ -53,7 +63,9 @@ impl Tree {
         let mut blobs = BTreeMap::new();
         for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let record = String::from_utf8_lossy(record);
-            let Some((meta, path)) = record.split_once('\t') else { continue };
+            let Some((meta, path)) = record.split_once('\t') else {
+                continue;
+            };
             let mut parts = meta.split(' ');
             let (mode, kind, oid) = (parts.next(), parts.next(), parts.next());
             if kind == Some("blob") && mode.is_some_and(|m| m.starts_with("100")) {
@@ -62,7 +74,11 @@ impl Tree {
                 }
             }
         }
-        Ok(Tree::Git { repo: top, blobs, what: format!("revision `{rev}`") })
+        Ok(Tree::Git {
+            repo: top,
+            blobs,
+            what: format!("revision `{rev}`"),
+        })
     }
 
     /// Every file path, sorted.
@@ -81,7 +97,10 @@ impl Tree {
                         continue;
                     }
                     if let Ok(rel) = entry.path().strip_prefix(root) {
-                        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                        let rel: Vec<String> = rel
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                            .collect();
                         paths.push(rel.join("/"));
                     }
                 }
@@ -104,7 +123,10 @@ impl Tree {
         match self {
             Tree::WorkTree(root) => {
                 use rayon::prelude::*;
-                Ok(paths.par_iter().map(|p| std::fs::read(root.join(p)).map_err(|e| e.to_string())).collect())
+                Ok(paths
+                    .par_iter()
+                    .map(|p| std::fs::read(root.join(p)).map_err(|e| e.to_string()))
+                    .collect())
             }
             Tree::Git { repo, blobs, what } => {
                 let oids: Vec<Option<&String>> = paths.iter().map(|p| blobs.get(p)).collect();
@@ -113,7 +135,9 @@ impl Tree {
                 Ok(oids
                     .into_iter()
                     .map(|oid| match oid {
-                        Some(_) => contents.next().ok_or_else(|| "git cat-file gave no content".to_string()),
+                        Some(_) => contents
+                            .next()
+                            .ok_or_else(|| "git cat-file gave no content".to_string()),
                         None => Err(format!("not in {what}")),
                     })
                     .collect())
@@ -124,7 +148,10 @@ impl Tree {
     /// Reads one file as text (config, schema, vocabulary).
     pub fn read_text(&self, path: &str) -> Result<String> {
         let mut all = self.read(&[path.to_string()])?;
-        let bytes = all.pop().unwrap_or_else(|| Err("nothing read".into())).map_err(|e| anyhow::anyhow!("cannot read `{path}`: {e}"))?;
+        let bytes = all
+            .pop()
+            .unwrap_or_else(|| Err("nothing read".into()))
+            .map_err(|e| anyhow::anyhow!("cannot read `{path}`: {e}"))?;
         String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("`{path}` is not UTF-8"))
     }
 }
@@ -143,9 +170,15 @@ fn repo_of(root: &Path, why: &str) -> Result<(PathBuf, String)> {
         // git's own words only when they say more than "not a git repository" (for instance the
         // `safe.directory` advice for a repository owned by another user).
         if stderr.contains("not a git repository") {
-            bail!("{why}, but `{}` is not inside a git repository", root.display());
+            bail!(
+                "{why}, but `{}` is not inside a git repository",
+                root.display()
+            );
         }
-        bail!("{why}, but git cannot open the repository at `{}`: {stderr}", root.display());
+        bail!(
+            "{why}, but git cannot open the repository at `{}`: {stderr}",
+            root.display()
+        );
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut lines = text.lines();
@@ -163,7 +196,11 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
         .output()
         .context("cannot run `git`: is it installed?")?;
     if !out.status.success() {
-        bail!("`git {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(out.stdout)
 }
@@ -171,12 +208,17 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
 /// The merge base of `rev` and HEAD in the repository holding `root`.
 pub fn merge_base(root: &Path, rev: &str) -> Result<String> {
     let (top, _) = repo_of(root, "`--changed-since` compares git revisions")?;
-    let unknown = || anyhow::anyhow!("unknown revision `{rev}`: no commit has that name here (in a CI checkout, fetch it first)");
+    let unknown = || {
+        anyhow::anyhow!(
+            "unknown revision `{rev}`: no commit has that name here (in a CI checkout, fetch it first)"
+        )
+    };
     if rev.starts_with('-') {
         return Err(unknown());
     }
     let verify = format!("{rev}^{{commit}}");
-    let commit = git(&top, &["rev-parse", "--verify", "--quiet", &verify]).map_err(|_| unknown())?;
+    let commit =
+        git(&top, &["rev-parse", "--verify", "--quiet", &verify]).map_err(|_| unknown())?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
     let out = git(&top, &["merge-base", &commit, "HEAD"]).map_err(|_| {
         anyhow::anyhow!(
@@ -190,8 +232,22 @@ pub fn merge_base(root: &Path, rev: &str) -> Result<String> {
 /// git decides what a rename is (`-M`: at least 50% similar content).
 pub fn renames(root: &Path, rev: &str) -> Result<BTreeMap<String, String>> {
     let (top, prefix) = repo_of(root, "`--changed-since` compares git revisions")?;
-    let out = git(&top, &["diff", "--no-ext-diff", "--no-textconv", "-z", "--name-status", "-M", rev, "--"])?;
-    let mut fields = out.split(|&b| b == 0).map(|f| String::from_utf8_lossy(f).into_owned());
+    let out = git(
+        &top,
+        &[
+            "diff",
+            "--no-ext-diff",
+            "--no-textconv",
+            "-z",
+            "--name-status",
+            "-M",
+            rev,
+            "--",
+        ],
+    )?;
+    let mut fields = out
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
     let mut renames = BTreeMap::new();
     while let Some(status) = fields.next() {
         if status.is_empty() {
@@ -203,7 +259,11 @@ pub fn renames(root: &Path, rev: &str) -> Result<BTreeMap<String, String>> {
             continue;
         }
         let Some(to) = fields.next() else { break };
-        if let (true, Some(from), Some(to)) = (status.starts_with('R'), from.strip_prefix(prefix.as_str()), to.strip_prefix(prefix.as_str())) {
+        if let (true, Some(from), Some(to)) = (
+            status.starts_with('R'),
+            from.strip_prefix(prefix.as_str()),
+            to.strip_prefix(prefix.as_str()),
+        ) {
             renames.insert(from.to_string(), to.to_string());
         }
     }
@@ -219,8 +279,16 @@ pub fn renames(root: &Path, rev: &str) -> Result<BTreeMap<String, String>> {
 fn command(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
     if let Ok(cwd) = std::env::current_dir() {
-        for var in ["GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"] {
-            if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty() && Path::new(v).is_relative()) {
+        for var in [
+            "GIT_DIR",
+            "GIT_INDEX_FILE",
+            "GIT_WORK_TREE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_COMMON_DIR",
+        ] {
+            if let Some(value) =
+                std::env::var_os(var).filter(|v| !v.is_empty() && Path::new(v).is_relative())
+            {
                 cmd.env(var, cwd.join(value));
             }
         }
@@ -255,7 +323,12 @@ fn cat_file(repo: &Path, oids: &[String]) -> Result<Vec<Vec<u8>>> {
             .rsplit(' ')
             .next()
             .and_then(|s| s.parse().ok())
-            .with_context(|| format!("git cat-file: unexpected answer for {oid}: `{}`", header.trim_end()))?;
+            .with_context(|| {
+                format!(
+                    "git cat-file: unexpected answer for {oid}: `{}`",
+                    header.trim_end()
+                )
+            })?;
         let mut buf = vec![0; size + 1];
         out.read_exact(&mut buf)?;
         buf.pop();

@@ -35,17 +35,25 @@ pub fn fingerprints(files: &Files, diagnostics: &[Diagnostic]) -> Vec<String> {
 
 /// Like [`fingerprints`], as if each file `old` of `renames` were at its new path: how the base
 /// of `--changed-since` is fingerprinted, so that findings follow a renamed file.
-pub fn fingerprints_renamed(files: &Files, diagnostics: &[Diagnostic], renames: &BTreeMap<String, String>) -> Vec<String> {
+pub fn fingerprints_renamed(
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    renames: &BTreeMap<String, String>,
+) -> Vec<String> {
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     diagnostics
         .iter()
         .map(|d| {
             let file = files.get(d.primary.file);
             let path = renames.get(&file.path).unwrap_or(&file.path);
-            let span = d.primary.span.start.min(file.text.len())..d.primary.span.end.min(file.text.len());
+            let span =
+                d.primary.span.start.min(file.text.len())..d.primary.span.end.min(file.text.len());
             let mut text = file.text.get(span).unwrap_or("");
             if text.trim().is_empty() {
-                text = file.text.get(file.line_range(file.position(d.primary.span.start).line)).unwrap_or("");
+                text = file
+                    .text
+                    .get(file.line_range(file.position(d.primary.span.start).line))
+                    .unwrap_or("");
             }
             let text: Vec<&str> = text.split_whitespace().collect();
             let message: String = d.message.chars().filter(|c| !c.is_ascii_digit()).collect();
@@ -79,25 +87,42 @@ mod tests {
 
     fn finding(file: usize, needle: &str, files: &Files) -> Diagnostic {
         let at = files.get(file).text.find(needle).unwrap();
-        Diagnostic::new(crate::rules::find("quote-not-found").unwrap(), "quote not found in source `guide`", Label::new(file, at..at + needle.len(), ""))
+        Diagnostic::new(
+            crate::rules::find("quote-not-found").unwrap(),
+            "quote not found in source `guide`",
+            Label::new(file, at..at + needle.len(), ""),
+        )
     }
 
     #[test]
     fn moved_lines_keep_the_fingerprint_and_edits_or_renames_change_it() {
         let mut before = Files::default();
-        let a = before.add(File::new("kb/a.md".into(), "---\nquote: \"made up\"\n---\n".into()));
+        let a = before.add(File::new(
+            "kb/a.md".into(),
+            "---\nquote: \"made up\"\n---\n".into(),
+        ));
         let mut after = Files::default();
-        let b = after.add(File::new("kb/a.md".into(), "---\ntitle: x\nnote: y\nquote:   \"made   up\"\n---\n".into()));
+        let b = after.add(File::new(
+            "kb/a.md".into(),
+            "---\ntitle: x\nnote: y\nquote:   \"made   up\"\n---\n".into(),
+        ));
         let old = fingerprints(&before, &[finding(a, "\"made up\"", &before)]);
         let moved = fingerprints(&after, &[finding(b, "\"made   up\"", &after)]);
-        assert_eq!(old, moved, "moved lines and re-spaced text keep the fingerprint");
+        assert_eq!(
+            old, moved,
+            "moved lines and re-spaced text keep the fingerprint"
+        );
 
         let mut renamed = Files::default();
         let c = renamed.add(File::new("kb/sub/a.md".into(), before.get(a).text.clone()));
         let new_path = fingerprints(&renamed, &[finding(c, "\"made up\"", &renamed)]);
         assert_ne!(old, new_path, "another file, another finding");
         let map = BTreeMap::from([("kb/a.md".to_string(), "kb/sub/a.md".to_string())]);
-        assert_eq!(fingerprints_renamed(&before, &[finding(a, "\"made up\"", &before)], &map), new_path, "unless git saw a rename");
+        assert_eq!(
+            fingerprints_renamed(&before, &[finding(a, "\"made up\"", &before)], &map),
+            new_path,
+            "unless git saw a rename"
+        );
     }
 
     #[test]

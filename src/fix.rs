@@ -17,7 +17,11 @@ pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
             continue;
         }
         let file = kb.files.get(entry.file);
-        let eol = if file.text[..entry.yaml_end].ends_with("\r\n") { "\r\n" } else { "\n" };
+        let eol = if file.text[..entry.yaml_end].ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let digest = crate::rules::source_digest(kb, n);
         fixes.push(Fix {
             file: entry.file,
@@ -34,7 +38,11 @@ pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
 /// many were applied.
 pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<usize> {
     let mut by_file: BTreeMap<usize, Vec<&Fix>> = BTreeMap::new();
-    let fixes = report.diagnostics.iter().filter_map(|d| d.fix.as_ref()).chain(&report.extra_fixes);
+    let fixes = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .chain(&report.extra_fixes);
     for fix in fixes.filter(|f| f.safe || unsafe_fixes) {
         by_file.entry(fix.file).or_default().push(fix);
     }
@@ -55,7 +63,8 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<usize> {
         }
         text.push_str(&file.text[at..]);
         let path = report.root.join(&file.path);
-        std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+        std::fs::write(&path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(applied)
 }

@@ -15,8 +15,11 @@ use anyhow::{Context, Result, bail};
 /// `kblint.toml` at or above `dir`; without one yet, the nearest at or above the top of the
 /// repository when the hook runs.
 pub fn install(dir: &Path, force: bool) -> Result<String> {
-    let out = crate::discover::git(dir, &["rev-parse", "--git-path", "hooks", "--show-toplevel"])
-        .context("`kblint hook install` must run inside a git repository with a work tree")?;
+    let out = crate::discover::git(
+        dir,
+        &["rev-parse", "--git-path", "hooks", "--show-toplevel"],
+    )
+    .context("`kblint hook install` must run inside a git repository with a work tree")?;
     let text = String::from_utf8_lossy(&out);
     let mut lines = text.lines();
     let hooks = dir.join(lines.next().unwrap_or(".git/hooks"));
@@ -24,22 +27,32 @@ pub fn install(dir: &Path, force: bool) -> Result<String> {
     let config = config_from_top(dir, top);
     let path = hooks.join("pre-commit");
     if path.exists() && !force {
-        bail!("`{}` already exists; remove it, or run `kblint hook install --force` to replace it", path.display());
+        bail!(
+            "`{}` already exists; remove it, or run `kblint hook install --force` to replace it",
+            path.display()
+        );
     }
-    std::fs::create_dir_all(&hooks).with_context(|| format!("cannot create `{}`", hooks.display()))?;
-    std::fs::write(&path, script(config.as_deref())).with_context(|| format!("cannot write `{}`", path.display()))?;
+    std::fs::create_dir_all(&hooks)
+        .with_context(|| format!("cannot create `{}`", hooks.display()))?;
+    std::fs::write(&path, script(config.as_deref()))
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
     }
-    Ok(format!("installed `{}`: every commit now runs `kblint check --staged`\n", path.display()))
+    Ok(format!(
+        "installed `{}`: every commit now runs `kblint check --staged`\n",
+        path.display()
+    ))
 }
 
 /// The hook's text: lint exactly what is staged, with `--config CONFIG` when the KB's config
 /// is not at the top of the repository (a path relative to the top, where git runs hooks).
 pub fn script(config: Option<&str>) -> String {
-    let config = config.map_or(String::new(), |c| format!(" --config '{}'", c.replace('\'', r"'\''")));
+    let config = config.map_or(String::new(), |c| {
+        format!(" --config '{}'", c.replace('\'', r"'\''"))
+    });
     format!(
         r#"#!/bin/sh
 # Installed by `kblint hook install`: lints the KB exactly as it will be committed.
@@ -62,7 +75,10 @@ fn config_from_top(dir: &Path, top: &Path) -> Option<String> {
     if rel.as_os_str().is_empty() {
         return None;
     }
-    let mut parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts.push(name);
     Some(parts.join("/"))
 }
@@ -72,6 +88,9 @@ mod tests {
     #[test]
     fn the_script_quotes_the_config() {
         assert!(super::script(None).ends_with("exec kblint check --staged --quiet\n"));
-        assert!(super::script(Some("docs/it's/kblint.toml")).ends_with("--quiet --config 'docs/it'\\''s/kblint.toml'\n"));
+        assert!(
+            super::script(Some("docs/it's/kblint.toml"))
+                .ends_with("--quiet --config 'docs/it'\\''s/kblint.toml'\n")
+        );
     }
 }

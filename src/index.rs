@@ -92,7 +92,9 @@ impl Kb {
             Some((entry, claim)) => (self.entry(entry)?, claim),
             None => (from, reference),
         };
-        self.claims.get(&(entry, claim.to_string())).map(|&claim| ClaimId { entry, claim })
+        self.claims
+            .get(&(entry, claim.to_string()))
+            .map(|&claim| ClaimId { entry, claim })
     }
 
     pub fn claim(&self, id: ClaimId) -> &Claim {
@@ -101,10 +103,13 @@ impl Kb {
 
     /// Every claim with its id, in path order.
     pub fn all_claims(&self) -> impl Iterator<Item = (ClaimId, &Claim)> {
-        self.entries
-            .iter()
-            .enumerate()
-            .flat_map(|(e, entry)| entry.claims.iter().enumerate().map(move |(c, claim)| (ClaimId { entry: e, claim: c }, claim)))
+        self.entries.iter().enumerate().flat_map(|(e, entry)| {
+            entry
+                .claims
+                .iter()
+                .enumerate()
+                .map(move |(c, claim)| (ClaimId { entry: e, claim: c }, claim))
+        })
     }
 
     /// The entry a claim is about: its `subject` resolved, or the entry that holds it.
@@ -118,13 +123,18 @@ impl Kb {
 
     /// `entry#claim`, for messages.
     pub fn claim_name(&self, id: ClaimId) -> String {
-        format!("{}#{}", self.entries[id.entry].id.value, self.claim(id).id.value)
+        format!(
+            "{}#{}",
+            self.entries[id.entry].id.value,
+            self.claim(id).id.value
+        )
     }
 }
 
 impl Kb {
     /// The contradictions between claims, computed on first use.
     pub fn contradictions(&self) -> &crate::contradictions::Contradictions {
-        self.contradictions.get_or_init(|| crate::contradictions::analyse(self))
+        self.contradictions
+            .get_or_init(|| crate::contradictions::analyse(self))
     }
 }

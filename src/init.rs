@@ -26,11 +26,24 @@ pub fn run(dir: &Path, force: bool) -> Result<String> {
     let notes = Notes::scan(dir);
     let adopted = notes.collections();
     let files = starter_files(&adopted);
-    let existing: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| dir.join(p).exists()).collect();
+    let existing: Vec<&str> = files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| dir.join(p).exists())
+        .collect();
     if !existing.is_empty() && !force {
         let list: String = files
             .iter()
-            .map(|(p, _)| format!("\n  {p}{}", if existing.contains(&p.as_str()) { " (exists)" } else { "" }))
+            .map(|(p, _)| {
+                format!(
+                    "\n  {p}{}",
+                    if existing.contains(&p.as_str()) {
+                        " (exists)"
+                    } else {
+                        ""
+                    }
+                )
+            })
             .collect();
         bail!(
             "nothing written: {} of the files `kblint init` writes already exist{}\nrun `kblint init --force` to overwrite them",
@@ -42,10 +55,16 @@ pub fn run(dir: &Path, force: bool) -> Result<String> {
     for (path, text) in &files {
         let full = dir.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
-        std::fs::write(&full, text).with_context(|| format!("cannot write `{}`", full.display()))?;
-        let verb = if existing.contains(&path.as_str()) { "overwrote" } else { "wrote" };
+        std::fs::write(&full, text)
+            .with_context(|| format!("cannot write `{}`", full.display()))?;
+        let verb = if existing.contains(&path.as_str()) {
+            "overwrote"
+        } else {
+            "wrote"
+        };
         said.push_str(&format!("{verb} {path}\n"));
     }
     said.push_str(&notes.describe(&adopted));
@@ -176,8 +195,12 @@ const TAKEN_NAMES: [&str; 4] = ["entries", "sources", "entry", "source"];
 
 /// Every file `init` writes, in order, with its text.
 fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
-    let digest = crate::fingerprint::hex(&<sha2::Sha256 as sha2::Digest>::digest(SOURCE_BODY.as_bytes()));
-    let source = format!("---\nid: example-handbook\ntitle: Example Handbook\nretrieved: 2026-01-01\nsha256: {digest}\n---\n{SOURCE_BODY}");
+    let digest = crate::fingerprint::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+        SOURCE_BODY.as_bytes(),
+    ));
+    let source = format!(
+        "---\nid: example-handbook\ntitle: Example Handbook\nretrieved: 2026-01-01\nsha256: {digest}\n---\n{SOURCE_BODY}"
+    );
     let mut config = CONFIG.to_string();
     for a in adopted {
         config.push_str(&a.config());
@@ -185,9 +208,18 @@ fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
     config.push_str(RULES);
     let mut files = vec![
         ("kblint.toml".to_string(), config),
-        ("kblint.schema.json".to_string(), crate::config::json_schema()),
-        ("schema/entry.schema.json".to_string(), ENTRY_SCHEMA.to_string()),
-        ("schema/source.schema.json".to_string(), SOURCE_SCHEMA.to_string()),
+        (
+            "kblint.schema.json".to_string(),
+            crate::config::json_schema(),
+        ),
+        (
+            "schema/entry.schema.json".to_string(),
+            ENTRY_SCHEMA.to_string(),
+        ),
+        (
+            "schema/source.schema.json".to_string(),
+            SOURCE_SCHEMA.to_string(),
+        ),
         ("schema/vocabulary.yaml".to_string(), VOCABULARY.to_string()),
     ];
     files.extend(adopted.iter().map(|a| (a.schema_path(), a.schema.clone())));
@@ -200,17 +232,17 @@ fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
 fn first_lint(dir: &Path) -> String {
     match crate::lint(dir, crate::config::FILE_NAME, &Tree::work_tree(dir), &[]) {
         Err(e) => format!("kblint check cannot run yet: {e:#}\n"),
-        Ok(report) if report.diagnostics.is_empty() => "kblint check: no findings\nnext: write your first entry and source, then run `kblint check`\n".into(),
+        Ok(report) if report.diagnostics.is_empty() => {
+            "kblint check: no findings\nnext: edit the example entry and source, or write your own, then run `kblint check`\n".into()
+        }
         Ok(report) => {
             let s = &report.summary;
             format!(
-                "kblint check: {} error{}, {} warning{}, {} note{} in the existing files\nnext: run `kblint check` to see them; `kblint explain RULE` says how to fix each\n",
+                "kblint check: {} error{}, {} warning{} in the files that were already here\nnext: run `kblint check` to see them; `kblint explain RULE` says how to fix each\n",
                 s.errors,
                 plural(s.errors),
                 s.warnings,
                 plural(s.warnings),
-                report.diagnostics.len() - s.errors - s.warnings,
-                plural(report.diagnostics.len() - s.errors - s.warnings),
             )
         }
     }
@@ -245,7 +277,13 @@ impl Adopted {
     }
 
     fn config(&self) -> String {
-        let list = |globs: &[String]| globs.iter().map(|g| toml_string(g)).collect::<Vec<_>>().join(", ");
+        let list = |globs: &[String]| {
+            globs
+                .iter()
+                .map(|g| toml_string(g))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let mut text = format!(
             "\n# Found by `kblint init`: {} note{} with frontmatter. The schema was derived from\n# their keys and types; tighten it as you see fit.\n[collections.{}]\ninclude = [{}]\n",
             self.notes.len(),
@@ -266,8 +304,14 @@ impl Notes {
     fn scan(dir: &Path) -> Notes {
         let mut adoptable = BTreeMap::new();
         let mut foreign = BTreeMap::new();
-        for path in Tree::work_tree(dir).list().into_iter().filter(|p| p.ends_with(".md")) {
-            let hidden = path.split('/').any(|c| c.starts_with('.') || c == "node_modules");
+        for path in Tree::work_tree(dir)
+            .list()
+            .into_iter()
+            .filter(|p| p.ends_with(".md"))
+        {
+            let hidden = path
+                .split('/')
+                .any(|c| c.starts_with('.') || c == "node_modules");
             if hidden || STARTER_FOLDERS.iter().any(|f| path.starts_with(f)) {
                 foreign.insert(path, None);
                 continue;
@@ -309,19 +353,39 @@ impl Notes {
             };
             let (include, exclude) = match top {
                 // `*` crosses folders in kblint's globs: keep the collection to the top folder.
-                None => ("*.md".to_string(), std::iter::once("*/**".to_string()).chain(self.foreign_at_top()).collect()),
-                Some(top) => (format!("{}/**/*.md", escape(top)), self.foreign_under(&format!("{top}/"))),
+                None => (
+                    "*.md".to_string(),
+                    std::iter::once("*/**".to_string())
+                        .chain(self.foreign_at_top())
+                        .collect(),
+                ),
+                Some(top) => (
+                    format!("{}/**/*.md", escape(top)),
+                    self.foreign_under(&format!("{top}/")),
+                ),
             };
-            let frontmatters: Vec<&yaml::Node> = notes.iter().map(|p| &self.adoptable[*p]).collect();
+            let frontmatters: Vec<&yaml::Node> =
+                notes.iter().map(|p| &self.adoptable[*p]).collect();
             let (schema, required) = derive_schema(&name, &frontmatters);
-            out.push(Adopted { name, include, exclude, notes: notes.iter().map(|s| s.to_string()).collect(), required, schema });
+            out.push(Adopted {
+                name,
+                include,
+                exclude,
+                notes: notes.iter().map(|s| s.to_string()).collect(),
+                required,
+                schema,
+            });
         }
         out
     }
 
     /// Exclude globs for the Markdown files at the top of the folder that are not notes.
     fn foreign_at_top(&self) -> Vec<String> {
-        self.foreign.keys().filter(|p| !p.contains('/')).map(|p| escape(p)).collect()
+        self.foreign
+            .keys()
+            .filter(|p| !p.contains('/'))
+            .map(|p| escape(p))
+            .collect()
     }
 
     /// Exclude globs for the Markdown files under `folder` that are not notes: a whole
@@ -330,14 +394,22 @@ impl Notes {
         let mut out = Vec::new();
         let mut covered: Option<String> = None;
         for path in self.foreign.keys().filter(|p| p.starts_with(folder)) {
-            if covered.as_ref().is_some_and(|c| path.starts_with(c.as_str())) {
+            if covered
+                .as_ref()
+                .is_some_and(|c| path.starts_with(c.as_str()))
+            {
                 continue;
             }
             // The highest subfolder of `folder` on the way to `path` that holds no note.
             let rest = &path[folder.len()..];
             let mut sub = folder.to_string();
             let mut glob = escape(path);
-            for part in rest.split('/').collect::<Vec<_>>().split_last().map_or(&[][..], |(_, dirs)| dirs) {
+            for part in rest
+                .split('/')
+                .collect::<Vec<_>>()
+                .split_last()
+                .map_or(&[][..], |(_, dirs)| dirs)
+            {
                 sub.push_str(part);
                 sub.push('/');
                 if !self.adoptable.keys().any(|n| n.starts_with(&sub)) {
@@ -377,19 +449,26 @@ impl Notes {
 
 /// The frontmatter of a Markdown file: `None` when it has none, `Err` when it cannot be read.
 fn read_frontmatter(path: &Path) -> Result<Option<yaml::Node>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it as UTF-8 text ({e})"))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read it as UTF-8 text ({e})"))?;
     let split = match frontmatter::split(&text) {
         Ok(split) => split,
-        Err(frontmatter::SplitError::Unterminated(_)) => return Err("its frontmatter is never closed".into()),
+        Err(frontmatter::SplitError::Unterminated(_)) => {
+            return Err("its frontmatter is never closed".into());
+        }
         Err(_) => return Ok(None),
     };
-    let (root, duplicates) = yaml::parse(&text, split.yaml).map_err(|e| format!("its frontmatter is not valid YAML ({})", e.message))?;
+    let (root, duplicates) = yaml::parse(&text, split.yaml)
+        .map_err(|e| format!("its frontmatter is not valid YAML ({})", e.message))?;
     if let Some(d) = duplicates.first() {
         return Err(format!("its frontmatter {}", d.message));
     }
     match root.value {
         yaml::Value::Map(_) => Ok(Some(root)),
-        yaml::Value::Null => Ok(Some(yaml::Node { span: root.span, value: yaml::Value::Map(Vec::new()) })),
+        yaml::Value::Null => Ok(Some(yaml::Node {
+            span: root.span,
+            value: yaml::Value::Map(Vec::new()),
+        })),
         _ => Err("its frontmatter is not a mapping of keys".into()),
     }
 }
@@ -407,7 +486,9 @@ fn derive_schema(name: &str, notes: &[&yaml::Node]) -> (String, Vec<String>) {
     }
     let mut keys: BTreeMap<&str, Seen> = BTreeMap::new();
     for note in notes {
-        let yaml::Value::Map(entries) = &note.value else { continue };
+        let yaml::Value::Map(entries) = &note.value else {
+            continue;
+        };
         for (key, value) in entries {
             let seen = keys.entry(key.text.as_str()).or_default();
             seen.count += 1;
@@ -433,7 +514,11 @@ fn derive_schema(name: &str, notes: &[&yaml::Node]) -> (String, Vec<String>) {
         }
         properties.insert(key.to_string(), Json::Object(property));
     }
-    let required: Vec<String> = keys.iter().filter(|(_, s)| s.count == notes.len()).map(|(k, _)| k.to_string()).collect();
+    let required: Vec<String> = keys
+        .iter()
+        .filter(|(_, s)| s.count == notes.len())
+        .map(|(k, _)| k.to_string())
+        .collect();
     let schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": format!("{name} note"),
@@ -442,7 +527,10 @@ fn derive_schema(name: &str, notes: &[&yaml::Node]) -> (String, Vec<String>) {
         "required": required,
         "properties": properties,
     });
-    (serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n", required)
+    (
+        serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n",
+        required,
+    )
 }
 
 fn json_type(value: &yaml::Value) -> &'static str {
@@ -472,10 +560,23 @@ fn type_value(types: &BTreeSet<&'static str>) -> Json {
 /// Whether `s` is an RFC 3339 full-date (`2026-11-22`), as JSON Schema's `date` format asks.
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !s.chars().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !s
+            .chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
         return false;
     }
-    let (Ok(year), Ok(month), Ok(day)) = (s[..4].parse::<u32>(), s[5..7].parse::<u32>(), s[8..].parse::<u32>()) else { return false };
+    let (Ok(year), Ok(month), Ok(day)) = (
+        s[..4].parse::<u32>(),
+        s[5..7].parse::<u32>(),
+        s[8..].parse::<u32>(),
+    ) else {
+        return false;
+    };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -560,7 +661,9 @@ mod tests {
 
     #[test]
     fn escaped_paths_match_only_themselves() {
-        let glob = globset::Glob::new(&escape("a[1]/b*.md")).unwrap().compile_matcher();
+        let glob = globset::Glob::new(&escape("a[1]/b*.md"))
+            .unwrap()
+            .compile_matcher();
         assert!(glob.is_match("a[1]/b*.md"));
         assert!(!glob.is_match("a1/bx.md"));
     }

@@ -3,6 +3,8 @@
 //! The pipeline is **discover → parse → index → check → report**, in [`lint`]. The library
 //! never prints: it returns a [`Report`] that a renderer in [`render`] turns into text.
 
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod citations;
 pub mod cli;
 pub mod config;
@@ -34,7 +36,12 @@ use crate::index::Kb;
 use crate::rules::Level;
 
 /// Lints the KB whose config is `config` (relative to `root`), reading every file from `tree`.
-pub fn lint(root: &Path, config: &str, tree: &Tree, overrides: &[(String, Level)]) -> Result<Report> {
+pub fn lint(
+    root: &Path,
+    config: &str,
+    tree: &Tree,
+    overrides: &[(String, Level)],
+) -> Result<Report> {
     let settings = load_settings(root, config, tree, overrides)?;
     let paths = discover(&settings, tree)?;
     let kb = parse_and_index(settings, tree, paths)?;
@@ -76,21 +83,30 @@ pub fn check_kb(options: &CheckOptions) -> Result<Report> {
             let now = lint(&root, &config, &Tree::work_tree(&root), &options.rules)?;
             let before_tree = Tree::revision(&root, &base)?;
             // A base without a (valid) config had nothing to report: everything is new.
-            match before_tree.contains(&config).then(|| lint(&root, &config, &before_tree, &options.rules)) {
+            match before_tree
+                .contains(&config)
+                .then(|| lint(&root, &config, &before_tree, &options.rules))
+            {
                 Some(Ok(before)) => only_new(now, &before, &discover::renames(&root, &base)?),
                 _ => now,
             }
         }
     };
     if !options.paths.is_empty() {
-        let wanted = options.paths.iter().map(|p| relative_to(&root, &options.cwd.join(p))).collect::<Result<Vec<_>>>()?;
+        let wanted = options
+            .paths
+            .iter()
+            .map(|p| relative_to(&root, &options.cwd.join(p)))
+            .collect::<Result<Vec<_>>>()?;
         let files = &report.files;
         let keep: Vec<bool> = report
             .diagnostics
             .iter()
             .map(|d| {
                 let path = &files.get(d.primary.file).path;
-                wanted.iter().any(|w| w.is_empty() || path == w || path.starts_with(&format!("{w}/")))
+                wanted
+                    .iter()
+                    .any(|w| w.is_empty() || path == w || path.starts_with(&format!("{w}/")))
             })
             .collect();
         let mut keep = keep.into_iter();
@@ -101,7 +117,11 @@ pub fn check_kb(options: &CheckOptions) -> Result<Report> {
 
 /// The findings of `now` that `before` does not have, matched by fingerprint; a file that git
 /// saw renamed (`renames`: old path → new) brings its findings along.
-fn only_new(mut now: Report, before: &Report, renames: &std::collections::BTreeMap<String, String>) -> Report {
+fn only_new(
+    mut now: Report,
+    before: &Report,
+    renames: &std::collections::BTreeMap<String, String>,
+) -> Report {
     let mut old: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for fp in fingerprint::fingerprints_renamed(&before.files, &before.diagnostics, renames) {
         *old.entry(fp).or_default() += 1;
@@ -123,9 +143,21 @@ fn only_new(mut now: Report, before: &Report, renames: &std::collections::BTreeM
 
 /// `path` relative to the KB root, with `/` separators (`""` for the root itself).
 fn relative_to(root: &Path, path: &Path) -> Result<String> {
-    let path = path.canonicalize().map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
-    let rel = path.strip_prefix(root).map_err(|_| anyhow::anyhow!("`{}` is outside the KB at `{}`", path.display(), root.display()))?;
-    Ok(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"))
+    let path = path
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+    let rel = path.strip_prefix(root).map_err(|_| {
+        anyhow::anyhow!(
+            "`{}` is outside the KB at `{}`",
+            path.display(),
+            root.display()
+        )
+    })?;
+    Ok(rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/"))
 }
 
 /// The outcome of a run: every finding, sorted, and the files they point into.
@@ -152,13 +184,31 @@ pub struct Summary {
 impl Report {
     fn new(kb: Kb, mut diagnostics: Vec<Diagnostic>) -> Report {
         let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
-        let citations = kb.entries.iter().flat_map(|e| &e.claims).map(|c| c.cites.len()).sum();
-        let summary = Summary { files: kb.file_count, entries: kb.entries.len(), claims, citations, errors: 0, warnings: 0 };
+        let citations = kb
+            .entries
+            .iter()
+            .flat_map(|e| &e.claims)
+            .map(|c| c.cites.len())
+            .sum();
+        let summary = Summary {
+            files: kb.file_count,
+            entries: kb.entries.len(),
+            claims,
+            citations,
+            errors: 0,
+            warnings: 0,
+        };
         let extra_fixes = fix::missing_digests(&kb);
         let root = kb.settings.root.clone();
         let files = kb.files;
         sort(&files, &mut diagnostics);
-        let mut report = Report { files, diagnostics, summary, extra_fixes, root };
+        let mut report = Report {
+            files,
+            diagnostics,
+            summary,
+            extra_fixes,
+            root,
+        };
         report.recount();
         report
     }
@@ -170,8 +220,16 @@ impl Report {
     }
 
     fn recount(&mut self) {
-        self.summary.errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        self.summary.warnings = self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        self.summary.errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        self.summary.warnings = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
     }
 
     pub fn has_errors(&self) -> bool {
@@ -180,11 +238,17 @@ impl Report {
 }
 
 /// Config stage: `kblint.toml`, read from the tree being linted.
-fn load_settings(root: &Path, config: &str, tree: &Tree, overrides: &[(String, Level)]) -> Result<Settings> {
+fn load_settings(
+    root: &Path,
+    config: &str,
+    tree: &Tree,
+    overrides: &[(String, Level)],
+) -> Result<Settings> {
     let text = tree.read_text(config)?;
     let mut settings = Settings::parse(root, config, text)?;
     for (name, level) in overrides {
-        let rule = rules::find(name).ok_or_else(|| anyhow::anyhow!("unknown rule `{name}` (see `kblint rules`)"))?;
+        let rule = rules::find(name)
+            .ok_or_else(|| anyhow::anyhow!("unknown rule `{name}` (see `kblint rules`)"))?;
         settings.set_level(rule, *level);
     }
     Ok(settings)
@@ -202,10 +266,19 @@ struct Found {
 fn discover(settings: &Settings, tree: &Tree) -> Result<Vec<Found>> {
     let mut found = Vec::new();
     for path in tree.list() {
-        let mut owners = settings.collections.iter().enumerate().filter_map(|(n, c)| c.default_id(&path).map(|id| (n, id)));
-        let Some((collection, default_id)) = owners.next() else { continue };
+        let mut owners = settings
+            .collections
+            .iter()
+            .enumerate()
+            .filter_map(|(n, c)| c.default_id(&path).map(|id| (n, id)));
+        let Some((collection, default_id)) = owners.next() else {
+            continue;
+        };
         if let Some((other, _)) = owners.next() {
-            let (a, b) = (&settings.collections[collection], &settings.collections[other]);
+            let (a, b) = (
+                &settings.collections[collection],
+                &settings.collections[other],
+            );
             anyhow::bail!(
                 "{}:{}: `{path}` is included by both collection `{}` and collection `{}`",
                 settings.config_path,
@@ -214,7 +287,11 @@ fn discover(settings: &Settings, tree: &Tree) -> Result<Vec<Found>> {
                 b.name
             );
         }
-        found.push(Found { path, collection, default_id });
+        found.push(Found {
+            path,
+            collection,
+            default_id,
+        });
     }
     Ok(found)
 }
@@ -227,7 +304,11 @@ fn parse_and_index(settings: Settings, tree: &Tree, found: Vec<Found>) -> Result
         Some(path) => {
             if !tree.contains(path.get_ref()) {
                 let line = settings.line_of(path.span().start);
-                anyhow::bail!("{}:{line}: vocabulary file `{}` does not exist", settings.config_path, path.get_ref());
+                anyhow::bail!(
+                    "{}:{line}: vocabulary file `{}` does not exist",
+                    settings.config_path,
+                    path.get_ref()
+                );
             }
             let file = File::new(path.get_ref().clone(), tree.read_text(path.get_ref())?);
             Some(vocabulary::Vocabulary::parse(&file)?)
@@ -263,20 +344,31 @@ fn parse_and_index(settings: Settings, tree: &Tree, found: Vec<Found>) -> Result
         entries.extend(p.entry);
         findings.extend(p.findings);
     }
-    Ok(Kb::new(settings, files, entries, findings, vocabulary, file_count))
+    Ok(Kb::new(
+        settings, files, entries, findings, vocabulary, file_count,
+    ))
 }
 
 /// A file's bytes as text; a file that is not UTF-8 text keeps a lossy copy for display.
 fn decode(bytes: Result<Vec<u8>, String>) -> (String, Result<(), (String, usize)>) {
     match bytes {
-        Err(e) => (String::new(), Err((format!("cannot read the file: {e}"), 0))),
-        Ok(bytes) if bytes.contains(&0) => (String::new(), Err(("the file is binary, not Markdown text".into(), 0))),
+        Err(e) => (
+            String::new(),
+            Err((format!("cannot read the file: {e}"), 0)),
+        ),
+        Ok(bytes) if bytes.contains(&0) => (
+            String::new(),
+            Err(("the file is binary, not Markdown text".into(), 0)),
+        ),
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => (text, Ok(())),
             Err(e) => {
                 // The lossy copy keeps every byte before the first invalid one, so the offset holds.
                 let at = e.utf8_error().valid_up_to();
-                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Err(("the file is not valid UTF-8".into(), at)))
+                (
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Err(("the file is not valid UTF-8".into(), at)),
+                )
             }
         },
     }
@@ -284,8 +376,10 @@ fn decode(bytes: Result<Vec<u8>, String>) -> (String, Result<(), (String, usize)
 
 /// Check stage: every rule that is not off, with its configured severity.
 fn check(kb: &Kb) -> Vec<Diagnostic> {
-    let enabled: Vec<(&'static rules::Rule, Severity)> =
-        rules::RULES.iter().filter_map(|r| kb.settings.level(r).severity().map(|s| (*r, s))).collect();
+    let enabled: Vec<(&'static rules::Rule, Severity)> = rules::RULES
+        .iter()
+        .filter_map(|r| kb.settings.level(r).severity().map(|s| (*r, s)))
+        .collect();
     enabled
         .par_iter()
         .flat_map_iter(|(rule, severity)| {
@@ -304,6 +398,13 @@ fn sort(files: &Files, diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_cached_key(|d| {
         let f = files.get(d.primary.file);
         let p = f.position(d.primary.span.start);
-        (f.path.clone(), p.line, p.column, d.rule.name, d.message.clone(), d.primary.span.end)
+        (
+            f.path.clone(),
+            p.line,
+            p.column,
+            d.rule.name,
+            d.message.clone(),
+            d.primary.span.end,
+        )
     });
 }

@@ -28,7 +28,9 @@ fn main() -> ExitCode {
             let _ = write_out(&text);
             Exit::Clean
         }),
-        Some(Command::Hook { action: HookAction::Install { force } }) => kblint::hook::install(&cwd(), force).map(|text| {
+        Some(Command::Hook {
+            action: HookAction::Install { force },
+        }) => kblint::hook::install(&cwd(), force).map(|text| {
             let _ = write_out(&text);
             Exit::Clean
         }),
@@ -50,13 +52,23 @@ fn cwd() -> std::path::PathBuf {
     std::env::current_dir().unwrap_or_else(|_| ".".into())
 }
 
-fn options(common: &CommonArgs, paths: Vec<std::path::PathBuf>, rules: Vec<(String, rules::Level)>) -> CheckOptions {
+fn options(
+    common: &CommonArgs,
+    paths: Vec<std::path::PathBuf>,
+    rules: Vec<(String, rules::Level)>,
+) -> CheckOptions {
     let mode = match (&common.changed_since, common.staged) {
         (Some(rev), _) => Mode::ChangedSince(rev.clone()),
         (None, true) => Mode::Staged,
         (None, false) => Mode::WorkTree,
     };
-    CheckOptions { config: common.config.clone(), cwd: cwd(), mode, paths, rules }
+    CheckOptions {
+        config: common.config.clone(),
+        cwd: cwd(),
+        mode,
+        paths,
+        rules,
+    }
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<Exit> {
@@ -66,7 +78,10 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.fix {
         let applied = kblint::fix::apply(&report, args.unsafe_fixes)?;
         if applied > 0 {
-            eprintln!("fixed {applied} finding{}", if applied == 1 { "" } else { "s" });
+            eprintln!(
+                "fixed {applied} finding{}",
+                if applied == 1 { "" } else { "s" }
+            );
             report = kblint::check_kb(&opts)?;
         }
     }
@@ -75,19 +90,26 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     let mut out = Vec::new();
     render::render(args.format, &report, &mut out, color)?;
     write_out_bytes(&out)?;
-    if args.format == Format::Github {
-        if let Some(note) = render::github::overflow_note(&report) {
-            eprintln!("{note}");
-        }
+    if args.format == Format::Github
+        && let Some(note) = render::github::overflow_note(&report)
+    {
+        eprintln!("{note}");
     }
-    Ok(if report.has_errors() { Exit::Findings } else { Exit::Clean })
+    Ok(if report.has_errors() {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
 }
 
 fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {
     let only = vec![("acknowledged-dispute".to_string(), rules::Level::Info)];
     let mut opts = options(&common, Vec::new(), only);
-    let others: Vec<(String, rules::Level)> =
-        rules::RULES.iter().filter(|r| r.name != "acknowledged-dispute").map(|r| (r.name.to_string(), rules::Level::Off)).collect();
+    let others: Vec<(String, rules::Level)> = rules::RULES
+        .iter()
+        .filter(|r| r.name != "acknowledged-dispute")
+        .map(|r| (r.name.to_string(), rules::Level::Off))
+        .collect();
     opts.rules.extend(others);
     let report = kblint::check_kb(&opts)?;
     let mut out = Vec::new();
@@ -98,7 +120,17 @@ fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {
 
 fn list_rules() -> String {
     let width = rules::RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    rules::RULES.iter().map(|r| format!("{:width$}  {:5}  {}\n", r.name, r.default.as_str(), r.summary)).collect()
+    rules::RULES
+        .iter()
+        .map(|r| {
+            format!(
+                "{:width$}  {:5}  {}\n",
+                r.name,
+                r.default.as_str(),
+                r.summary
+            )
+        })
+        .collect()
 }
 
 fn explain(name: &str) -> anyhow::Result<Exit> {
@@ -106,14 +138,22 @@ fn explain(name: &str) -> anyhow::Result<Exit> {
         let names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
         anyhow::bail!("unknown rule `{name}`; the rules are: {}", names.join(", "));
     };
-    print(&format!("# {} (default: {})\n\n{}\n\n{}", rule.name, rule.default.as_str(), rule.summary, rule.docs))
+    print(&format!(
+        "# {} (default: {})\n\n{}\n\n{}",
+        rule.name,
+        rule.default.as_str(),
+        rule.summary,
+        rule.docs
+    ))
 }
 
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
     }
 }
 

@@ -81,10 +81,17 @@ impl Entry {
         root: &Node,
     ) -> (Entry, Vec<ShapeError>) {
         let mut errors = Vec::new();
-        let id = text(root.get("id"), "id", &mut errors).unwrap_or(Text { value: default_id, span: open });
+        let id = text(root.get("id"), "id", &mut errors).unwrap_or(Text {
+            value: default_id,
+            span: open,
+        });
         let aliases = texts(root.get("aliases"), "aliases", &mut errors);
         let related = texts(root.get("related"), "related", &mut errors);
-        let sha256 = if is_source { text(root.get("sha256"), "sha256", &mut errors) } else { None };
+        let sha256 = if is_source {
+            text(root.get("sha256"), "sha256", &mut errors)
+        } else {
+            None
+        };
         let mut claims = Vec::new();
         if let Some(node) = root.get("claims") {
             match &node.value {
@@ -99,7 +106,21 @@ impl Entry {
                 _ => errors.push(shape(node, "claims", "a list of claims")),
             }
         }
-        (Entry { file, collection, is_source, id, aliases, related, claims, sha256, body, yaml_end }, errors)
+        (
+            Entry {
+                file,
+                collection,
+                is_source,
+                id,
+                aliases,
+                related,
+                claims,
+                sha256,
+                body,
+                yaml_end,
+            },
+            errors,
+        )
     }
 }
 
@@ -112,13 +133,19 @@ impl Claim {
         }
         let Some(id) = text(node.get("id"), &at("id"), errors) else {
             if node.get("id").is_none() {
-                errors.push(ShapeError { span: node.span.clone(), message: format!("`claims[{n}]` has no `id`") });
+                errors.push(ShapeError {
+                    span: node.span.clone(),
+                    message: format!("`claims[{n}]` has no `id`"),
+                });
             }
             return None;
         };
         let negated = match node.get("negated") {
             None => false,
-            Some(Node { value: Value::Bool(b), .. }) => *b,
+            Some(Node {
+                value: Value::Bool(b),
+                ..
+            }) => *b,
             Some(other) => {
                 errors.push(shape(other, &at("negated"), "true or false"));
                 false
@@ -137,7 +164,11 @@ impl Claim {
                                 quote: text(item.get("quote"), &here("quote"), errors),
                             });
                         } else {
-                            errors.push(shape(item, &format!("claims[{n}].cites[{c}]"), "a mapping with `source` and `quote`"));
+                            errors.push(shape(
+                                item,
+                                &format!("claims[{n}].cites[{c}]"),
+                                "a mapping with `source` and `quote`",
+                            ));
                         }
                     }
                 }
@@ -158,10 +189,17 @@ impl Claim {
             for (d, item) in items.iter().enumerate() {
                 let here = format!("claims[{n}].disputes[{d}]");
                 match &item.value {
-                    Value::Str(s) => disputes.push(Dispute { target: Text { value: s.clone(), span: item.span.clone() }, reason: None }),
+                    Value::Str(s) => disputes.push(Dispute {
+                        target: Text {
+                            value: s.clone(),
+                            span: item.span.clone(),
+                        },
+                        reason: None,
+                    }),
                     Value::Map(_) => {
                         let target = text(item.get("ref"), &format!("{here}.ref"), errors);
-                        let reason = text(item.get("reason"), &format!("{here}.reason"), errors).map(|t| t.value);
+                        let reason = text(item.get("reason"), &format!("{here}.reason"), errors)
+                            .map(|t| t.value);
                         match target {
                             Some(target) => disputes.push(Dispute { target, reason }),
                             None if item.get("ref").is_none() => errors.push(ShapeError {
@@ -171,7 +209,11 @@ impl Claim {
                             None => {}
                         }
                     }
-                    _ => errors.push(shape(item, &here, "`entry#claim` or `{ref: entry#claim, reason: …}`")),
+                    _ => errors.push(shape(
+                        item,
+                        &here,
+                        "`entry#claim` or `{ref: entry#claim, reason: …}`",
+                    )),
                 }
             }
         }
@@ -190,13 +232,19 @@ impl Claim {
 }
 
 fn shape(node: &Node, key: &str, expected: &str) -> ShapeError {
-    ShapeError { span: node.span.clone(), message: format!("`{key}` must be {expected}, not {}", node.type_name()) }
+    ShapeError {
+        span: node.span.clone(),
+        message: format!("`{key}` must be {expected}, not {}", node.type_name()),
+    }
 }
 
 fn text(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Option<Text> {
     let node = node?;
     match &node.value {
-        Value::Str(s) => Some(Text { value: s.clone(), span: node.span.clone() }),
+        Value::Str(s) => Some(Text {
+            value: s.clone(),
+            span: node.span.clone(),
+        }),
         _ => {
             errors.push(shape(node, key, "a string"));
             None
@@ -207,8 +255,15 @@ fn text(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Option<
 fn texts(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Vec<Text> {
     let Some(node) = node else { return Vec::new() };
     match &node.value {
-        Value::Seq(items) => items.iter().enumerate().filter_map(|(n, item)| text(Some(item), &format!("{key}[{n}]"), errors)).collect(),
-        Value::Str(s) => vec![Text { value: s.clone(), span: node.span.clone() }],
+        Value::Seq(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(n, item)| text(Some(item), &format!("{key}[{n}]"), errors))
+            .collect(),
+        Value::Str(s) => vec![Text {
+            value: s.clone(),
+            span: node.span.clone(),
+        }],
         Value::Null => Vec::new(),
         _ => {
             errors.push(shape(node, key, "a list of strings"));

@@ -791,8 +791,16 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
     if edits > 0 {
         similarity = similarity.min(99);
     }
+    let range = source.original_range(start..end);
+    // Insertion points of fragments with no passage stay inside the passage.
+    for d in &mut differences {
+        if d.source.is_empty() {
+            let at = d.source.start.clamp(range.start, range.end);
+            d.source = at..at;
+        }
+    }
     Some(Nearest {
-        range: source.original_range(start..end),
+        range,
         similarity,
         differences,
     })
@@ -1043,7 +1051,15 @@ fn word_diff(
                 at..at
             }
             None => {
-                let at = source.original_offset(passage.start);
+                // No passage for this fragment: right after what precedes it.
+                let before = source
+                    .text
+                    .get(..passage.start)
+                    .and_then(|t| t.char_indices().next_back());
+                let at = match before {
+                    Some((i, _)) => source.original_range(i..passage.start).end,
+                    None => source.original_offset(0),
+                };
                 at..at
             }
         };

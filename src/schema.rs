@@ -23,23 +23,41 @@ pub struct Schemas {
 
 impl Schemas {
     pub fn load(settings: &Settings, tree: &Tree) -> Result<Schemas> {
-        let wanted: Vec<(usize, &toml::Spanned<String>)> =
-            settings.collections.iter().enumerate().filter_map(|(i, c)| c.schema.as_ref().map(|s| (i, s))).collect();
+        let wanted: Vec<(usize, &toml::Spanned<String>)> = settings
+            .collections
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.schema.as_ref().map(|s| (i, s)))
+            .collect();
         if wanted.is_empty() {
-            return Ok(Schemas { validators: settings.collections.iter().map(|_| None).collect() });
+            return Ok(Schemas {
+                validators: settings.collections.iter().map(|_| None).collect(),
+            });
         }
         // Every JSON file in the schemas' folders, so that `$ref`s between them resolve.
-        let folders: Vec<String> = wanted.iter().map(|(_, s)| crate::config::glob_base(s.get_ref())).collect();
+        let folders: Vec<String> = wanted
+            .iter()
+            .map(|(_, s)| crate::config::glob_base(s.get_ref()))
+            .collect();
         for (_, s) in &wanted {
             if !tree.contains(s.get_ref()) {
                 let line = settings.line_of(s.span().start);
-                bail!("{}:{line}: schema file `{}` does not exist", settings.config_path, s.get_ref());
+                bail!(
+                    "{}:{line}: schema file `{}` does not exist",
+                    settings.config_path,
+                    s.get_ref()
+                );
             }
         }
         let paths: Vec<String> = tree
             .list()
             .into_iter()
-            .filter(|p| p.ends_with(".json") && folders.iter().any(|f| p.starts_with(f.as_str()) && !p[f.len()..].contains('/')))
+            .filter(|p| {
+                p.ends_with(".json")
+                    && folders
+                        .iter()
+                        .any(|f| p.starts_with(f.as_str()) && !p[f.len()..].contains('/'))
+            })
             .collect();
         let mut documents = BTreeMap::new();
         let mut texts = BTreeMap::new();
@@ -59,9 +77,14 @@ impl Schemas {
         let registry = jsonschema::Registry::new()
             .extend(documents.iter().map(|(p, v)| (format!("{BASE}{p}"), v)))
             .and_then(|r| r.prepare())
-            .map_err(|e| unresolvable(&e.to_string(), &texts).unwrap_or_else(|| anyhow::anyhow!("cannot load the schemas in `{}`: {e}", folders.join("`, `"))))?;
+            .map_err(|e| {
+                unresolvable(&e.to_string(), &texts).unwrap_or_else(|| {
+                    anyhow::anyhow!("cannot load the schemas in `{}`: {e}", folders.join("`, `"))
+                })
+            })?;
         let mut compiled: BTreeMap<&str, Validator> = BTreeMap::new();
-        let mut validators: Vec<Option<Validator>> = settings.collections.iter().map(|_| None).collect();
+        let mut validators: Vec<Option<Validator>> =
+            settings.collections.iter().map(|_| None).collect();
         for (i, spanned) in wanted {
             let path = spanned.get_ref().as_str();
             if let Some(v) = compiled.get(path) {
@@ -108,7 +131,10 @@ fn normalise_draft(schema: &mut Value) {
     if let Some(obj) = schema.as_object_mut() {
         let declared = obj.get("$schema").and_then(Value::as_str).unwrap_or("");
         if !known.iter().any(|k| declared.contains(k)) {
-            obj.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
+            obj.insert(
+                "$schema".into(),
+                Value::String("https://json-schema.org/draft/2020-12/schema".into()),
+            );
         }
     }
 }
@@ -119,14 +145,19 @@ fn unresolvable(message: &str, texts: &BTreeMap<String, String>) -> Option<anyho
     let shown = uri.strip_prefix(BASE).unwrap_or(uri);
     let tail = uri.rsplit('/').next().filter(|t| !t.is_empty())?;
     for (path, text) in texts {
-        if let Some(line) = text.lines().position(|l| l.contains("$ref") && l.contains(tail)) {
+        if let Some(line) = text
+            .lines()
+            .position(|l| l.contains("$ref") && l.contains(tail))
+        {
             return Some(anyhow::anyhow!(
                 "{path}:{}: `$ref` to `{shown}` cannot be resolved: a `$ref` may only name another schema file in the same folder (kblint never fetches URLs or reads files outside the KB)",
                 line + 1
             ));
         }
     }
-    Some(anyhow::anyhow!("`$ref` to `{shown}` cannot be resolved: a `$ref` may only name another schema file in the same folder (kblint never fetches URLs or reads files outside the KB)"))
+    Some(anyhow::anyhow!(
+        "`$ref` to `{shown}` cannot be resolved: a `$ref` may only name another schema file in the same folder (kblint never fetches URLs or reads files outside the KB)"
+    ))
 }
 
 fn schema_error(path: &str, e: &jsonschema::ValidationError<'_>) -> anyhow::Error {

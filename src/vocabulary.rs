@@ -46,7 +46,8 @@ impl Vocabulary {
             let p = file.position(span.start);
             format!("{path}:{}:{}", p.line, p.column)
         };
-        let (root, duplicates) = yaml::parse(&file.text, 0..file.text.len()).map_err(|e| anyhow::anyhow!("{}: {}", at(&e.span), e.message))?;
+        let (root, duplicates) = yaml::parse(&file.text, 0..file.text.len())
+            .map_err(|e| anyhow::anyhow!("{}: {}", at(&e.span), e.message))?;
         if let Some(d) = duplicates.first() {
             bail!("{}: {}", at(&d.span), d.message);
         }
@@ -54,26 +55,49 @@ impl Vocabulary {
             bail!("{path}:1:1: the vocabulary has no `properties` mapping");
         };
         let Value::Map(entries) = &props.value else {
-            bail!("{}: `properties` must be a mapping of property names", at(&props.span));
+            bail!(
+                "{}: `properties` must be a mapping of property names",
+                at(&props.span)
+            );
         };
-        if let Value::Map(top) = &root.value {
-            if let Some((k, _)) = top.iter().find(|(k, _)| k.text != "properties") {
-                bail!("{}: unknown key `{}` (the vocabulary holds only `properties`)", at(&k.span), k.text);
-            }
+        if let Value::Map(top) = &root.value
+            && let Some((k, _)) = top.iter().find(|(k, _)| k.text != "properties")
+        {
+            bail!(
+                "{}: unknown key `{}` (the vocabulary holds only `properties`)",
+                at(&k.span),
+                k.text
+            );
         }
         let mut properties = BTreeMap::new();
         for (name, def) in entries {
             let Value::Map(fields) = &def.value else {
-                bail!("{}: property `{}` must be a mapping with `kind`", at(&def.span), name.text);
+                bail!(
+                    "{}: property `{}` must be a mapping with `kind`",
+                    at(&def.span),
+                    name.text
+                );
             };
-            if let Some((k, _)) = fields.iter().find(|(k, _)| !matches!(k.text.as_str(), "kind" | "values" | "description")) {
-                bail!("{}: unknown key `{}` in property `{}` (expected `kind`, `values`, `description`)", at(&k.span), k.text, name.text);
+            if let Some((k, _)) = fields
+                .iter()
+                .find(|(k, _)| !matches!(k.text.as_str(), "kind" | "values" | "description"))
+            {
+                bail!(
+                    "{}: unknown key `{}` in property `{}` (expected `kind`, `values`, `description`)",
+                    at(&k.span),
+                    k.text,
+                    name.text
+                );
             }
             let kind = match def.get("kind").map(|k| (k, k.as_str())) {
                 Some((_, Some("single"))) => Kind::Single,
                 Some((_, Some("multi"))) => Kind::Multi,
                 Some((_, Some("order"))) => Kind::Order,
-                Some((node, _)) => bail!("{}: unknown kind for property `{}` (expected single, multi or order)", at(&node.span), name.text),
+                Some((node, _)) => bail!(
+                    "{}: unknown kind for property `{}` (expected single, multi or order)",
+                    at(&node.span),
+                    name.text
+                ),
                 None => bail!("{}: property `{}` has no `kind`", at(&name.span), name.text),
             };
             let values = values(def, kind, &name.text, &at)?;
@@ -83,22 +107,38 @@ impl Vocabulary {
     }
 }
 
-fn values(def: &Node, kind: Kind, name: &str, at: &dyn Fn(&std::ops::Range<usize>) -> String) -> Result<Vec<String>> {
+fn values(
+    def: &Node,
+    kind: Kind,
+    name: &str,
+    at: &dyn Fn(&std::ops::Range<usize>) -> String,
+) -> Result<Vec<String>> {
     let node = def.get("values");
     if kind == Kind::Order {
         if let Some(node) = node {
-            bail!("{}: property `{name}` is an order: it takes no `values`", at(&node.span));
+            bail!(
+                "{}: property `{name}` is an order: it takes no `values`",
+                at(&node.span)
+            );
         }
         return Ok(Vec::new());
     }
     let Some(node) = node else {
-        bail!("{}: property `{name}` of kind {} needs `values`", at(&def.span), kind.as_str());
+        bail!(
+            "{}: property `{name}` of kind {} needs `values`",
+            at(&def.span),
+            kind.as_str()
+        );
     };
     let Value::Seq(items) = &node.value else {
         bail!("{}: `values` of `{name}` must be a list", at(&node.span));
     };
     if items.is_empty() {
-        bail!("{}: property `{name}` of kind {} needs at least one value", at(&node.span), kind.as_str());
+        bail!(
+            "{}: property `{name}` of kind {} needs at least one value",
+            at(&node.span),
+            kind.as_str()
+        );
     }
     let mut out: Vec<String> = Vec::new();
     for item in items {
@@ -106,7 +146,10 @@ fn values(def: &Node, kind: Kind, name: &str, at: &dyn Fn(&std::ops::Range<usize
             bail!("{}: values of `{name}` must be strings", at(&item.span));
         };
         if out.iter().any(|o| o == v) {
-            bail!("{}: duplicate value `{v}` in property `{name}`", at(&item.span));
+            bail!(
+                "{}: duplicate value `{v}` in property `{name}`",
+                at(&item.span)
+            );
         }
         out.push(v.to_string());
     }
@@ -123,18 +166,33 @@ mod tests {
 
     #[test]
     fn reads_the_three_kinds() {
-        let v = parse("properties:\n  a:\n    kind: single\n    values: [x, y]\n  b:\n    kind: order\n").unwrap();
+        let v = parse(
+            "properties:\n  a:\n    kind: single\n    values: [x, y]\n  b:\n    kind: order\n",
+        )
+        .unwrap();
         assert_eq!(v.properties["a"].kind, Kind::Single);
         assert_eq!(v.properties["b"].kind, Kind::Order);
     }
 
     #[test]
     fn malformed_vocabularies_name_the_line() {
-        let e = parse("properties:\n  a:\n    kind: lots\n").unwrap_err().to_string();
-        assert!(e.starts_with("schema/vocabulary.yaml:3:11: unknown kind"), "{e}");
-        let e = parse("properties:\n  a:\n    kind: multi\n").unwrap_err().to_string();
+        let e = parse("properties:\n  a:\n    kind: lots\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("schema/vocabulary.yaml:3:11: unknown kind"),
+            "{e}"
+        );
+        let e = parse("properties:\n  a:\n    kind: multi\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("needs `values`"), "{e}");
-        let e = parse("properties:\n  a:\n    kind: single\n    values: [x, x]\n").unwrap_err().to_string();
-        assert!(e.starts_with("schema/vocabulary.yaml:4:17: duplicate value `x`"), "{e}");
+        let e = parse("properties:\n  a:\n    kind: single\n    values: [x, x]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("schema/vocabulary.yaml:4:17: duplicate value `x`"),
+            "{e}"
+        );
     }
 }

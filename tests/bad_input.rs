@@ -6,15 +6,32 @@ fn kb(entry: &[u8]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("kb")).unwrap();
-    std::fs::write(root.join("kblint.toml"), "[collections.entries]\ninclude = [\"kb/**/*.md\"]\n").unwrap();
+    std::fs::write(
+        root.join("kblint.toml"),
+        "[collections.entries]\ninclude = [\"kb/**/*.md\"]\n",
+    )
+    .unwrap();
     std::fs::write(root.join("kb/big.md"), entry).unwrap();
-    std::fs::write(root.join("kb/fine.md"), "---\nid: fine\nrelated: [nowhere]\n---\n").unwrap();
+    std::fs::write(
+        root.join("kb/fine.md"),
+        "---\nid: fine\nrelated: [nowhere]\n---\n",
+    )
+    .unwrap();
     dir
 }
 
 fn check(dir: &tempfile::TempDir) -> (Option<i32>, String, String) {
-    let out = Command::cargo_bin("kblint").unwrap().current_dir(dir.path()).args(["check", "--format", "short"]).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "short"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -27,7 +44,10 @@ fn a_20_mb_file_is_linted_and_the_rest_of_the_kb_too() {
     let dir = kb(text.as_bytes());
     let (code, stdout, stderr) = check(&dir);
     assert_eq!(code, Some(1), "{stderr}");
-    assert_eq!(stdout, "kb/fine.md:3:11: error[unresolved-reference] `related` names no entry: `nowhere`\n");
+    assert_eq!(
+        stdout,
+        "kb/fine.md:3:11: error[unresolved-reference] `related` names no entry: `nowhere`\n"
+    );
 }
 
 #[test]
@@ -40,6 +60,9 @@ fn a_20_mb_frontmatter_is_parsed() {
     let dir = kb(text.as_bytes());
     let (code, stdout, _) = check(&dir);
     assert_eq!(code, Some(1));
-    assert!(stdout.contains("kb/big.md:") && stdout.contains("`nowhere-either`"), "{stdout}");
+    assert!(
+        stdout.contains("kb/big.md:") && stdout.contains("`nowhere-either`"),
+        "{stdout}"
+    );
     assert!(stdout.contains("kb/fine.md:3:11"), "{stdout}");
 }

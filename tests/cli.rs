@@ -6,42 +6,97 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("kblint").unwrap().current_dir(dir).env_remove("NO_COLOR").args(args).output().unwrap()
+    Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn exit_codes_are_0_1_and_2() {
     assert_eq!(kblint(&fixture("clean"), &["check"]).status.code(), Some(0));
     // warnings alone do not fail the run
-    assert_eq!(kblint(&fixture("unused-source/never-cited"), &["check"]).status.code(), Some(0));
-    assert_eq!(kblint(&fixture("schema/violations"), &["check"]).status.code(), Some(1));
-    assert_eq!(kblint(&fixture("config/unknown-key"), &["check"]).status.code(), Some(2));
+    assert_eq!(
+        kblint(&fixture("unused-source/never-cited"), &["check"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        kblint(&fixture("schema/violations"), &["check"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        kblint(&fixture("config/unknown-key"), &["check"])
+            .status
+            .code(),
+        Some(2)
+    );
     let empty = tempfile::tempdir().unwrap();
     let out = kblint(empty.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `kblint.toml` found"));
-    let out = kblint(&fixture("clean"), &["check", "--config", "does-not-exist.toml"]);
+    let out = kblint(
+        &fixture("clean"),
+        &["check", "--config", "does-not-exist.toml"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(kblint(&fixture("clean"), &["explain", "no-such-rule"]).status.code(), Some(2));
-    assert_eq!(kblint(&fixture("clean"), &["check", "--rule", "no-such-rule=off"]).status.code(), Some(2));
+    assert_eq!(
+        kblint(&fixture("clean"), &["explain", "no-such-rule"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kblint(&fixture("clean"), &["check", "--rule", "no-such-rule=off"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn json_has_the_spec_shape() {
-    let out = kblint(&fixture("misattributed-quote/other-source"), &["check", "--format", "json"]);
+    let out = kblint(
+        &fixture("misattributed-quote/other-source"),
+        &["check", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["version"], 1);
     let d = &json["diagnostics"][0];
     let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["column", "end_column", "end_line", "line", "message", "path", "related", "rule", "severity"]);
+    assert_eq!(
+        keys,
+        [
+            "column",
+            "end_column",
+            "end_line",
+            "line",
+            "message",
+            "path",
+            "related",
+            "rule",
+            "severity"
+        ]
+    );
     assert_eq!(d["rule"], "misattributed-quote");
     assert_eq!(d["severity"], "error");
-    assert_eq!((d["path"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("kb/entries/e.md"), Some(8), Some(16)));
+    assert_eq!(
+        (d["path"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("kb/entries/e.md"), Some(8), Some(16))
+    );
     assert_eq!(d["related"][0]["path"], "kb/sources/other.md");
     assert_eq!(d["related"][0]["line"], 5);
     let summary = &json["summary"];
@@ -57,31 +112,61 @@ fn json_has_the_spec_shape() {
 fn short_human_sarif_and_github_formats() {
     let dir = fixture("quote-not-found/near-miss");
     let short = String::from_utf8(kblint(&dir, &["check", "--format", "short"]).stdout).unwrap();
-    assert_eq!(short, "kb/entries/e.md:8:16: error[quote-not-found] quote not found in source `guide`\n");
+    assert_eq!(
+        short,
+        "kb/entries/e.md:8:16: error[quote-not-found] quote not found in source `guide`\n"
+    );
     let human = String::from_utf8(kblint(&dir, &["check", "--color", "never"]).stdout).unwrap();
     assert!(human.contains("nearest passage, 94% similar"), "{human}");
-    assert!(human.contains("the source reads `whole`, the quote has `entire`"), "{human}");
+    assert!(
+        human.contains("the source reads `whole`, the quote has `entire`"),
+        "{human}"
+    );
     assert!(!human.contains('\u{1b}'), "no colour when asked for none");
-    let sarif: Value = serde_json::from_slice(&kblint(&dir, &["check", "--format", "sarif"]).stdout).unwrap();
+    let sarif: Value =
+        serde_json::from_slice(&kblint(&dir, &["check", "--format", "sarif"]).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "quote-not-found");
-    assert!(result["partialFingerprints"].as_object().is_some_and(|f| !f.is_empty()));
+    assert!(
+        result["partialFingerprints"]
+            .as_object()
+            .is_some_and(|f| !f.is_empty())
+    );
     assert!(!result["relatedLocations"].as_array().unwrap().is_empty());
     let github = String::from_utf8(kblint(&dir, &["check", "--format", "github"]).stdout).unwrap();
-    assert!(github.starts_with("::error file=kb/entries/e.md,line=8,col=16,endLine=8,endColumn="), "{github}");
-    assert!(github.contains("title=kblint(quote-not-found)::quote not found"), "{github}");
-    assert_eq!(github.lines().count(), 1, "a message's line breaks are escaped: {github}");
+    assert!(
+        github.starts_with("::error file=kb/entries/e.md,line=8,col=16,endLine=8,endColumn="),
+        "{github}"
+    );
+    assert!(
+        github.contains("title=kblint(quote-not-found)::quote not found"),
+        "{github}"
+    );
+    assert_eq!(
+        github.lines().count(),
+        1,
+        "a message's line breaks are escaped: {github}"
+    );
 }
 
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let dir = fixture("schema/violations");
     let always = kblint(&dir, &["check", "--color", "always"]).stdout;
-    assert!(always.contains(&0x1b), "--color always colours even into a pipe");
+    assert!(
+        always.contains(&0x1b),
+        "--color always colours even into a pipe"
+    );
     let auto = kblint(&dir, &["check"]).stdout;
     assert!(!auto.contains(&0x1b), "auto gives no colour into a pipe");
-    let no_color = Command::cargo_bin("kblint").unwrap().current_dir(&dir).env("NO_COLOR", "1").args(["check"]).output().unwrap();
+    let no_color = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args(["check"])
+        .output()
+        .unwrap();
     assert!(!no_color.stdout.contains(&0x1b));
 }
 
@@ -90,8 +175,13 @@ fn paths_narrow_the_findings_shown() {
     let dir = fixture("duplicate-id/ids-and-aliases");
     let all = String::from_utf8(kblint(&dir, &["check", "--format", "short"]).stdout).unwrap();
     assert_eq!(all.lines().count(), 2);
-    let one = String::from_utf8(kblint(&dir, &["check", "--format", "short", "kb/entries/c.md"]).stdout).unwrap();
-    assert_eq!(one, "kb/entries/c.md:3:11: error[duplicate-id] alias `PO` is already the alias of `kb/entries/a.md`\n");
+    let one =
+        String::from_utf8(kblint(&dir, &["check", "--format", "short", "kb/entries/c.md"]).stdout)
+            .unwrap();
+    assert_eq!(
+        one,
+        "kb/entries/c.md:3:11: error[duplicate-id] alias `PO` is already the alias of `kb/entries/a.md`\n"
+    );
     let folder = kblint(&dir, &["check", "--format", "short", "kb"]);
     assert_eq!(String::from_utf8(folder.stdout).unwrap(), all);
 }
@@ -112,11 +202,17 @@ fn a_closed_pipe_is_not_an_error() {
     let out = std::process::Command::new("sh")
         .current_dir(&dir)
         .arg("-c")
-        .arg(format!("'{}' check --color never | head -n 1; echo \"status=${{PIPESTATUS:-}}\"", bin.display()))
+        .arg(format!(
+            "'{}' check --color never | head -n 1; echo \"status=${{PIPESTATUS:-}}\"",
+            bin.display()
+        ))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
 }
 
@@ -124,7 +220,15 @@ fn a_closed_pipe_is_not_an_error() {
 fn rules_and_explain() {
     let out = String::from_utf8(kblint(&fixture("clean"), &["rules"]).stdout).unwrap();
     assert_eq!(out.lines().count(), kblint::rules::RULES.len());
-    assert!(out.lines().any(|l| l.starts_with("acknowledged-dispute") && l.contains(" off ")));
-    let explain = String::from_utf8(kblint(&fixture("clean"), &["explain", "quote-not-found"]).stdout).unwrap();
-    assert!(explain.contains("## What it checks") && explain.contains("md fires"), "{explain}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("acknowledged-dispute") && l.contains(" off "))
+    );
+    let explain =
+        String::from_utf8(kblint(&fixture("clean"), &["explain", "quote-not-found"]).stdout)
+            .unwrap();
+    assert!(
+        explain.contains("## What it checks") && explain.contains("md fires"),
+        "{explain}"
+    );
 }

@@ -16,7 +16,12 @@ fn every_fixture_gives_its_expected_output() {
     let mut cases = Vec::new();
     collect(&root, &mut cases);
     cases.sort();
-    assert!(cases.len() >= 40, "expected the fixture KBs under {}, found {}", root.display(), cases.len());
+    assert!(
+        cases.len() >= 40,
+        "expected the fixture KBs under {}, found {}",
+        root.display(),
+        cases.len()
+    );
     let bless = std::env::var_os("KBLINT_BLESS").is_some();
     let mut failures = Vec::new();
     for case in &cases {
@@ -35,7 +40,13 @@ fn every_fixture_gives_its_expected_output() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures differ (KBLINT_BLESS=1 to accept):\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ (KBLINT_BLESS=1 to accept):\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -59,13 +70,22 @@ fn run(case: &Path) -> String {
             .args(["check", "--color", "never", "--format", format])
             .output()
             .unwrap();
-        let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&case.display().to_string(), "<KB>");
+        let clean =
+            |b: &[u8]| String::from_utf8_lossy(b).replace(&case.display().to_string(), "<KB>");
         (out.status.code(), clean(&out.stdout), clean(&out.stderr))
     };
     let (code, short, stderr) = kblint("short");
     let (human_code, human, _) = kblint("human");
-    assert_eq!(code, human_code, "{}: the exit code depends on the format", case.display());
-    format!("exit: {}\n--- short\n{short}--- human\n{human}--- stderr\n{stderr}", code.map_or("signal".into(), |c| c.to_string()))
+    assert_eq!(
+        code,
+        human_code,
+        "{}: the exit code depends on the format",
+        case.display()
+    );
+    format!(
+        "exit: {}\n--- short\n{short}--- human\n{human}--- stderr\n{stderr}",
+        code.map_or("signal".into(), |c| c.to_string())
+    )
 }
 
 fn diff(expected: &str, actual: &str) -> String {
@@ -74,7 +94,12 @@ fn diff(expected: &str, actual: &str) -> String {
     for i in 0..e.len().max(a.len()) {
         match (e.get(i), a.get(i)) {
             (Some(x), Some(y)) if x == y => {}
-            (x, y) => out.push_str(&format!("line {}:\n  expected: {}\n  actual:   {}\n", i + 1, x.unwrap_or(&"<none>"), y.unwrap_or(&"<none>"))),
+            (x, y) => out.push_str(&format!(
+                "line {}:\n  expected: {}\n  actual:   {}\n",
+                i + 1,
+                x.unwrap_or(&"<none>"),
+                y.unwrap_or(&"<none>")
+            )),
         }
     }
     out

@@ -547,8 +547,14 @@ fn timing() {
         &text[n.range.clone()]
     );
     eprintln!("nearest (1000-char quote): {nearest_long:?}");
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
     let sources: Vec<Normalized> = (0..2000)
-        .map(|k| Normalized::new(&text[k * 40..k * 40 + 5_000]))
+        .map(|k| Normalized::new(&text[floor(k * 40)..floor(k * 40 + 5_000)]))
         .collect();
     let refs: Vec<&Normalized> = sources.iter().collect();
     let quotes: Vec<String> = (0..300)
@@ -562,4 +568,133 @@ fn timing() {
         t.elapsed(),
         got.iter().flatten().count()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties on random text
+// ---------------------------------------------------------------------------------------------
+
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// Pieces that random sources are made of: plain words and every kind of trouble.
+const PIECES: &[&str] = &[
+    "the",
+    "owner",
+    "Product",
+    "tactics",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{a0}",
+    "\u{202f}",
+    "“",
+    "”",
+    "’",
+    "‘",
+    "„",
+    "—",
+    "–",
+    "−",
+    "-",
+    "\u{ad}",
+    "\u{200b}",
+    "\u{feff}",
+    "…",
+    "...",
+    ".",
+    ",",
+    "ﬁ",
+    "ﬂ",
+    "é",
+    "e\u{301}",
+    "\u{301}",
+    "漢",
+    "字",
+    "，",
+    "。",
+    "👍",
+    "🏽",
+    "❤\u{fe0f}",
+    "ＡＢ",
+    "½",
+    "[",
+    "]",
+    "ß",
+    "İ",
+    "ǅ",
+    "\u{1100}\u{1161}",
+    "각",
+    "ｶﾞ",
+];
+
+fn random_text(rng: &mut Rng, pieces: usize) -> String {
+    (0..pieces)
+        .map(|_| PIECES[rng.below(PIECES.len())])
+        .collect()
+}
+
+#[test]
+fn any_piece_of_a_normalised_source_is_found_where_it_is() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..3000 {
+        let len = 1 + rng.below(60);
+        let source = random_text(&mut rng, len);
+        let norm = Normalized::new(&source);
+        let bounds: Vec<usize> = norm
+            .text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([norm.text.len()])
+            .collect();
+        let a = bounds[rng.below(bounds.len())];
+        let b = bounds[rng.below(bounds.len())];
+        let quote = &norm.text[a.min(b)..a.max(b)];
+        match find(&norm, quote) {
+            Outcome::Found(ranges) => {
+                let mut last = 0;
+                for r in &ranges {
+                    let slice = source
+                        .get(r.clone())
+                        .unwrap_or_else(|| panic!("{r:?} not on char boundaries of {source:?}"));
+                    assert!(r.start >= last, "overlapping ranges {ranges:?}");
+                    last = r.end;
+                    assert!(!slice.is_empty());
+                }
+            }
+            Outcome::Empty => {
+                let blank = quote
+                    .replace("[...]", "")
+                    .replace("...", "")
+                    .replace(['.', ' '], "");
+                assert!(
+                    blank.is_empty() || quote.contains('['),
+                    "{quote:?} is not empty"
+                );
+            }
+            Outcome::NotFound => panic!(
+                "{quote:?} not found in {source:?} (normalised {:?})",
+                norm.text
+            ),
+        }
+        // A random quote near nothing in particular: never a panic, ranges always real.
+        let len = 1 + rng.below(20);
+        let other = random_text(&mut rng, len);
+        if let Some(n) = nearest(&norm, &other) {
+            check_ranges(&source, &n);
+            for d in &n.differences {
+                assert!(other.get(d.quote.clone()).is_some(), "{d:?} in {other:?}");
+            }
+        }
+    }
 }

@@ -18,23 +18,45 @@ const FILES_WITH_SCHEMA_FINDINGS: usize = 239;
 #[test]
 fn endoflife_pages_lint_without_crashing_and_every_finding_points_at_a_real_line() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld/endoflife");
-    let out = Command::cargo_bin("kblint").unwrap().current_dir(&root).args(["check", "--format", "json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(&root)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let diagnostics = json["diagnostics"].as_array().unwrap();
     assert_eq!(json["summary"]["files"], 464);
     let mut files = std::collections::BTreeSet::new();
     for d in diagnostics {
-        assert_eq!(d["rule"], "schema", "only schema findings are expected: {d}");
+        assert_eq!(
+            d["rule"], "schema",
+            "only schema findings are expected: {d}"
+        );
         let path = d["path"].as_str().unwrap();
         let text = std::fs::read_to_string(root.join(path)).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let line = d["line"].as_u64().unwrap() as usize;
         let column = d["column"].as_u64().unwrap() as usize;
-        assert!(line >= 1 && line <= lines.len(), "{path}:{line} is past the end of the file");
+        assert!(
+            line >= 1 && line <= lines.len(),
+            "{path}:{line} is past the end of the file"
+        );
         let closing = lines.iter().skip(1).position(|l| *l == "---").unwrap() + 2;
-        assert!(line <= closing, "{path}:{line} is outside the frontmatter (which ends on line {closing})");
-        assert!(column >= 1 && column <= lines[line - 1].chars().count().max(1), "{path}:{line}:{column} is past the end of the line");
+        assert!(
+            line <= closing,
+            "{path}:{line} is outside the frontmatter (which ends on line {closing})"
+        );
+        assert!(
+            column >= 1 && column <= lines[line - 1].chars().count().max(1),
+            "{path}:{line}:{column} is past the end of the line"
+        );
         files.insert(path.to_string());
     }
     assert_eq!(files.len(), FILES_WITH_SCHEMA_FINDINGS);
@@ -44,8 +66,19 @@ fn endoflife_pages_lint_without_crashing_and_every_finding_points_at_a_real_line
 fn a_value_in_a_finding_is_at_its_own_line_and_column() {
     // products/apache-activemq.md line 53 is `    link: https://…{{'__LATEST__'|split:'.'|last}}`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld/endoflife");
-    let out = Command::cargo_bin("kblint").unwrap().current_dir(&root).args(["check", "--format", "short", "products/apache-activemq.md"]).output().unwrap();
+    let out = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(&root)
+        .args(["check", "--format", "short", "products/apache-activemq.md"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.contains("releases[3].link")).unwrap_or_default();
-    assert!(line.starts_with("products/apache-activemq.md:53:11: error[schema]"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("releases[3].link"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with("products/apache-activemq.md:53:11: error[schema]"),
+        "{text}"
+    );
 }

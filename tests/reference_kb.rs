@@ -12,8 +12,15 @@ fn repo() -> &'static Path {
 }
 
 fn check(dir: &Path, extra: &[&str]) -> (Option<i32>, Value) {
-    let out = Command::cargo_bin("kblint").unwrap().current_dir(dir).args(["check", "--format", "json"]).args(extra).output().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&out.stderr)));
+    let out = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&out.stderr)));
     (out.status.code(), json)
 }
 
@@ -23,10 +30,15 @@ fn places(root: &Path, d: &Value) -> BTreeSet<String> {
     let at = |v: &Value| {
         let path = v["path"].as_str().unwrap();
         let text = std::fs::read_to_string(root.join(path)).unwrap();
-        let line = text.lines().nth(v["line"].as_u64().unwrap() as usize - 1).unwrap_or_default();
+        let line = text
+            .lines()
+            .nth(v["line"].as_u64().unwrap() as usize - 1)
+            .unwrap_or_default();
         format!("{path}: {}", line.trim())
     };
-    std::iter::once(at(d)).chain(d["related"].as_array().unwrap().iter().map(at)).collect()
+    std::iter::once(at(d))
+        .chain(d["related"].as_array().unwrap().iter().map(at))
+        .collect()
 }
 
 #[test]
@@ -40,8 +52,16 @@ fn the_reference_kb_is_clean() {
 #[test]
 fn without_its_disputes_links_every_contradiction_is_reported_with_both_places() {
     let (_, acknowledged) = check(repo(), &["--rule", "acknowledged-dispute=info"]);
-    let disputes: Vec<&Value> = acknowledged["diagnostics"].as_array().unwrap().iter().collect();
-    assert!(disputes.len() >= 5, "the KB records at least five disputes, found {}", disputes.len());
+    let disputes: Vec<&Value> = acknowledged["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert!(
+        disputes.len() >= 5,
+        "the KB records at least five disputes, found {}",
+        disputes.len()
+    );
     assert!(disputes.iter().all(|d| d["rule"] == "acknowledged-dispute"));
 
     let dir = tempfile::tempdir().unwrap();
@@ -50,7 +70,10 @@ fn without_its_disputes_links_every_contradiction_is_reported_with_both_places()
     }
     std::fs::copy(repo().join("kblint.toml"), dir.path().join("kblint.toml")).unwrap();
     let mut removed = 0;
-    for entry in std::fs::read_dir(dir.path().join("kb/roles")).unwrap().flatten() {
+    for entry in std::fs::read_dir(dir.path().join("kb/roles"))
+        .unwrap()
+        .flatten()
+    {
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let stripped = strip_disputes(&text);
         removed += text.lines().count() - stripped.lines().count();
@@ -62,14 +85,24 @@ fn without_its_disputes_links_every_contradiction_is_reported_with_both_places()
     assert_eq!(code, Some(1));
     let found: Vec<&Value> = json["diagnostics"].as_array().unwrap().iter().collect();
     assert!(
-        found.iter().all(|d| ["conflicting-values", "negation-conflict", "order-cycle"].contains(&d["rule"].as_str().unwrap())),
+        found.iter().all(
+            |d| ["conflicting-values", "negation-conflict", "order-cycle"]
+                .contains(&d["rule"].as_str().unwrap())
+        ),
         "only contradictions are expected once the links are gone: {json:#}"
     );
-    assert_eq!(found.len(), disputes.len(), "one finding per acknowledged dispute: {json:#}");
+    assert_eq!(
+        found.len(),
+        disputes.len(),
+        "one finding per acknowledged dispute: {json:#}"
+    );
     for d in &disputes {
         let want = places(repo(), d);
         assert_eq!(want.len(), 2, "a dispute joins two claims: {d}");
-        assert!(found.iter().any(|f| places(dir.path(), f) == want), "the dispute at {want:?} is not reported once its link is gone");
+        assert!(
+            found.iter().any(|f| places(dir.path(), f) == want),
+            "the dispute at {want:?} is not reported once its link is gone"
+        );
     }
 }
 

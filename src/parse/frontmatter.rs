@@ -41,7 +41,11 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
     for line in lines {
         let t = content(text, &line).trim_end();
         if t == "---" || t == "..." {
-            return Ok(Split { open, yaml: first.end..line.start, body: line.end..text.len() });
+            return Ok(Split {
+                open,
+                yaml: first.end..line.start,
+                body: line.end..text.len(),
+            });
         }
     }
     Err(SplitError::Unterminated(open))
@@ -67,7 +71,8 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.pos;
-        let end = memchr::memchr(b'\n', &self.text.as_bytes()[start..]).map_or(self.text.len(), |i| start + i + 1);
+        let end = memchr::memchr(b'\n', &self.text.as_bytes()[start..])
+            .map_or(self.text.len(), |i| start + i + 1);
         self.pos = end;
         Some(start..end)
     }

@@ -34,46 +34,97 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
     let id = cx.file;
     let mut findings = Vec::new();
     if let Err((why, at)) = readable {
-        let d = Diagnostic::new(fm, why, Label::new(id, at..at, "cannot read this file as UTF-8 text"));
-        return Parsed { entry: None, findings: vec![d] };
+        let d = Diagnostic::new(
+            fm,
+            why,
+            Label::new(id, at..at, "cannot read this file as UTF-8 text"),
+        );
+        return Parsed {
+            entry: None,
+            findings: vec![d],
+        };
     }
     let text = file.text.as_str();
     let split = match frontmatter::split(text) {
         Ok(split) => split,
         Err(e) => {
             let (message, span, help) = match e {
-                frontmatter::SplitError::Empty => ("the file is empty".to_string(), 0..0, "start the file with a `---` line, the YAML frontmatter, and a closing `---` line"),
-                frontmatter::SplitError::Missing => ("the file has no frontmatter".to_string(), first_line(text), "start the file with a `---` line, the YAML frontmatter, and a closing `---` line"),
-                frontmatter::SplitError::Unterminated(open) => {
-                    ("the frontmatter is never closed".to_string(), open, "add a `---` line after the last line of the YAML")
-                }
+                frontmatter::SplitError::Empty => (
+                    "the file is empty".to_string(),
+                    0..0,
+                    "start the file with a `---` line, the YAML frontmatter, and a closing `---` line",
+                ),
+                frontmatter::SplitError::Missing => (
+                    "the file has no frontmatter".to_string(),
+                    first_line(text),
+                    "start the file with a `---` line, the YAML frontmatter, and a closing `---` line",
+                ),
+                frontmatter::SplitError::Unterminated(open) => (
+                    "the frontmatter is never closed".to_string(),
+                    open,
+                    "add a `---` line after the last line of the YAML",
+                ),
             };
-            findings.push(Diagnostic::new(fm, message, Label::new(id, span, "expected frontmatter here")).help(help));
-            return Parsed { entry: None, findings };
+            findings.push(
+                Diagnostic::new(
+                    fm,
+                    message,
+                    Label::new(id, span, "expected frontmatter here"),
+                )
+                .help(help),
+            );
+            return Parsed {
+                entry: None,
+                findings,
+            };
         }
     };
     let (root, duplicates) = match yaml::parse(text, split.yaml.clone()) {
         Ok(ok) => ok,
         Err(e) => {
-            let d = Diagnostic::new(fm, format!("invalid YAML: {}", e.message), Label::new(id, e.span, e.message.clone()));
-            return Parsed { entry: None, findings: vec![d] };
+            let d = Diagnostic::new(
+                fm,
+                format!("invalid YAML: {}", e.message),
+                Label::new(id, e.span, e.message.clone()),
+            );
+            return Parsed {
+                entry: None,
+                findings: vec![d],
+            };
         }
     };
     for dup in duplicates {
-        let mut d = Diagnostic::new(fm, dup.message.clone(), Label::new(id, dup.span, "defined again here"))
-            .help("remove one of the two keys: YAML does not allow a key twice in one mapping");
+        let mut d = Diagnostic::new(
+            fm,
+            dup.message.clone(),
+            Label::new(id, dup.span, "defined again here"),
+        )
+        .help("remove one of the two keys: YAML does not allow a key twice in one mapping");
         if let Some((span, message)) = dup.related {
             d = d.related(Label::new(id, span, message));
         }
         findings.push(d);
     }
     let root = match root.value {
-        Value::Null => Node { span: split.open.clone(), value: Value::Map(Vec::new()) },
+        Value::Null => Node {
+            span: split.open.clone(),
+            value: Value::Map(Vec::new()),
+        },
         Value::Map(_) => root,
         _ => {
-            let d = Diagnostic::new(fm, format!("the frontmatter must be a mapping of keys, not {}", root.type_name()), Label::new(id, root.span.clone(), "expected `key: value` lines"));
+            let d = Diagnostic::new(
+                fm,
+                format!(
+                    "the frontmatter must be a mapping of keys, not {}",
+                    root.type_name()
+                ),
+                Label::new(id, root.span.clone(), "expected `key: value` lines"),
+            );
             findings.push(d);
-            return Parsed { entry: None, findings };
+            return Parsed {
+                entry: None,
+                findings,
+            };
         }
     };
     if let Some(validator) = cx.schema {
@@ -82,14 +133,30 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
             schema_findings(id, &root, split.open.clone(), &error, &mut findings);
         }
     }
-    let (entry, shape) = Entry::from_yaml(id, cx.collection, cx.is_source, cx.default_id, split.open.clone(), split.yaml.end, split.body.clone(), &root);
+    let (entry, shape) = Entry::from_yaml(
+        id,
+        cx.collection,
+        cx.is_source,
+        cx.default_id,
+        split.open.clone(),
+        split.yaml.end,
+        split.body.clone(),
+        &root,
+    );
     for e in shape {
         // A collection schema that already flagged this value said it first.
         if !findings.iter().any(|d| d.primary.span == e.span) {
-            findings.push(Diagnostic::new(rules::schema(), e.message, Label::new(id, e.span, "built-in key of kblint")));
+            findings.push(Diagnostic::new(
+                rules::schema(),
+                e.message,
+                Label::new(id, e.span, "built-in key of kblint"),
+            ));
         }
     }
-    Parsed { entry: Some(entry), findings }
+    Parsed {
+        entry: Some(entry),
+        findings,
+    }
 }
 
 fn first_line(text: &str) -> Range<usize> {
@@ -100,13 +167,20 @@ fn first_line(text: &str) -> Range<usize> {
 
 /// One finding per violation, at the offending value (for a missing property: at the key of
 /// the object that lacks it; for an unexpected property: at that key).
-fn schema_findings(file: FileId, root: &Node, open: Range<usize>, error: &ValidationError<'_>, out: &mut Vec<Diagnostic>) {
+fn schema_findings(
+    file: FileId,
+    root: &Node,
+    open: Range<usize>,
+    error: &ValidationError<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let pointer = error.instance_path().as_str();
     let (node, key) = root.pointer(pointer).unwrap_or((root, None));
     let place = display_path(pointer);
     let rule = rules::schema();
     match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             for name in unexpected {
                 let span = node.key(name).map_or(node.span.clone(), |k| k.span.clone());
                 let message = match &place {
@@ -114,13 +188,19 @@ fn schema_findings(file: FileId, root: &Node, open: Range<usize>, error: &Valida
                     None => format!("unexpected property `{name}`"),
                 };
                 out.push(
-                    Diagnostic::new(rule, message, Label::new(file, span, "not allowed by the schema"))
-                        .help("remove the key, or add it to the schema's `properties`"),
+                    Diagnostic::new(
+                        rule,
+                        message,
+                        Label::new(file, span, "not allowed by the schema"),
+                    )
+                    .help("remove the key, or add it to the schema's `properties`"),
                 );
             }
         }
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
             let span = match key {
                 Some(k) => k.span.clone(),
                 None if pointer.is_empty() => open,
@@ -130,17 +210,28 @@ fn schema_findings(file: FileId, root: &Node, open: Range<usize>, error: &Valida
                 Some(p) => format!("`{p}` is missing required property `{name}`"),
                 None => format!("missing required property `{name}`"),
             };
-            out.push(Diagnostic::new(rule, message, Label::new(file, span, format!("`{name}` is required here"))));
+            out.push(Diagnostic::new(
+                rule,
+                message,
+                Label::new(file, span, format!("`{name}` is required here")),
+            ));
         }
         _ => {
             let mut detail = error.to_string();
             // Messages start with the offending value; a whole mapping or list is shown by the
             // snippet instead of being printed in JSON.
             let instance = error.instance();
-            if instance.is_object() || instance.is_array() {
-                if let Some(rest) = detail.strip_prefix(&instance.to_string()) {
-                    detail = format!("the {}{rest}", if instance.is_object() { "mapping" } else { "list" });
-                }
+            if (instance.is_object() || instance.is_array())
+                && let Some(rest) = detail.strip_prefix(&instance.to_string())
+            {
+                detail = format!(
+                    "the {}{rest}",
+                    if instance.is_object() {
+                        "mapping"
+                    } else {
+                        "list"
+                    }
+                );
             }
             if detail.chars().count() > 200 {
                 detail = detail.chars().take(200).collect::<String>() + "…";
@@ -149,8 +240,16 @@ fn schema_findings(file: FileId, root: &Node, open: Range<usize>, error: &Valida
                 Some(p) => format!("`{p}`: {detail}"),
                 None => detail.clone(),
             };
-            let span = if node.span.is_empty() { key.map_or(open, |k| k.span.clone()) } else { node.span.clone() };
-            out.push(Diagnostic::new(rule, message, Label::new(file, span, format!("breaks `{}`", error.kind().keyword()))));
+            let span = if node.span.is_empty() {
+                key.map_or(open, |k| k.span.clone())
+            } else {
+                node.span.clone()
+            };
+            out.push(Diagnostic::new(
+                rule,
+                message,
+                Label::new(file, span, format!("breaks `{}`", error.kind().keyword())),
+            ));
         }
     }
 }

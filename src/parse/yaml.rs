@@ -56,20 +56,34 @@ pub struct YamlError {
 pub fn parse(file: &str, range: Range<usize>) -> Result<(Node, Vec<YamlError>), YamlError> {
     let text = &file[range.clone()];
     let offsets = CharOffsets::new(text, range.start);
-    let mut loader = Loader { offsets: &offsets, stack: Vec::new(), anchors: HashMap::new(), budget: ALIAS_BUDGET, root: None, duplicates: Vec::new() };
+    let mut loader = Loader {
+        offsets: &offsets,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        budget: ALIAS_BUDGET,
+        root: None,
+        duplicates: Vec::new(),
+    };
     for event in Parser::new_from_str(text) {
         match event {
             Ok((event, span)) => loader.event(event, span)?,
             Err(e) => {
                 let at = offsets.byte(e.marker().index());
-                return Err(YamlError { message: e.info().to_string(), span: at..at, related: None });
+                return Err(YamlError {
+                    message: e.info().to_string(),
+                    span: at..at,
+                    related: None,
+                });
             }
         }
         if loader.root.is_some() {
             break;
         }
     }
-    let root = loader.root.take().unwrap_or(Node { span: range.start..range.start, value: Value::Null });
+    let root = loader.root.take().unwrap_or(Node {
+        span: range.start..range.start,
+        value: Value::Null,
+    });
     Ok((root, loader.duplicates))
 }
 
@@ -144,7 +158,12 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.text.clone(), v.to_json())).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.text.clone(), v.to_json()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -159,8 +178,17 @@ struct CharOffsets {
 
 impl CharOffsets {
     fn new(text: &str, base: usize) -> Self {
-        let table = (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).chain([text.len()]).collect());
-        CharOffsets { base, len: text.len(), table }
+        let table = (!text.is_ascii()).then(|| {
+            text.char_indices()
+                .map(|(b, _)| b)
+                .chain([text.len()])
+                .collect()
+        });
+        CharOffsets {
+            base,
+            len: text.len(),
+            table,
+        }
     }
     fn byte(&self, index: usize) -> usize {
         let b = match &self.table {
@@ -176,8 +204,17 @@ impl CharOffsets {
 }
 
 enum Frame {
-    Seq { start: usize, anchor: usize, items: Vec<Node> },
-    Map { start: usize, anchor: usize, entries: Vec<(Key, Node)>, key: Option<Key> },
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+    },
 }
 
 struct Loader<'a> {
@@ -197,29 +234,67 @@ impl Loader<'_> {
                 let value = scalar(text, style, tag.as_ref());
                 self.push(Node { span: range, value }, anchor)
             }
-            Event::SequenceStart(anchor, _) => self.open(Frame::Seq { start: range.start, anchor, items: Vec::new() }, range),
-            Event::MappingStart(anchor, _) => {
-                self.open(Frame::Map { start: range.start, anchor, entries: Vec::new(), key: None }, range)
-            }
+            Event::SequenceStart(anchor, _) => self.open(
+                Frame::Seq {
+                    start: range.start,
+                    anchor,
+                    items: Vec::new(),
+                },
+                range,
+            ),
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map {
+                    start: range.start,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                },
+                range,
+            ),
             Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else { return Ok(()) };
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
                 let (start, anchor, value, last) = match frame {
-                    Frame::Seq { start, anchor, items } => {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => {
                         let last = items.last().map(|n| n.span.end);
                         (start, anchor, Value::Seq(items), last)
                     }
-                    Frame::Map { start, anchor, entries, .. } => {
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
                         let last = entries.last().map(|(_, n)| n.span.end);
                         (start, anchor, Value::Map(entries), last)
                     }
                 };
                 // A flow collection ends at its closing bracket; a block one at its last item.
-                let end = if range.end > range.start { range.end } else { last.unwrap_or(range.end).max(start) };
-                self.push(Node { span: start..end, value }, anchor)
+                let end = if range.end > range.start {
+                    range.end
+                } else {
+                    last.unwrap_or(range.end).max(start)
+                };
+                self.push(
+                    Node {
+                        span: start..end,
+                        value,
+                    },
+                    anchor,
+                )
             }
             Event::Alias(id) => {
                 let Some(node) = self.anchors.get(&id) else {
-                    return Err(YamlError { message: "unknown YAML alias".into(), span: range, related: None });
+                    return Err(YamlError {
+                        message: "unknown YAML alias".into(),
+                        span: range,
+                        related: None,
+                    });
                 };
                 let size = count(node);
                 if size > self.budget {
@@ -239,7 +314,11 @@ impl Loader<'_> {
 
     fn open(&mut self, frame: Frame, range: Range<usize>) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(YamlError { message: format!("YAML nested deeper than {MAX_DEPTH} levels"), span: range, related: None });
+            return Err(YamlError {
+                message: format!("YAML nested deeper than {MAX_DEPTH} levels"),
+                span: range,
+                related: None,
+            });
         }
         self.stack.push(frame);
         Ok(())
@@ -268,7 +347,10 @@ impl Loader<'_> {
                             });
                         }
                     };
-                    *key = Some(Key { text, span: node.span });
+                    *key = Some(Key {
+                        text,
+                        span: node.span,
+                    });
                 }
                 Some(k) => {
                     if let Some((first, _)) = entries.iter().find(|(e, _)| e.text == k.text) {
@@ -301,7 +383,11 @@ fn count(node: &Node) -> usize {
     n
 }
 
-fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr_parser::Tag>>) -> Value {
+fn scalar(
+    text: Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Cow<'_, saphyr_parser::Tag>>,
+) -> Value {
     match Scalar::parse_from_cow_and_metadata(text.clone(), style, tag) {
         Some(Scalar::Null) => Value::Null,
         Some(Scalar::Boolean(b)) => Value::Bool(b),
@@ -358,14 +444,22 @@ mod tests {
     fn alias_bomb_and_deep_nesting_are_refused() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let e = parse(&bomb, 0..bomb.len()).unwrap_err();
         assert!(e.message.contains("aliases expand"), "{}", e.message);
         let deep = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
         let e = parse(&deep, 0..deep.len()).unwrap_err();
-        assert!(e.message.contains("nested deeper") || e.message.contains("recursion limit"), "{}", e.message);
+        assert!(
+            e.message.contains("nested deeper") || e.message.contains("recursion limit"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -21,7 +21,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut message = d.message.clone();
         for r in &d.related {
             let (l, c, _, _) = super::region(report, r);
-            message.push_str(&format!("\n{}:{l}:{c}: {}", report.files.get(r.file).path, r.message));
+            message.push_str(&format!(
+                "\n{}:{l}:{c}: {}",
+                report.files.get(r.file).path,
+                r.message
+            ));
         }
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
@@ -39,8 +43,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// A note for standard error when GitHub will not show every annotation.
 pub fn overflow_note(report: &Report) -> Option<String> {
-    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = report.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let notices = report.diagnostics.len() - errors - warnings;
     if errors.max(warnings).max(notices) <= SHOWN_PER_LEVEL {
         return None;
@@ -52,7 +64,9 @@ pub fn overflow_note(report: &Report) -> Option<String> {
 
 /// Escapes a command's message.
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command's property value.
@@ -64,7 +78,10 @@ pub fn property(s: &str) -> String {
 mod tests {
     #[test]
     fn escapes_as_the_workflow_syntax_requires() {
-        assert_eq!(super::data("50% done\r\nnext: a, b"), "50%25 done%0D%0Anext: a, b");
+        assert_eq!(
+            super::data("50% done\r\nnext: a, b"),
+            "50%25 done%0D%0Anext: a, b"
+        );
         assert_eq!(super::property("kb/a:b,c.md"), "kb/a%3Ab%2Cc.md");
     }
 }

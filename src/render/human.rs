@@ -29,17 +29,33 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
             Severity::Warning => Level::Warning,
             Severity::Info => Level::Note,
         };
-        let mut labels = vec![Label::new(LabelStyle::Primary, d.primary.file, clamp(report, d.primary.file, &d.primary.span)).with_message(&d.primary.message)];
-        labels.extend(
-            d.related.iter().map(|r| Label::new(LabelStyle::Secondary, r.file, clamp(report, r.file, &r.span)).with_message(&r.message)),
-        );
+        let mut labels = vec![
+            Label::new(
+                LabelStyle::Primary,
+                d.primary.file,
+                clamp(report, d.primary.file, &d.primary.span),
+            )
+            .with_message(&d.primary.message),
+        ];
+        labels.extend(d.related.iter().map(|r| {
+            Label::new(
+                LabelStyle::Secondary,
+                r.file,
+                clamp(report, r.file, &r.span),
+            )
+            .with_message(&r.message)
+        }));
         let mut notes = d.notes.clone();
         let explain = format!("for more, run `kblint explain {}`", d.rule.name);
         notes.push(match &d.help {
             Some(help) => format!("help: {help}\n{explain}"),
             None => format!("help: {explain}"),
         });
-        let snippet = Snippet::new(level).with_code(d.rule.name).with_message(&d.message).with_labels(labels).with_notes(notes);
+        let snippet = Snippet::new(level)
+            .with_code(d.rule.name)
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes);
         term::emit_to_write_style(writer, &config, &files, &snippet).map_err(|e| match e {
             Error::Io(e) => e,
             other => io::Error::other(other.to_string()),
@@ -97,7 +113,9 @@ impl<'a> CodespanFiles<'a> for Adapter<'a> {
         let file = self.0.get(id);
         let range = file.line_range(line_index + 1);
         // Include the line terminator, as codespan-reporting expects.
-        let end = file.text[range.end..].find('\n').map_or(file.text.len(), |i| range.end + i + 1);
+        let end = file.text[range.end..]
+            .find('\n')
+            .map_or(file.text.len(), |i| range.end + i + 1);
         Ok(range.start..end)
     }
 }

@@ -54,13 +54,22 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     .iter()
                     .map(|r| {
                         let (line, column, _, _) = super::region(report, r);
-                        Related { path: &report.files.get(r.file).path, line, column, message: &r.message }
+                        Related {
+                            path: &report.files.get(r.file).path,
+                            line,
+                            column,
+                            message: &r.message,
+                        }
                     })
                     .collect(),
             }
         })
         .collect();
-    let output = Output { version: 1, diagnostics, summary: &report.summary };
+    let output = Output {
+        version: 1,
+        diagnostics,
+        summary: &report.summary,
+    };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)
 }

@@ -36,7 +36,10 @@ pub fn render(format: Format, report: &Report, out: &mut dyn Write, color: bool)
 }
 
 /// 1-based line and column (in chars) of the start and end of a label.
-pub(crate) fn region(report: &Report, label: &crate::diagnostic::Label) -> (usize, usize, usize, usize) {
+pub(crate) fn region(
+    report: &Report,
+    label: &crate::diagnostic::Label,
+) -> (usize, usize, usize, usize) {
     let file = report.files.get(label.file);
     let s = file.position(label.span.start);
     let e = file.position(label.span.end);

@@ -19,8 +19,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|r| {
             json!({
+                // No `name`: SARIF wants it to differ from `id`, and the id is already readable.
                 "id": r.name,
-                "name": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": what_it_checks(r.docs).unwrap_or_else(|| r.summary.to_string()) },
                 "help": { "text": r.docs, "markdown": r.docs },
@@ -102,7 +102,9 @@ fn driver(rules: Vec<Value>) -> Value {
         "rules": rules,
     });
     // Only an address the package itself declares: none is made up.
-    let home = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")].into_iter().find(|u| !u.is_empty());
+    let home = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|u| !u.is_empty());
     if let Some(home) = home {
         driver["informationUri"] = json!(home);
     }
@@ -141,13 +143,19 @@ mod tests {
     #[test]
     fn paths_become_uri_references() {
         assert_eq!(super::uri("kb/entries/po.md"), "kb/entries/po.md");
-        assert_eq!(super::uri("kb/a b:c#d%é.md"), "kb/a%20b%3Ac%23d%25%C3%A9.md");
+        assert_eq!(
+            super::uri("kb/a b:c#d%é.md"),
+            "kb/a%20b%3Ac%23d%25%C3%A9.md"
+        );
     }
 
     #[test]
     fn full_description_is_the_what_it_checks_section() {
         let docs = "## What it checks\n\nEvery quote\nappears.\n\nSecond.\n\n## Why\n\nBecause.\n";
-        assert_eq!(super::what_it_checks(docs).as_deref(), Some("Every quote appears.\n\nSecond."));
+        assert_eq!(
+            super::what_it_checks(docs).as_deref(),
+            Some("Every quote appears.\n\nSecond.")
+        );
         assert_eq!(super::what_it_checks("no sections"), None);
     }
 }

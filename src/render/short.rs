@@ -8,7 +8,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
         let (line, column, _, _) = super::region(report, &d.primary);
         let path = &report.files.get(d.primary.file).path;
-        writeln!(out, "{path}:{line}:{column}: {}[{}] {}", d.severity.as_str(), d.rule.name, d.message)?;
+        writeln!(
+            out,
+            "{path}:{line}:{column}: {}[{}] {}",
+            d.severity.as_str(),
+            d.rule.name,
+            d.message
+        )?;
     }
     Ok(())
 }

@@ -67,12 +67,19 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             Conflict::Cycle => "a circle of rankings",
         };
         let message = format!("acknowledged dispute on `{}`: {what}", c.property);
-        let Some(mut d) = contradictions::diagnostic(kb, &RULE, c, message) else { continue };
+        let Some(mut d) = contradictions::diagnostic(kb, &RULE, c, message) else {
+            continue;
+        };
         for &id in &c.claims {
             let claim = kb.claim(id);
             for cite in &claim.cites {
                 if let (Some(s), Some(q)) = (&cite.source, &cite.quote) {
-                    d = d.note(format!("`{}` cites `{}`: \"{}\"", kb.claim_name(id), s.value, q.value));
+                    d = d.note(format!(
+                        "`{}` cites `{}`: \"{}\"",
+                        kb.claim_name(id),
+                        s.value,
+                        q.value
+                    ));
                 }
             }
             for dispute in &claim.disputes {

@@ -66,13 +66,34 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb.contradictions().found.iter().filter(|c| c.conflict == Conflict::Values && !c.acknowledged) {
-        let values: Vec<String> = c.claims.iter().filter_map(|&id| kb.claim(id).value.as_ref().map(|v| format!("`{}`", v.value))).collect();
-        let subject = c.claims.first().and_then(|&id| kb.subject(id)).map_or("?", |e| kb.entries[e].id.value.as_str());
-        let message = format!("`{subject}` has conflicting values for `{}`: {}", c.property, values.join(" and "));
-        out.extend(
-            contradictions::diagnostic(kb, &RULE, c, message)
-                .map(|d| d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")),
+    for c in kb
+        .contradictions()
+        .found
+        .iter()
+        .filter(|c| c.conflict == Conflict::Values && !c.acknowledged)
+    {
+        let values: Vec<String> = c
+            .claims
+            .iter()
+            .filter_map(|&id| {
+                kb.claim(id)
+                    .value
+                    .as_ref()
+                    .map(|v| format!("`{}`", v.value))
+            })
+            .collect();
+        let subject = c
+            .claims
+            .first()
+            .and_then(|&id| kb.subject(id))
+            .map_or("?", |e| kb.entries[e].id.value.as_str());
+        let message = format!(
+            "`{subject}` has conflicting values for `{}`: {}",
+            c.property,
+            values.join(" and ")
         );
+        out.extend(contradictions::diagnostic(kb, &RULE, c, message).map(|d| {
+            d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
+        }));
     }
 }

@@ -52,7 +52,8 @@ declare_rule! {
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, (usize, &Text, bool)> = HashMap::new();
     for (n, entry) in kb.entries.iter().enumerate() {
-        let names = std::iter::once((&entry.id, false)).chain(entry.aliases.iter().map(|a| (a, true)));
+        let names =
+            std::iter::once((&entry.id, false)).chain(entry.aliases.iter().map(|a| (a, true)));
         for (name, is_alias) in names {
             match first.get(name.value.as_str()) {
                 None => {

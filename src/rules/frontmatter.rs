@@ -44,5 +44,10 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    out.extend(kb.parse_findings.iter().filter(|d| d.rule == &RULE).cloned());
+    out.extend(
+        kb.parse_findings
+            .iter()
+            .filter(|d| d.rule == &RULE)
+            .cloned(),
+    );
 }

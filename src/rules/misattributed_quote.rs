@@ -63,16 +63,42 @@ declare_rule! {
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for c in &kb.citations().checked {
-        let Outcome::Elsewhere { source: other, range } = &c.outcome else { continue };
+        let Outcome::Elsewhere {
+            source: other,
+            range,
+        } = &c.outcome
+        else {
+            continue;
+        };
         let entry = &kb.entries[c.claim.entry];
-        let Some(quote) = &kb.claim(c.claim).cites[c.cite].quote else { continue };
+        let Some(quote) = &kb.claim(c.claim).cites[c.cite].quote else {
+            continue;
+        };
         let (cited, other) = (&kb.entries[c.source], &kb.entries[*other]);
         let line = kb.files.get(other.file).position(range.start).line;
-        let message = format!("quote is not in `{}` but in source `{}` (line {line})", cited.id.value, other.id.value);
+        let message = format!(
+            "quote is not in `{}` but in source `{}` (line {line})",
+            cited.id.value, other.id.value
+        );
         out.push(
-            Diagnostic::new(&RULE, message, Label::new(entry.file, quote.span.clone(), format!("credited to `{}`", cited.id.value)))
-                .related(Label::new(other.file, range.clone(), format!("the quote stands here, in `{}`", other.id.value)))
-                .help(format!("cite `{}` instead of `{}`", other.id.value, cited.id.value)),
+            Diagnostic::new(
+                &RULE,
+                message,
+                Label::new(
+                    entry.file,
+                    quote.span.clone(),
+                    format!("credited to `{}`", cited.id.value),
+                ),
+            )
+            .related(Label::new(
+                other.file,
+                range.clone(),
+                format!("the quote stands here, in `{}`", other.id.value),
+            ))
+            .help(format!(
+                "cite `{}` instead of `{}`",
+                other.id.value, cited.id.value
+            )),
         );
     }
 }

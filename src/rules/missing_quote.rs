@@ -55,10 +55,17 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         let file = kb.entries[id.entry].file;
         for cite in &claim.cites {
             if cite.quote.is_none() {
-                let source = cite.source.as_ref().map_or(String::new(), |s| format!(" of `{}`", s.value));
+                let source = cite
+                    .source
+                    .as_ref()
+                    .map_or(String::new(), |s| format!(" of `{}`", s.value));
                 out.push(
-                    Diagnostic::new(&RULE, format!("citation{source} has no quote"), Label::new(file, cite.span.clone(), "no `quote` here"))
-                        .help("add `quote:` with the words of the source that support the claim"),
+                    Diagnostic::new(
+                        &RULE,
+                        format!("citation{source} has no quote"),
+                        Label::new(file, cite.span.clone(), "no `quote` here"),
+                    )
+                    .help("add `quote:` with the words of the source that support the claim"),
                 );
             }
         }
@@ -66,10 +73,16 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for c in &kb.citations().checked {
         if let Outcome::Empty = c.outcome {
             let file = kb.entries[c.claim.entry].file;
-            let Some(q) = &kb.claim(c.claim).cites[c.cite].quote else { continue };
+            let Some(q) = &kb.claim(c.claim).cites[c.cite].quote else {
+                continue;
+            };
             out.push(
-                Diagnostic::new(&RULE, "the quote is empty", Label::new(file, q.span.clone(), "no words to look for"))
-                    .help("put the words of the source that support the claim in `quote`"),
+                Diagnostic::new(
+                    &RULE,
+                    "the quote is empty",
+                    Label::new(file, q.span.clone(), "no words to look for"),
+                )
+                .help("put the words of the source that support the claim in `quote`"),
             );
         }
     }

@@ -127,7 +127,12 @@ pub fn schema() -> &'static Rule {
 pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, name: &str) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2) as u32;
     candidates
-        .map(|c| (triple_accel::levenshtein::levenshtein_exp(c.as_bytes(), name.as_bytes()), c))
+        .map(|c| {
+            (
+                triple_accel::levenshtein::levenshtein_exp(c.as_bytes(), name.as_bytes()),
+                c,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)

@@ -74,14 +74,24 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb.contradictions().found.iter().filter(|c| c.conflict == Conflict::Cycle && !c.acknowledged) {
+    for c in kb
+        .contradictions()
+        .found
+        .iter()
+        .filter(|c| c.conflict == Conflict::Cycle && !c.acknowledged)
+    {
         let mut subjects: Vec<&str> = c
             .claims
             .iter()
             .flat_map(|&id| {
                 let claim = kb.claim(id);
                 let subject = kb.subject(id).map(|e| kb.entries[e].id.value.as_str());
-                let target = claim.above.as_ref().or(claim.below.as_ref()).and_then(|t| kb.entry(&t.value)).map(|e| kb.entries[e].id.value.as_str());
+                let target = claim
+                    .above
+                    .as_ref()
+                    .or(claim.below.as_ref())
+                    .and_then(|t| kb.entry(&t.value))
+                    .map(|e| kb.entries[e].id.value.as_str());
                 [subject, target]
             })
             .flatten()
@@ -89,7 +99,11 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         subjects.sort_unstable();
         subjects.dedup();
         let names: Vec<String> = subjects.iter().map(|s| format!("`{s}`")).collect();
-        let message = format!("the rankings on `{}` form a circle through {}", c.property, names.join(", "));
+        let message = format!(
+            "the rankings on `{}` form a circle through {}",
+            c.property,
+            names.join(", ")
+        );
         out.extend(
             contradictions::diagnostic(kb, &RULE, c, message)
                 .map(|d| d.help("an order cannot loop: correct one ranking, or acknowledge the disagreement with `disputes`")),

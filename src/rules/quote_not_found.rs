@@ -62,27 +62,59 @@ declare_rule! {
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for c in &kb.citations().checked {
-        let Outcome::NotFound { nearest } = &c.outcome else { continue };
+        let Outcome::NotFound { nearest } = &c.outcome else {
+            continue;
+        };
         let entry = &kb.entries[c.claim.entry];
-        let Some(quote) = &kb.claim(c.claim).cites[c.cite].quote else { continue };
+        let Some(quote) = &kb.claim(c.claim).cites[c.cite].quote else {
+            continue;
+        };
         let source = &kb.entries[c.source];
         let message = format!("quote not found in source `{}`", source.id.value);
-        let mut d = Diagnostic::new(&RULE, message, Label::new(entry.file, quote.span.clone(), "not in the source"));
+        let mut d = Diagnostic::new(
+            &RULE,
+            message,
+            Label::new(entry.file, quote.span.clone(), "not in the source"),
+        );
         match nearest {
-            None => d = d.help("copy the words from the source as they stand; mark left-out words with `...`"),
+            None => {
+                d = d.help(
+                    "copy the words from the source as they stand; mark left-out words with `...`",
+                )
+            }
             Some(n) => {
-                d = d.related(Label::new(source.file, n.range.clone(), format!("nearest passage, {}% similar", n.similarity)));
+                d = d.related(Label::new(
+                    source.file,
+                    n.range.clone(),
+                    format!("nearest passage, {}% similar", n.similarity),
+                ));
                 let text = &kb.files.get(source.file).text;
                 for diff in n.differences.iter().take(3) {
-                    let reads = if diff.source_text.is_empty() { "nothing".to_string() } else { format!("`{}`", diff.source_text) };
-                    let has = if diff.quote_text.is_empty() { "nothing".to_string() } else { format!("`{}`", diff.quote_text) };
+                    let reads = if diff.source_text.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        format!("`{}`", diff.source_text)
+                    };
+                    let has = if diff.quote_text.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        format!("`{}`", diff.quote_text)
+                    };
                     d = d.note(format!("the source reads {reads}, the quote has {has}"));
-                    d = d.related(Label::new(source.file, diff.source.clone(), format!("the source reads {reads} here")));
+                    d = d.related(Label::new(
+                        source.file,
+                        diff.source.clone(),
+                        format!("the source reads {reads} here"),
+                    ));
                 }
                 if n.differences.len() > 3 {
                     d = d.note(format!("and {} more differences", n.differences.len() - 3));
                 }
-                let passage: Vec<&str> = text.get(n.range.clone()).unwrap_or("").split_whitespace().collect();
+                let passage: Vec<&str> = text
+                    .get(n.range.clone())
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect();
                 let passage = passage.join(" ");
                 if near_miss(n) {
                     let replacement = serde_json::to_string(&passage).unwrap_or_default();
@@ -103,8 +135,21 @@ fn near_miss(n: &crate::quote::Nearest) -> bool {
     if n.similarity < 90 {
         return false;
     }
-    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
-    let words_changed = n.differences.iter().filter(|d| letters(&d.source_text) != letters(&d.quote_text)).count();
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let words_changed = n
+        .differences
+        .iter()
+        .filter(|d| letters(&d.source_text) != letters(&d.quote_text))
+        .count();
     let one_word = |s: &str| s.split_whitespace().count() <= 1;
-    words_changed == 0 || (words_changed == 1 && n.differences.iter().all(|d| one_word(&d.source_text) && one_word(&d.quote_text)))
+    words_changed == 0
+        || (words_changed == 1
+            && n.differences
+                .iter()
+                .all(|d| one_word(&d.source_text) && one_word(&d.quote_text)))
 }

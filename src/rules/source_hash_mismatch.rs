@@ -51,14 +51,28 @@ declare_rule! {
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for (n, entry) in kb.entries.iter().enumerate() {
-        let Some(declared) = &entry.sha256 else { continue };
+        let Some(declared) = &entry.sha256 else {
+            continue;
+        };
         let actual = digest(kb, n);
         if declared.value == actual {
             continue;
         }
-        let all_quotes_hold = kb.citations().checked.iter().filter(|c| c.source == n).all(|c| matches!(c.outcome, Outcome::Found));
-        let mut d = Diagnostic::new(&RULE, format!("`sha256` of source `{}` does not match its body", entry.id.value), Label::new(entry.file, declared.span.clone(), "recorded digest"))
-            .note(format!("the body's digest is {actual}"));
+        let all_quotes_hold = kb
+            .citations()
+            .checked
+            .iter()
+            .filter(|c| c.source == n)
+            .all(|c| matches!(c.outcome, Outcome::Found));
+        let mut d = Diagnostic::new(
+            &RULE,
+            format!(
+                "`sha256` of source `{}` does not match its body",
+                entry.id.value
+            ),
+            Label::new(entry.file, declared.span.clone(), "recorded digest"),
+        )
+        .note(format!("the body's digest is {actual}"));
         if all_quotes_hold {
             d = d
                 .help("if the document really changed, `kblint check --fix` records the new digest (every quote citing it still matches)")
@@ -73,6 +87,11 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
 /// The lowercase hex SHA-256 of a source's body.
 pub fn digest(kb: &Kb, source: usize) -> String {
     let entry = &kb.entries[source];
-    let body = kb.files.get(entry.file).text.get(entry.body.clone()).unwrap_or("");
+    let body = kb
+        .files
+        .get(entry.file)
+        .text
+        .get(entry.body.clone())
+        .unwrap_or("");
     crate::fingerprint::hex(&Sha256::digest(body.as_bytes()))
 }

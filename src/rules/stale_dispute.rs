@@ -66,18 +66,36 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let contradictions = kb.contradictions();
     for (id, claim) in kb.all_claims() {
         for d in &claim.disputes {
-            let Some(target) = kb.claim_ref(id.entry, &d.target.value) else { continue };
+            let Some(target) = kb.claim_ref(id.entry, &d.target.value) else {
+                continue;
+            };
             if target != id && contradictions.contradict(id, target) {
                 continue;
             }
             let file = kb.entries[id.entry].file;
             let other: ClaimId = target;
-            let message = format!("`{}` disputes `{}`, but the two claims do not contradict", kb.claim_name(id), kb.claim_name(other));
+            let message = format!(
+                "`{}` disputes `{}`, but the two claims do not contradict",
+                kb.claim_name(id),
+                kb.claim_name(other)
+            );
             out.push(
-                Diagnostic::new(&RULE, message, Label::new(file, claim.id.span.clone(), "this claim lists the other in `disputes`"))
-                    .related(Label::new(kb.entries[other.entry].file, kb.claim(other).id.span.clone(), crate::contradictions::describe(kb, other)))
-                    .related(Label::new(file, d.target.span.clone(), "the link"))
-                    .help("remove the `disputes` link"),
+                Diagnostic::new(
+                    &RULE,
+                    message,
+                    Label::new(
+                        file,
+                        claim.id.span.clone(),
+                        "this claim lists the other in `disputes`",
+                    ),
+                )
+                .related(Label::new(
+                    kb.entries[other.entry].file,
+                    kb.claim(other).id.span.clone(),
+                    crate::contradictions::describe(kb, other),
+                ))
+                .related(Label::new(file, d.target.span.clone(), "the link"))
+                .help("remove the `disputes` link"),
             );
         }
     }

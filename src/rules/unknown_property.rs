@@ -57,55 +57,127 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for entry in &kb.entries {
         let file = entry.file;
         for claim in &entry.claims {
-            let mut fire = |span: &std::ops::Range<usize>, message: String, label: &str, help: String| {
-                out.push(Diagnostic::new(&RULE, message, Label::new(file, span.clone(), label)).help(help));
-            };
+            let mut fire =
+                |span: &std::ops::Range<usize>, message: String, label: &str, help: String| {
+                    out.push(
+                        Diagnostic::new(&RULE, message, Label::new(file, span.clone(), label))
+                            .help(help),
+                    );
+                };
             let Some(property) = &claim.property else {
-                for (key, t) in [("value", &claim.value), ("above", &claim.above), ("below", &claim.below)] {
+                for (key, t) in [
+                    ("value", &claim.value),
+                    ("above", &claim.above),
+                    ("below", &claim.below),
+                ] {
                     if let Some(t) = t {
-                        fire(&t.span, format!("`{key}` without a `property`"), "compared with nothing", "add the `property` this claim is about".into());
+                        fire(
+                            &t.span,
+                            format!("`{key}` without a `property`"),
+                            "compared with nothing",
+                            "add the `property` this claim is about".into(),
+                        );
                     }
                 }
                 continue;
             };
-            let Some(def) = kb.vocabulary.as_ref().and_then(|v| v.properties.get(&property.value)) else {
+            let Some(def) = kb
+                .vocabulary
+                .as_ref()
+                .and_then(|v| v.properties.get(&property.value))
+            else {
                 let help = match kb.vocabulary.as_ref().and_then(|v| super::closest(v.properties.keys().map(String::as_str), &property.value)) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None if kb.vocabulary.is_none() => "declare the property in a vocabulary file, named by `vocabulary` in kblint.toml".into(),
                     None => "declare the property in the vocabulary, or use one it declares".into(),
                 };
-                fire(&property.span, format!("property `{}` is not in the vocabulary", property.value), "unknown property", help);
+                fire(
+                    &property.span,
+                    format!("property `{}` is not in the vocabulary", property.value),
+                    "unknown property",
+                    help,
+                );
                 continue;
             };
             match def.kind {
                 Kind::Single | Kind::Multi => {
                     for (key, t) in [("above", &claim.above), ("below", &claim.below)] {
                         if let Some(t) = t {
-                            fire(&t.span, format!("`{key}` does not fit `{}`, a {} property", property.value, def.kind.as_str()), "rankings are for order properties", "give a `value` instead".into());
+                            fire(
+                                &t.span,
+                                format!(
+                                    "`{key}` does not fit `{}`, a {} property",
+                                    property.value,
+                                    def.kind.as_str()
+                                ),
+                                "rankings are for order properties",
+                                "give a `value` instead".into(),
+                            );
                         }
                     }
                     match &claim.value {
                         Some(v) if !def.values.contains(&v.value) => {
-                            let help = match super::closest(def.values.iter().map(String::as_str), &v.value) {
-                                Some(best) => format!("did you mean `{best}`? the values are: {}", def.values.join(", ")),
-                                None => format!("the values of `{}` are: {}", property.value, def.values.join(", ")),
+                            let help = match super::closest(
+                                def.values.iter().map(String::as_str),
+                                &v.value,
+                            ) {
+                                Some(best) => format!(
+                                    "did you mean `{best}`? the values are: {}",
+                                    def.values.join(", ")
+                                ),
+                                None => format!(
+                                    "the values of `{}` are: {}",
+                                    property.value,
+                                    def.values.join(", ")
+                                ),
                             };
-                            fire(&v.span, format!("`{}` is not a value of `{}`", v.value, property.value), "unknown value", help);
+                            fire(
+                                &v.span,
+                                format!("`{}` is not a value of `{}`", v.value, property.value),
+                                "unknown value",
+                                help,
+                            );
                         }
                         Some(_) => {}
                         None if claim.above.is_none() && claim.below.is_none() => {
-                            fire(&property.span, format!("property `{}` needs a `value`", property.value), "no value given", format!("the values are: {}", def.values.join(", ")));
+                            fire(
+                                &property.span,
+                                format!("property `{}` needs a `value`", property.value),
+                                "no value given",
+                                format!("the values are: {}", def.values.join(", ")),
+                            );
                         }
                         None => {}
                     }
                 }
                 Kind::Order => {
                     if let Some(v) = &claim.value {
-                        fire(&v.span, format!("`value` does not fit `{}`, an order property", property.value), "orders rank entries", "write `above: ENTRY` or `below: ENTRY` instead".into());
+                        fire(
+                            &v.span,
+                            format!(
+                                "`value` does not fit `{}`, an order property",
+                                property.value
+                            ),
+                            "orders rank entries",
+                            "write `above: ENTRY` or `below: ENTRY` instead".into(),
+                        );
                     }
                     match (&claim.above, &claim.below) {
-                        (Some(_), Some(b)) => fire(&b.span, "a claim ranks with `above` or with `below`, not both".into(), "second ranking", "split it into two claims".into()),
-                        (None, None) if claim.value.is_none() => fire(&property.span, format!("order property `{}` needs `above` or `below`", property.value), "no ranking given", "write `above: ENTRY` or `below: ENTRY`".into()),
+                        (Some(_), Some(b)) => fire(
+                            &b.span,
+                            "a claim ranks with `above` or with `below`, not both".into(),
+                            "second ranking",
+                            "split it into two claims".into(),
+                        ),
+                        (None, None) if claim.value.is_none() => fire(
+                            &property.span,
+                            format!(
+                                "order property `{}` needs `above` or `below`",
+                                property.value
+                            ),
+                            "no ranking given",
+                            "write `above: ENTRY` or `below: ENTRY`".into(),
+                        ),
                         _ => {}
                     }
                 }

@@ -50,14 +50,23 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    let sources = || kb.entries.iter().filter(|e| e.is_source).map(|e| e.id.value.as_str());
+    let sources = || {
+        kb.entries
+            .iter()
+            .filter(|e| e.is_source)
+            .map(|e| e.id.value.as_str())
+    };
     for (id, claim) in kb.all_claims() {
         let file = kb.entries[id.entry].file;
         for cite in &claim.cites {
             let Some(name) = &cite.source else {
                 out.push(
-                    Diagnostic::new(&RULE, "citation has no `source`", Label::new(file, cite.span.clone(), "no `source` here"))
-                        .help("add `source:` with the id of the source the quote comes from"),
+                    Diagnostic::new(
+                        &RULE,
+                        "citation has no `source`",
+                        Label::new(file, cite.span.clone(), "no `source` here"),
+                    )
+                    .help("add `source:` with the id of the source the quote comes from"),
                 );
                 continue;
             };
@@ -67,17 +76,28 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             let (message, help) = match kb.entry(&name.value) {
                 Some(e) => (
                     format!("`{}` is an entry, not a source", name.value),
-                    format!("`{}` is not in a collection with `sources = true`; cite the source snapshot instead", kb.files.get(kb.entries[e].file).path),
+                    format!(
+                        "`{}` is not in a collection with `sources = true`; cite the source snapshot instead",
+                        kb.files.get(kb.entries[e].file).path
+                    ),
                 ),
                 None => (
                     format!("unknown source `{}`", name.value),
                     match super::closest(sources(), &name.value) {
                         Some(best) => format!("did you mean `{best}`?"),
-                        None => "add the document as a source snapshot, or cite an existing source".into(),
+                        None => "add the document as a source snapshot, or cite an existing source"
+                            .into(),
                     },
                 ),
             };
-            out.push(Diagnostic::new(&RULE, message, Label::new(file, name.span.clone(), "no source has this id")).help(help));
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    message,
+                    Label::new(file, name.span.clone(), "no source has this id"),
+                )
+                .help(help),
+            );
         }
     }
 }

@@ -47,8 +47,12 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         let missing_entry = |key: &str, t: &Text, out: &mut Vec<Diagnostic>| {
             if kb.entry(&t.value).is_none() {
                 out.push(
-                    Diagnostic::new(&RULE, format!("`{key}` names no entry: `{}`", t.value), Label::new(entry.file, t.span.clone(), "no entry has this id or alias"))
-                        .help(suggest(kb, &t.value)),
+                    Diagnostic::new(
+                        &RULE,
+                        format!("`{key}` names no entry: `{}`", t.value),
+                        Label::new(entry.file, t.span.clone(), "no entry has this id or alias"),
+                    )
+                    .help(suggest(kb, &t.value)),
                 );
             }
         };
@@ -56,7 +60,11 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             missing_entry("related", r, out);
         }
         for claim in &entry.claims {
-            for (key, t) in [("subject", &claim.subject), ("above", &claim.above), ("below", &claim.below)] {
+            for (key, t) in [
+                ("subject", &claim.subject),
+                ("above", &claim.above),
+                ("below", &claim.below),
+            ] {
                 if let Some(t) = t {
                     missing_entry(key, t, out);
                 }
@@ -64,8 +72,12 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             for d in &claim.disputes {
                 if kb.claim_ref(n, &d.target.value).is_none() {
                     out.push(
-                        Diagnostic::new(&RULE, format!("`disputes` names no claim: `{}`", d.target.value), Label::new(entry.file, d.target.span.clone(), "no claim has this name"))
-                            .help("write `entry#claim`, or the bare id of a claim of this entry"),
+                        Diagnostic::new(
+                            &RULE,
+                            format!("`disputes` names no claim: `{}`", d.target.value),
+                            Label::new(entry.file, d.target.span.clone(), "no claim has this name"),
+                        )
+                        .help("write `entry#claim`, or the bare id of a claim of this entry"),
                     );
                 }
             }

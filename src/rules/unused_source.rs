@@ -59,8 +59,16 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for (n, entry) in kb.entries.iter().enumerate() {
         if entry.is_source && !uses.contains_key(&n) {
             out.push(
-                Diagnostic::new(&RULE, format!("source `{}` is never cited", entry.id.value), Label::new(entry.file, entry.id.span.clone(), "no citation names this source"))
-                    .help("cite it where it supports a claim, or remove it"),
+                Diagnostic::new(
+                    &RULE,
+                    format!("source `{}` is never cited", entry.id.value),
+                    Label::new(
+                        entry.file,
+                        entry.id.span.clone(),
+                        "no citation names this source",
+                    ),
+                )
+                .help("cite it where it supports a claim, or remove it"),
             );
         }
     }
