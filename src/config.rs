@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use globset::{Glob, GlobMatcher};
+use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -125,8 +125,11 @@ impl Settings {
             if c.include.get_ref().is_empty() {
                 bail!("{config_path}:{line}: collection `{name}` has no `include` glob");
             }
+            // `*` stays within one folder; `**` crosses folders, as in .gitignore.
             let compile = |pattern: &str| {
-                Glob::new(pattern)
+                GlobBuilder::new(pattern)
+                    .literal_separator(true)
+                    .build()
                     .map(|g| g.compile_matcher())
                     .with_context(|| {
                         format!(

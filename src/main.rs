@@ -143,7 +143,7 @@ fn explain(name: &str) -> anyhow::Result<Exit> {
         rule.name,
         rule.default.as_str(),
         rule.summary,
-        rule.docs
+        rule.documentation()
     ))
 }
 

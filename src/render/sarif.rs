@@ -23,7 +23,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "id": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": what_it_checks(r.docs).unwrap_or_else(|| r.summary.to_string()) },
-                "help": { "text": r.docs, "markdown": r.docs },
+                "help": { "text": r.documentation(), "markdown": r.documentation() },
                 "defaultConfiguration": {
                     "enabled": r.default != Level::Off,
                     "level": match r.default { Level::Error => "error", Level::Warn => "warning", Level::Info | Level::Off => "note" },

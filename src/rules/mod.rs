@@ -67,6 +67,13 @@ pub struct Rule {
     pub check: fn(&Kb, &mut Vec<Diagnostic>),
 }
 
+impl Rule {
+    /// The documentation as Markdown: the doc comment without the space each `///` line keeps.
+    pub fn documentation(&self) -> String {
+        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+}
+
 impl PartialEq for Rule {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
