@@ -139,11 +139,12 @@ fn explain(name: &str) -> anyhow::Result<Exit> {
         anyhow::bail!("unknown rule `{name}`; the rules are: {}", names.join(", "));
     };
     print(&format!(
-        "# {} (default: {})\n\n{}\n\n{}",
+        "# {} (default: {})\n\n{}\n\n{}\n{}",
         rule.name,
         rule.default.as_str(),
         rule.summary,
-        rule.documentation()
+        rule.documentation(),
+        rules::EXAMPLES_NOTE
     ))
 }
 

@@ -287,7 +287,7 @@ fn rules_md(root: &Path) -> String {
         let explained = kblint(&["explain", rule.name], root);
         assert!(explained.status.success(), "`kblint explain {}` failed", rule.name);
         out.push('\n');
-        let text = String::from_utf8_lossy(&explained.stdout).replacen(rule.docs, &unindent(rule.docs), 1);
+        let text = String::from_utf8_lossy(&explained.stdout).replacen(rule.docs, &unindent(rule.docs), 1).replace(kblint::rules::EXAMPLES_NOTE, "");
         out.push_str(&demote_headings(&text));
     }
     while out.ends_with("\n\n") {

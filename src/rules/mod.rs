@@ -70,7 +70,11 @@ pub struct Rule {
 impl Rule {
     /// The documentation as Markdown: the doc comment without the space each `///` line keeps.
     pub fn documentation(&self) -> String {
-        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -114,6 +118,12 @@ pub static RULES: &[&Rule] = &[
     &stale_dispute::RULE,
     &acknowledged_dispute::RULE,
 ];
+
+/// What the examples of `kblint explain` take for granted.
+pub const EXAMPLES_NOTE: &str = "\nThe examples are files added to a small KB: collections `entries` (kb/entries/**/*.md) and \
+`sources` (kb/sources/**/*.md, sources = true), a source `guide` whose body reads \"Product owners are more \
+tactical. Product managers are more strategic.\", and a vocabulary with `orientation` (single: strategic, \
+tactical), `stakeholders` (multi: internal, external) and `seniority` (order).\n";
 
 /// The rule called `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {
