@@ -460,10 +460,10 @@ impl Fragment {
                     let mut class = vec![c];
                     for v in case_variants(c) {
                         let mut chars = v.chars();
-                        if let (Some(x), None) = (chars.next(), chars.next()) {
-                            if !class.contains(&x) {
-                                class.push(x);
-                            }
+                        if let (Some(x), None) = (chars.next(), chars.next())
+                            && !class.contains(&x)
+                        {
+                            class.push(x);
                         }
                     }
                     class
@@ -631,13 +631,13 @@ pub fn find_elsewhere(sources: &[&Normalized], quotes: &[&str]) -> Vec<Option<us
                     if let Ok(iter) = ac.try_find_overlapping_iter(s.text.as_str()) {
                         for m in iter {
                             let p = m.pattern().as_usize();
-                            if let Some(slot) = seen.get_mut(p) {
-                                if !*slot {
-                                    *slot = true;
-                                    count += 1;
-                                    if count == pieces.len() {
-                                        break;
-                                    }
+                            if let Some(slot) = seen.get_mut(p)
+                                && !*slot
+                            {
+                                *slot = true;
+                                count += 1;
+                                if count == pieces.len() {
+                                    break;
                                 }
                             }
                         }

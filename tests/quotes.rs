@@ -477,11 +477,11 @@ fn find_elsewhere_agrees_with_find_on_many_sources() {
         .collect();
     let sources: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
     let refs: Vec<&Normalized> = sources.iter().collect();
-    let quotes: Vec<String> = (0..100)
+    let quotes: Vec<String> = (0..100usize)
         .map(|i| {
             let n = 2 + i % 3;
             let mut q: Vec<&str> = (0..n).map(|_| words[next() % words.len()]).collect();
-            if i % 4 == 0 {
+            if i.is_multiple_of(4) {
                 q.insert(1, "...");
             }
             q.join(" ")
@@ -513,7 +513,7 @@ fn timing() {
             "Paragraph {i}: the “product owner” — unlike the manager — works on tactics, not strategy; it’s {} work.\n",
             ["detailed", "careful", "daily", "hands-on"][(i % 4) as usize]
         ));
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             text.push_str("Le café\u{a0}noir coûte 2 €. 我们今天去公园散步。\n\n");
         }
     }
@@ -547,6 +547,35 @@ fn timing() {
         &text[n.range.clone()]
     );
     eprintln!("nearest (1000-char quote): {nearest_long:?}");
+    let huge: String = text
+        .chars()
+        .skip(20_000)
+        .take(10_000)
+        .collect::<String>()
+        .replace("daily", "weekly");
+    let t = Instant::now();
+    let _ = nearest(&src, &huge);
+    eprintln!("nearest (10000-char quote): {:?}", t.elapsed());
+    let elided = format!(
+        "{} ... {} ... {}",
+        &failing[..30],
+        "works on tactical",
+        "it's carefull work"
+    );
+    let t = Instant::now();
+    let n = nearest(&src, &elided).expect("nearest");
+    eprintln!(
+        "nearest (elided quote): {:?}, {}%",
+        t.elapsed(),
+        n.similarity
+    );
+    let cjk = "我们今天去公园散步，然后吃饭。“引号”—破折号 …\n".repeat(1_700);
+    let t = Instant::now();
+    let cjk_norm = Normalized::new(&cjk);
+    eprintln!("normalise {} bytes of CJK: {:?}", cjk.len(), t.elapsed());
+    let t = Instant::now();
+    let _ = nearest(&cjk_norm, "我们明天去公园散步，然后吃饭。\"引号\"-破折号");
+    eprintln!("nearest in CJK: {:?}", t.elapsed());
     let floor = |mut i: usize| {
         while !text.is_char_boundary(i) {
             i -= 1;

@@ -88,7 +88,6 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     n.range.clone(),
                     format!("nearest passage, {}% similar", n.similarity),
                 ));
-                let text = &kb.files.get(source.file).text;
                 for diff in n.differences.iter().take(3) {
                     let reads = if diff.source_text.is_empty() {
                         "nothing".to_string()
@@ -110,17 +109,21 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 if n.differences.len() > 3 {
                     d = d.note(format!("and {} more differences", n.differences.len() - 3));
                 }
-                let passage: Vec<&str> = text
-                    .get(n.range.clone())
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .collect();
-                let passage = passage.join(" ");
                 if near_miss(n) {
-                    let replacement = serde_json::to_string(&passage).unwrap_or_default();
+                    // The quote with each differing stretch replaced by what the source reads:
+                    // elisions and the author's typography elsewhere are kept.
+                    let mut corrected = quote.value.clone();
+                    let mut diffs: Vec<_> = n.differences.iter().collect();
+                    diffs.sort_by_key(|d| std::cmp::Reverse(d.quote.start));
+                    for diff in diffs {
+                        if corrected.get(diff.quote.clone()).is_some() {
+                            corrected.replace_range(diff.quote.clone(), &diff.source_text);
+                        }
+                    }
+                    let replacement = serde_json::to_string(&corrected).unwrap_or_default();
                     d = d
-                        .help(format!("the source reads {replacement}; `kblint check --fix --unsafe-fixes` puts it in the quote"))
-                        .fix(Fix { file: entry.file, span: quote.span.clone(), replacement, safe: false, description: "replace the quote with the source's text".into() });
+                        .help(format!("the quote would read {replacement}; `kblint check --fix --unsafe-fixes` makes the change"))
+                        .fix(Fix { file: entry.file, span: quote.span.clone(), replacement, safe: false, description: "correct the quote to the source's words".into() });
                 } else {
                     d = d.help("copy the words from the source as they stand; mark left-out words with `...`");
                 }
