@@ -39,6 +39,13 @@ pub struct Contradictions {
 }
 
 impl Contradictions {
+    /// The contradictions of one kind that no `disputes` link acknowledges.
+    pub fn unacknowledged(&self, conflict: Conflict) -> impl Iterator<Item = &Contradiction> {
+        self.found
+            .iter()
+            .filter(move |c| c.conflict == conflict && !c.acknowledged)
+    }
+
     /// Whether claims `a` and `b` take part in one contradiction.
     pub fn contradict(&self, a: ClaimId, b: ClaimId) -> bool {
         self.pairs.contains(&(a.min(b), a.max(b)))

@@ -1,6 +1,8 @@
 //! `kblint check --fix`: safe fixes always, unsafe ones only when asked, the rest of each file
 //! untouched byte for byte.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -11,21 +13,10 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
         .join("tests/fixtures")
         .join(name);
     let dir = tempfile::tempdir().unwrap();
-    copy(&from, dir.path());
+    common::copy_dir(&from, dir.path());
     dir
 }
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("kblint")

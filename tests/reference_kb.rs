@@ -2,6 +2,8 @@
 //! its articles is either acknowledged with `disputes` or reported.
 
 use std::collections::BTreeSet;
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -66,7 +68,7 @@ fn without_its_disputes_links_every_contradiction_is_reported_with_both_places()
 
     let dir = tempfile::tempdir().unwrap();
     for sub in ["kb", "schema"] {
-        copy(&repo().join(sub), &dir.path().join(sub));
+        common::copy_dir(&repo().join(sub), &dir.path().join(sub));
     }
     std::fs::copy(repo().join("kblint.toml"), dir.path().join("kblint.toml")).unwrap();
     let mut removed = 0;
@@ -125,16 +127,4 @@ fn strip_disputes(text: &str) -> String {
         out.push_str(line);
     }
     out
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

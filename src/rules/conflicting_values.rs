@@ -66,12 +66,7 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb
-        .contradictions()
-        .found
-        .iter()
-        .filter(|c| c.conflict == Conflict::Values && !c.acknowledged)
-    {
+    for c in kb.contradictions().unacknowledged(Conflict::Values) {
         let values: Vec<String> = c
             .claims
             .iter()

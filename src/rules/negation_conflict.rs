@@ -64,12 +64,7 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb
-        .contradictions()
-        .found
-        .iter()
-        .filter(|c| c.conflict == Conflict::Negation && !c.acknowledged)
-    {
+    for c in kb.contradictions().unacknowledged(Conflict::Negation) {
         let message = format!("a claim and its negation on `{}`", c.property);
         out.extend(contradictions::diagnostic(kb, &RULE, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")

@@ -74,12 +74,7 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb
-        .contradictions()
-        .found
-        .iter()
-        .filter(|c| c.conflict == Conflict::Cycle && !c.acknowledged)
-    {
+    for c in kb.contradictions().unacknowledged(Conflict::Cycle) {
         let mut subjects: Vec<&str> = c
             .claims
             .iter()

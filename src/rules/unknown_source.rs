@@ -56,6 +56,8 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             .filter(|e| e.is_source)
             .map(|e| e.id.value.as_str())
     };
+    // The source ids, indexed for suggestions on first need.
+    let index = std::cell::OnceCell::new();
     for (id, claim) in kb.all_claims() {
         let file = kb.entries[id.entry].file;
         for cite in &claim.cites {
@@ -83,7 +85,10 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 ),
                 None => (
                     format!("unknown source `{}`", name.value),
-                    match super::closest(sources(), &name.value) {
+                    match index
+                        .get_or_init(|| super::Closest::new(sources()))
+                        .find(&name.value)
+                    {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => "add the document as a source snapshot, or cite an existing source"
                             .into(),

@@ -43,6 +43,16 @@ declare_rule! {
 }
 
 fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    // Every entry id, indexed for suggestions on first need.
+    let ids = std::cell::OnceCell::new();
+    let suggest = |name: &str| {
+        suggest(
+            ids.get_or_init(|| {
+                crate::rules::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str()))
+            }),
+            name,
+        )
+    };
     for (n, entry) in kb.entries.iter().enumerate() {
         let missing_entry = |key: &str, t: &Text, out: &mut Vec<Diagnostic>| {
             if kb.entry(&t.value).is_none() {
@@ -52,7 +62,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                         format!("`{key}` names no entry: `{}`", t.value),
                         Label::new(entry.file, t.span.clone(), "no entry has this id or alias"),
                     )
-                    .help(suggest(kb, &t.value)),
+                    .help(suggest(&t.value)),
                 );
             }
         };
@@ -85,8 +95,8 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn suggest(kb: &Kb, name: &str) -> String {
-    match crate::rules::closest(kb.entries.iter().map(|e| e.id.value.as_str()), name) {
+fn suggest(ids: &crate::rules::Closest<'_>, name: &str) -> String {
+    match ids.find(name) {
         Some(best) => format!("did you mean `{best}`?"),
         None => "name an existing entry by its id or one of its aliases".into(),
     }
