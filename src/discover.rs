@@ -43,10 +43,12 @@ impl Tree {
             };
             let mut parts = meta.split(' ');
             let (mode, oid, stage) = (parts.next(), parts.next(), parts.next());
-            if mode.is_some_and(|m| m.starts_with("100")) && stage == Some("0") {
-                if let (Some(oid), Some(rel)) = (oid, path.strip_prefix(prefix.as_str())) {
-                    blobs.insert(rel.to_string(), oid.to_string());
-                }
+            // Regular files only (no symlinks, no submodules), and no unresolved conflicts.
+            if mode.is_some_and(|m| m.starts_with("100"))
+                && stage == Some("0")
+                && let (Some(oid), Some(rel)) = (oid, path.strip_prefix(prefix.as_str()))
+            {
+                blobs.insert(rel.to_string(), oid.to_string());
             }
         }
         Ok(Tree::Git {
@@ -68,10 +70,11 @@ impl Tree {
             };
             let mut parts = meta.split(' ');
             let (mode, kind, oid) = (parts.next(), parts.next(), parts.next());
-            if kind == Some("blob") && mode.is_some_and(|m| m.starts_with("100")) {
-                if let (Some(oid), Some(rel)) = (oid, path.strip_prefix(prefix.as_str())) {
-                    blobs.insert(rel.to_string(), oid.to_string());
-                }
+            if kind == Some("blob")
+                && mode.is_some_and(|m| m.starts_with("100"))
+                && let (Some(oid), Some(rel)) = (oid, path.strip_prefix(prefix.as_str()))
+            {
+                blobs.insert(rel.to_string(), oid.to_string());
             }
         }
         Ok(Tree::Git {

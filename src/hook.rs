@@ -22,7 +22,9 @@ pub fn install(dir: &Path, force: bool) -> Result<String> {
     .context("`kblint hook install` must run inside a git repository with a work tree")?;
     let text = String::from_utf8_lossy(&out);
     let mut lines = text.lines();
-    let hooks = dir.join(lines.next().unwrap_or(".git/hooks"));
+    // As git says it: relative to `dir` (`.git/hooks`), or absolute (`core.hooksPath`, worktrees).
+    let shown = Path::new(lines.next().unwrap_or(".git/hooks")).join("pre-commit");
+    let hooks = dir.join(shown.parent().unwrap_or(Path::new(".git/hooks")));
     let top = Path::new(lines.next().unwrap_or_default());
     let config = config_from_top(dir, top);
     let path = hooks.join("pre-commit");
@@ -43,7 +45,7 @@ pub fn install(dir: &Path, force: bool) -> Result<String> {
     }
     Ok(format!(
         "installed `{}`: every commit now runs `kblint check --staged`\n",
-        path.display()
+        shown.display()
     ))
 }
 
