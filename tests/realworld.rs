@@ -82,3 +82,28 @@ fn a_value_in_a_finding_is_at_its_own_line_and_column() {
         "{text}"
     );
 }
+
+#[test]
+fn mdn_frontmatter_schema_draft_7_with_if_then_else() {
+    // The schema MDN Web Docs uses for ~14,000 pages (copied from its repository), with two pages
+    // written here: one that passes, one with three mistakes.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld/mdn");
+    let out = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(&root)
+        .args(["check", "--format", "short"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "files/en-us/web/css/index.md:2:1: error[schema] the mapping is not valid under any of the schemas listed in the 'anyOf' keyword\n\
+         files/en-us/web/css/index.md:5:24: error[schema] `status[1]`: \"obsolete\" is not one of \"deprecated\", \"experimental\" or \"non-standard\"\n\
+         files/en-us/web/css/index.md:7:1: error[schema] unexpected property `foo`\n"
+    );
+}
