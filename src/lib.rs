@@ -169,6 +169,9 @@ pub struct Report {
     pub extra_fixes: Vec<diagnostic::Fix>,
     /// The KB root on disk.
     pub root: std::path::PathBuf,
+    /// Put before every path by the renderers whose readers resolve paths from the top of the
+    /// repository (SARIF, GitHub annotations): the KB root's folder inside it, like `docs/`.
+    pub repo_prefix: String,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -208,6 +211,7 @@ impl Report {
             summary,
             extra_fixes,
             root,
+            repo_prefix: String::new(),
         };
         report.recount();
         report

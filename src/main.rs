@@ -86,6 +86,12 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
         }
     }
     drop(progress);
+    if matches!(args.format, Format::Github | Format::Sarif) {
+        // GitHub resolves these paths from the top of the repository, not from the KB root.
+        report.repo_prefix = kblint::discover::git(&report.root, &["rev-parse", "--show-prefix"])
+            .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+            .unwrap_or_default();
+    }
     let color = use_color(args.common.color);
     let mut out = Vec::new();
     render::render(args.format, &report, &mut out, color)?;

@@ -957,3 +957,25 @@ fn sarif_fingerprints_survive_moved_lines() {
     assert_ne!(line_before, line_after, "the finding moved");
     assert_eq!(before, after, "the fingerprint did not follow it");
 }
+
+#[test]
+fn annotations_and_sarif_name_paths_from_the_top_of_the_repository() {
+    // GitHub resolves annotation and SARIF paths from the repository's top; a KB in `docs/`
+    // gets its folder in front of every path (other formats stay relative to the KB root).
+    let kb = Kb::new();
+    std::fs::create_dir_all(kb.path().join("docs")).unwrap();
+    for path in ["kblint.toml", "schema", "kb"] {
+        std::fs::rename(kb.path().join(path), kb.path().join("docs").join(path)).unwrap();
+    }
+    kb.write("docs/kb/entries/po.md", &entry("po", "Product owner", "a fabricated quote nobody wrote"));
+    let docs = kb.path().join("docs");
+    let github = kblint_command(&docs).args(["check", "--format", "github"]).output().unwrap();
+    let github = String::from_utf8_lossy(&github.stdout);
+    assert!(github.starts_with("::error file=docs/kb/entries/po.md,"), "{github}");
+    let sarif = kblint_command(&docs).args(["check", "--format", "sarif"]).output().unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "docs/kb/entries/po.md");
+    let short = kblint_command(&docs).args(["check", "--format", "short"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&short.stdout).starts_with("kb/entries/po.md:"));
+}

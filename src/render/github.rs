@@ -17,13 +17,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let path = &report.files.get(d.primary.file).path;
+        let path = format!("{}{}", report.repo_prefix, report.files.get(d.primary.file).path);
         let mut message = d.message.clone();
         for r in &d.related {
             let (l, c, _, _) = super::region(report, r);
             message.push_str(&format!(
                 "\n{}:{l}:{c}: {}",
-                report.files.get(r.file).path,
+                format!("{}{}", report.repo_prefix, report.files.get(r.file).path),
                 r.message
             ));
         }
@@ -33,7 +33,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_column},title={}::{}",
-            property(path),
+            property(&path),
             property(&format!("kblint({})", d.rule.name)),
             data(&message)
         )?;

@@ -88,7 +88,7 @@ fn location(report: &Report, label: &Label) -> Value {
     }
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(&report.files.get(label.file).path) },
+            "artifactLocation": { "uri": uri(&format!("{}{}", report.repo_prefix, report.files.get(label.file).path)) },
             "region": region,
         }
     })
