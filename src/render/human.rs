@@ -62,16 +62,23 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
         })?;
     }
     let s = &report.summary;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let notes = report.diagnostics.len() - s.errors - s.warnings;
+    let notes = if notes > 0 {
+        format!(", {}", plural(notes, "note", "notes"))
+    } else {
+        String::new()
+    };
     writeln!(
         writer,
-        "{}, {} ({}, {}, {}, {})",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.files, "file"),
-        plural(s.entries, "entry").replace("entrys", "entries"),
-        plural(s.claims, "claim"),
-        plural(s.citations, "citation"),
+        "{}, {}{notes} ({}, {}, {}, {})",
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.files, "file", "files"),
+        plural(s.entries, "entry", "entries"),
+        plural(s.claims, "claim", "claims"),
+        plural(s.citations, "citation", "citations"),
     )
 }
 
