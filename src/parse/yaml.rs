@@ -468,3 +468,113 @@ mod tests {
         assert_eq!(n.get("b").unwrap().get("k").unwrap().as_str(), Some("v"));
     }
 }
+
+/// For a scalar written on one line, the file offset of every byte of its value (plus one past
+/// the end), so that a place inside a quoted string can be shown in the file. `None` for block
+/// and multi-line scalars, whose folding this does not retrace.
+pub fn value_offsets(file: &str, span: Range<usize>, value: &str) -> Option<Vec<usize>> {
+    let raw = file.get(span.clone())?;
+    if raw.contains('\n') {
+        return None;
+    }
+    let mut offsets = Vec::with_capacity(value.len() + 1);
+    let mut decoded = String::with_capacity(value.len());
+    let mut push = |c: char, at: usize, decoded: &mut String| {
+        for _ in 0..c.len_utf8() {
+            offsets.push(at);
+        }
+        decoded.push(c);
+    };
+    let mut chars = raw.char_indices().peekable();
+    match raw.chars().next()? {
+        '"' => {
+            chars.next();
+            while let Some((i, c)) = chars.next() {
+                let at = span.start + i;
+                match c {
+                    '"' => break,
+                    '\\' => {
+                        let (_, e) = chars.next()?;
+                        let hex = |n: usize, chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
+                            let digits: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                            u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32)
+                        };
+                        let c = match e {
+                            'n' => '\n',
+                            't' | '\t' => '\t',
+                            'r' => '\r',
+                            '0' => '\0',
+                            'a' => '\u{7}',
+                            'b' => '\u{8}',
+                            'e' => '\u{1b}',
+                            'f' => '\u{c}',
+                            'v' => '\u{b}',
+                            'N' => '\u{85}',
+                            '_' => '\u{a0}',
+                            'L' => '\u{2028}',
+                            'P' => '\u{2029}',
+                            'x' => hex(2, &mut chars)?,
+                            'u' => hex(4, &mut chars)?,
+                            'U' => hex(8, &mut chars)?,
+                            other => other,
+                        };
+                        push(c, at, &mut decoded);
+                    }
+                    c => push(c, at, &mut decoded),
+                }
+            }
+        }
+        '\'' => {
+            chars.next();
+            while let Some((i, c)) = chars.next() {
+                if c == '\'' {
+                    if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                push(c, span.start + i, &mut decoded);
+            }
+        }
+        _ => {
+            for (i, c) in raw.char_indices() {
+                push(c, span.start + i, &mut decoded);
+            }
+            decoded.truncate(decoded.trim_end().len());
+            offsets.truncate(decoded.len());
+        }
+    }
+    if decoded != value {
+        return None;
+    }
+    let end = offsets.last().map_or(span.start, |&last| {
+        last + file[last..].chars().next().map_or(1, char::len_utf8)
+    });
+    offsets.push(end);
+    Some(offsets)
+}
+
+#[cfg(test)]
+mod offset_tests {
+    use super::value_offsets;
+
+    #[test]
+    fn maps_quoted_and_plain_scalars_back_to_the_file() {
+        let file = r#"quote: "say \"hi\" – ok" and 'it''s' plain text"#;
+        let (s, e) = (7, file.find(" and").unwrap());
+        let offsets = value_offsets(file, s..e, "say \"hi\" – ok").unwrap();
+        let at = |i: usize| offsets[i];
+        assert_eq!(&file[at(4)..at(4) + 2], "\\\""); // the escaped quote
+        assert_eq!(&file[at(9)..at(9) + 3], "–");
+        let start = file.find('\'').unwrap();
+        let offsets = value_offsets(file, start..start + 7, "it's").unwrap();
+        assert_eq!(offsets[3], start + 5);
+        let p = file.find("plain").unwrap();
+        assert_eq!(
+            value_offsets(file, p..file.len(), "plain text").unwrap()[6],
+            p + 6
+        );
+        assert_eq!(value_offsets(file, s..e, "something else"), None);
+    }
+}

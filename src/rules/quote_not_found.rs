@@ -83,6 +83,9 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 )
             }
             Some(n) => {
+                let entry_text = &kb.files.get(entry.file).text;
+                let in_entry =
+                    crate::parse::yaml::value_offsets(entry_text, quote.span.clone(), &quote.value);
                 d = d.related(Label::new(
                     source.file,
                     n.range.clone(),
@@ -105,6 +108,18 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                         diff.source.clone(),
                         format!("the source reads {reads} here"),
                     ));
+                    // The same place in the quote, when the scalar can be traced back to the file.
+                    if let Some(offsets) = &in_entry
+                        && !diff.quote.is_empty()
+                        && let (Some(&start), Some(&end)) =
+                            (offsets.get(diff.quote.start), offsets.get(diff.quote.end))
+                    {
+                        d = d.related(Label::new(
+                            entry.file,
+                            start..end,
+                            format!("the quote has {has} here"),
+                        ));
+                    }
                 }
                 if n.differences.len() > 3 {
                     d = d.note(format!("and {} more differences", n.differences.len() - 3));
