@@ -352,13 +352,8 @@ impl Notes {
                 None => unique_name("notes", &mut taken),
             };
             let (include, exclude) = match top {
-                // `*` crosses folders in kblint's globs: keep the collection to the top folder.
-                None => (
-                    "*.md".to_string(),
-                    std::iter::once("*/**".to_string())
-                        .chain(self.foreign_at_top())
-                        .collect(),
-                ),
+                // `*` stays within one folder: `*.md` is the top folder's notes only.
+                None => ("*.md".to_string(), self.foreign_at_top()),
                 Some(top) => (
                     format!("{}/**/*.md", escape(top)),
                     self.foreign_under(&format!("{top}/")),
