@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::quote::{self, Nearest, Normalized};
 
-/// The outcome of one citation whose source and quote are both given.
+/// The outcome of one citation whose source and quote are both given, and whose quote is not in
+/// that source as it stands.
 pub struct Checked {
     pub claim: ClaimId,
     pub cite: usize,
@@ -22,6 +23,8 @@ pub struct Checked {
 }
 
 pub enum Outcome {
+    /// The quote is in its source. Such citations need no finding and are not kept in
+    /// [`Citations::checked`].
     Found,
     /// The quote has no text (empty, or only an ellipsis).
     Empty,
@@ -31,12 +34,12 @@ pub enum Outcome {
         range: Range<usize>,
     },
     /// In no source; the nearest passage of the cited source, offsets in its file.
-    NotFound {
-        nearest: Option<Nearest>,
-    },
+    NotFound { nearest: Option<Nearest> },
 }
 
 pub struct Citations {
+    /// Every citation with a known source and a quote, in path order, except those whose quote
+    /// is in its source (nearly all of them, in a healthy KB).
     pub checked: Vec<Checked>,
     /// How many citations name each source.
     pub uses: HashMap<EntryId, usize>,
@@ -67,35 +70,66 @@ fn check(kb: &Kb) -> Citations {
             )
         })
         .collect();
-    let mut uses: HashMap<EntryId, usize> = HashMap::new();
-    let mut todo = Vec::new();
-    for (id, claim) in kb.all_claims() {
-        for (n, cite) in claim.cites.iter().enumerate() {
-            let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value)) else {
-                continue;
-            };
-            *uses.entry(source).or_default() += 1;
-            if let Some(q) = &cite.quote {
-                todo.push((id, n, source, q.value.as_str()));
-            }
-        }
+    // Where each source stands in `sources`, for counting its uses.
+    let mut slot = vec![usize::MAX; kb.entries.len()];
+    for (k, &s) in sources.iter().enumerate() {
+        slot[s] = k;
     }
-    let mut checked: Vec<Checked> = todo
+    let by_slot: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
+    // Entry by entry, in parallel: how many citations name each source, and the citations whose
+    // quote is not in its source as it stands (a KB has many citations, and nearly all hold).
+    let (counts, mut checked) = kb
+        .entries
         .par_iter()
-        .map(|&(claim, cite, source, q)| {
-            let outcome = match quote::find(&normalized[&source], q) {
-                quote::Outcome::Found(_) => Outcome::Found,
-                quote::Outcome::Empty => Outcome::Empty,
-                quote::Outcome::NotFound => Outcome::NotFound { nearest: None },
-            };
-            Checked {
-                claim,
-                cite,
-                source,
-                outcome,
-            }
-        })
+        .enumerate()
+        .fold(
+            || (vec![0usize; sources.len()], Vec::new()),
+            |(mut counts, mut out), (e, entry)| {
+                for (c, claim) in entry.claims.iter().enumerate() {
+                    for (n, cite) in claim.cites.iter().enumerate() {
+                        let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value))
+                        else {
+                            continue;
+                        };
+                        counts[slot[source]] += 1;
+                        let Some(q) = &cite.quote else { continue };
+                        let outcome = match quote::contains(by_slot[slot[source]], &q.value) {
+                            Some(true) => continue,
+                            None => Outcome::Empty,
+                            Some(false) => Outcome::NotFound { nearest: None },
+                        };
+                        let claim = ClaimId { entry: e, claim: c };
+                        out.push(Checked {
+                            claim,
+                            cite: n,
+                            source,
+                            outcome,
+                        });
+                    }
+                }
+                (counts, out)
+            },
+        )
+        .reduce(
+            || (vec![0usize; sources.len()], Vec::new()),
+            |(mut counts, mut out), (more, rest)| {
+                counts.iter_mut().zip(more).for_each(|(a, b)| *a += b);
+                out.extend(rest);
+                (counts, out)
+            },
+        );
+    let uses: HashMap<EntryId, usize> = sources
+        .iter()
+        .zip(counts)
+        .filter(|&(_, n)| n > 0)
+        .map(|(&s, n)| (s, n))
         .collect();
+    let quote_of = |c: &Checked| {
+        kb.claim(c.claim).cites[c.cite]
+            .quote
+            .as_ref()
+            .map_or("", |q| q.value.as_str())
+    };
     // The quotes not found in their source: are they verbatim in another source?
     let failed: Vec<usize> = (0..checked.len())
         .filter(|&i| matches!(checked[i].outcome, Outcome::NotFound { .. }))
@@ -104,13 +138,13 @@ fn check(kb: &Kb) -> Citations {
         return Citations { checked, uses };
     }
     let all: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
-    let quotes: Vec<&str> = failed.iter().map(|&i| todo[i].3).collect();
+    let quotes: Vec<&str> = failed.iter().map(|&i| quote_of(&checked[i])).collect();
     let elsewhere = quote::find_elsewhere(&all, &quotes);
     let outcomes: Vec<Outcome> = failed
         .par_iter()
         .zip(elsewhere)
         .map(|(&i, found)| {
-            let (_, _, source, q) = todo[i];
+            let (source, q) = (checked[i].source, quote_of(&checked[i]));
             if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source)
                 && let quote::Outcome::Found(ranges) = quote::find(&normalized[&other], q)
             {

@@ -68,8 +68,13 @@ pub fn analyse(kb: &Kb) -> Contradictions {
     let Some(vocabulary) = &kb.vocabulary else {
         return Contradictions::default();
     };
-    // (subject, property) -> claims; only claims that the vocabulary accepts take part.
-    let mut by_subject: HashMap<(EntryId, &str), Vec<Asserted<'_>>> = HashMap::new();
+    // Every claim that the vocabulary accepts, with its (subject, property), grouped below by
+    // sorting: one list for the whole KB rather than one per subject and property.
+    let with_property = kb
+        .all_claims()
+        .filter(|(_, c)| c.property.is_some())
+        .count();
+    let mut by_subject: Vec<((EntryId, &str), Asserted<'_>)> = Vec::with_capacity(with_property);
     let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
     for (id, claim) in kb.all_claims() {
         let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else {
@@ -99,16 +104,22 @@ pub fn analyse(kb: &Kb) -> Contradictions {
             Assertion::Above(a, _) => a,
             Assertion::Value(_) => subject,
         };
-        by_subject
-            .entry((key_subject, &property.value))
-            .or_default()
-            .push((id, assertion, claim.negated));
+        by_subject.push((
+            (key_subject, &property.value),
+            (id, assertion, claim.negated),
+        ));
     }
 
     let mut out = Contradictions::default();
-    let mut groups: Vec<_> = by_subject.into_iter().collect();
-    groups.sort_by(|a, b| (a.0.0, a.0.1).cmp(&(b.0.0, b.0.1)));
-    for ((_, property), claims) in groups {
+    // A stable sort: within a group, the claims stay in path order.
+    by_subject.sort_by(|a, b| a.0.cmp(&b.0));
+    // A claim alone on its subject and property contradicts nothing.
+    for group in by_subject
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1)
+    {
+        let property = group[0].0.1;
+        let claims = group.iter().map(|(_, asserted)| asserted);
         let single = vocabulary
             .properties
             .get(property)
@@ -116,7 +127,7 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         // Same assertion, different `negated`.
         let mut by_assertion: HashMap<&Assertion<'_>, (Vec<ClaimId>, Vec<ClaimId>)> =
             HashMap::new();
-        for (id, assertion, negated) in &claims {
+        for (id, assertion, negated) in claims {
             let slot = by_assertion.entry(assertion).or_default();
             if *negated {
                 slot.1.push(*id)

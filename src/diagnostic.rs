@@ -109,7 +109,9 @@ impl Diagnostic {
 pub struct File {
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, worked out on first use: only the files that a finding points
+    /// into need it, and a KB has many lines.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A line and a column, both counted from 1; the column counts Unicode scalar values.
@@ -121,14 +123,19 @@ pub struct Position {
 
 impl File {
     pub fn new(path: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
         File {
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// The line and column of a byte offset (clamped to the text, moved back to a char boundary).
@@ -137,8 +144,9 @@ impl File {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         Position {
             line: line + 1,
             column: self.text[start..offset].chars().count() + 1,
@@ -148,12 +156,12 @@ impl File {
     /// The byte range of line `line` (from 1), without its terminator.
     pub fn line_range(&self, line: usize) -> Range<usize> {
         let start = self
-            .line_starts
+            .line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len());
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.text.len(), |&e| e - 1);
         let end = end.max(start);
@@ -169,6 +177,13 @@ pub struct Files {
 }
 
 impl Files {
+    /// An empty table with room for `n` files.
+    pub fn with_capacity(n: usize) -> Self {
+        Files {
+            files: Vec::with_capacity(n),
+        }
+    }
+
     pub fn add(&mut self, file: File) -> FileId {
         self.files.push(file);
         self.files.len() - 1

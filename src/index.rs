@@ -20,6 +20,10 @@ pub struct ClaimId {
     pub claim: usize,
 }
 
+/// An entry with at most this many claims is searched claim by claim; only larger ones are
+/// indexed in [`Kb`]'s map (most entries have a handful, and a KB has many entries).
+const FEW_CLAIMS: usize = 16;
+
 pub struct Kb {
     pub settings: Settings,
     pub files: Files,
@@ -31,6 +35,9 @@ pub struct Kb {
     /// Number of files matched by the collections.
     pub file_count: usize,
     names: HashMap<String, EntryId>,
+    /// The part of `names` that names sources.
+    sources: HashMap<String, EntryId>,
+    /// The claims of the entries with more than [`FEW_CLAIMS`], by entry and claim id.
     claims: HashMap<(EntryId, String), usize>,
     pub(crate) citations: OnceLock<crate::citations::Citations>,
     pub(crate) contradictions: OnceLock<crate::contradictions::Contradictions>,
@@ -55,8 +62,21 @@ impl Kb {
                 names.entry(a.value.clone()).or_insert(n);
             }
         }
+        // The names that resolve to a source: a small table, looked up once per citation.
+        let mut sources = HashMap::new();
+        for (n, e) in entries.iter().enumerate().filter(|(_, e)| e.is_source) {
+            for name in std::iter::once(&e.id).chain(&e.aliases) {
+                if names.get(&name.value) == Some(&n) {
+                    sources.insert(name.value.clone(), n);
+                }
+            }
+        }
         let mut claims = HashMap::new();
-        for (n, e) in entries.iter().enumerate() {
+        for (n, e) in entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.claims.len() > FEW_CLAIMS)
+        {
             for (c, claim) in e.claims.iter().enumerate() {
                 claims.entry((n, claim.id.value.clone())).or_insert(c);
             }
@@ -69,6 +89,7 @@ impl Kb {
             vocabulary,
             file_count,
             names,
+            sources,
             claims,
             citations: OnceLock::new(),
             contradictions: OnceLock::new(),
@@ -82,7 +103,8 @@ impl Kb {
 
     /// The source that `name` refers to (an entry of a `sources = true` collection).
     pub fn source(&self, name: &str) -> Option<EntryId> {
-        self.entry(name).filter(|&e| self.entries[e].is_source)
+        // The same as `self.entry(name)` when that is a source.
+        self.sources.get(name).copied()
     }
 
     /// The claim that a `disputes` reference made in entry `from` names: `entry#claim`, or a
@@ -92,9 +114,13 @@ impl Kb {
             Some((entry, claim)) => (self.entry(entry)?, claim),
             None => (from, reference),
         };
-        self.claims
-            .get(&(entry, claim.to_string()))
-            .map(|&claim| ClaimId { entry, claim })
+        let claims = &self.entries.get(entry)?.claims;
+        let found = if claims.len() > FEW_CLAIMS {
+            self.claims.get(&(entry, claim.to_string())).copied()
+        } else {
+            claims.iter().position(|c| c.id.value == claim)
+        };
+        found.map(|claim| ClaimId { entry, claim })
     }
 
     pub fn claim(&self, id: ClaimId) -> &Claim {
@@ -132,6 +158,31 @@ impl Kb {
 }
 
 impl Kb {
+    /// Computes, side by side, the analyses that the rules named in `rules` share: the
+    /// citation checks and the contradictions. A rule that found one still being computed by
+    /// another would wait for it and hold its thread idle; computed first, each analysis gets
+    /// every thread.
+    pub fn prepare(&self, rules: &[&str]) {
+        let any = |names: &[&str]| rules.iter().any(|r| names.contains(r));
+        let citations = any(&[
+            "quote-not-found",
+            "misattributed-quote",
+            "missing-quote",
+            "unused-source",
+        ]);
+        let contradictions = any(&[
+            "conflicting-values",
+            "negation-conflict",
+            "order-cycle",
+            "acknowledged-dispute",
+            "stale-dispute",
+        ]);
+        rayon::join(
+            || citations.then(|| self.citations()),
+            || contradictions.then(|| self.contradictions()),
+        );
+    }
+
     /// The contradictions between claims, computed on first use.
     pub fn contradictions(&self) -> &crate::contradictions::Contradictions {
         self.contradictions

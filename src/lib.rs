@@ -43,8 +43,9 @@ pub fn lint(
     overrides: &[(String, Level)],
 ) -> Result<Report> {
     let settings = load_settings(root, config, tree, overrides)?;
-    let paths = discover(&settings, tree)?;
-    let kb = parse_and_index(settings, tree, paths)?;
+    let listing = tree.list();
+    let paths = discover(&settings, &listing)?;
+    let kb = parse_and_index(settings, tree, &listing, paths)?;
     let diagnostics = check(&kb);
     Ok(Report::new(kb, diagnostics))
 }
@@ -185,7 +186,7 @@ pub struct Summary {
 }
 
 impl Report {
-    fn new(kb: Kb, mut diagnostics: Vec<Diagnostic>) -> Report {
+    fn new(mut kb: Kb, mut diagnostics: Vec<Diagnostic>) -> Report {
         let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
         let citations = kb
             .entries
@@ -203,7 +204,10 @@ impl Report {
         };
         let extra_fixes = fix::missing_digests(&kb);
         let root = kb.settings.root.clone();
-        let files = kb.files;
+        let files = std::mem::take(&mut kb.files);
+        // The rest of the KB (entries, indexes, analyses: millions of small allocations in a
+        // large KB) is freed off the critical path, while the report is rendered.
+        rayon::spawn(move || drop(kb));
         sort(&files, &mut diagnostics);
         let mut report = Report {
             files,
@@ -267,14 +271,14 @@ struct Found {
 
 /// Discover stage: every file of the tree that a collection includes. A file included by two
 /// collections is a configuration error.
-fn discover(settings: &Settings, tree: &Tree) -> Result<Vec<Found>> {
+fn discover(settings: &Settings, listing: &[String]) -> Result<Vec<Found>> {
     let mut found = Vec::new();
-    for path in tree.list() {
+    for path in listing {
         let mut owners = settings
             .collections
             .iter()
             .enumerate()
-            .filter_map(|(n, c)| c.default_id(&path).map(|id| (n, id)));
+            .filter_map(|(n, c)| c.default_id(path).map(|id| (n, id)));
         let Some((collection, default_id)) = owners.next() else {
             continue;
         };
@@ -292,7 +296,7 @@ fn discover(settings: &Settings, tree: &Tree) -> Result<Vec<Found>> {
             );
         }
         found.push(Found {
-            path,
+            path: path.clone(),
             collection,
             default_id,
         });
@@ -301,8 +305,14 @@ fn discover(settings: &Settings, tree: &Tree) -> Result<Vec<Found>> {
 }
 
 /// Parse and index stages: read every file (in parallel), split, parse, validate, and index.
-fn parse_and_index(settings: Settings, tree: &Tree, found: Vec<Found>) -> Result<Kb> {
-    let schemas = schema::Schemas::load(&settings, tree)?;
+/// `listing` is every file of the tree.
+fn parse_and_index(
+    settings: Settings,
+    tree: &Tree,
+    listing: &[String],
+    found: Vec<Found>,
+) -> Result<Kb> {
+    let schemas = schema::Schemas::load_listed(&settings, tree, listing)?;
     let vocabulary = match &settings.vocabulary {
         None => None,
         Some(path) => {
@@ -318,13 +328,26 @@ fn parse_and_index(settings: Settings, tree: &Tree, found: Vec<Found>) -> Result
             Some(vocabulary::Vocabulary::parse(&file)?)
         }
     };
-    let paths: Vec<String> = found.iter().map(|f| f.path.clone()).collect();
-    let contents = tree.read(&paths)?;
+    // A file of the working tree is read where it is parsed, while its bytes are in the cache
+    // (and never all at once before parsing); git objects come in one batch from one process.
+    let contents: Vec<Option<Result<Vec<u8>, String>>> = match tree {
+        Tree::WorkTree(_) => found.iter().map(|_| None).collect(),
+        _ => {
+            let paths: Vec<String> = found.iter().map(|f| f.path.clone()).collect();
+            tree.read(&paths)?.into_iter().map(Some).collect()
+        }
+    };
     let parsed: Vec<(File, parse::Parsed)> = found
         .into_par_iter()
         .zip(contents)
         .enumerate()
         .map(|(id, (f, bytes))| {
+            let bytes = bytes.unwrap_or_else(|| {
+                let read = tree.read(std::slice::from_ref(&f.path));
+                read.ok()
+                    .and_then(|mut one| one.pop())
+                    .unwrap_or_else(|| Err("nothing read".into()))
+            });
             let (text, readable) = decode(bytes);
             let file = File::new(f.path, text);
             let collection = &settings.collections[f.collection];
@@ -340,8 +363,8 @@ fn parse_and_index(settings: Settings, tree: &Tree, found: Vec<Found>) -> Result
         })
         .collect();
     let file_count = parsed.len();
-    let mut files = Files::default();
-    let mut entries = Vec::new();
+    let mut files = Files::with_capacity(file_count);
+    let mut entries = Vec::with_capacity(parsed.iter().filter(|(_, p)| p.entry.is_some()).count());
     let mut findings = Vec::new();
     for (file, p) in parsed {
         files.add(file);
@@ -384,6 +407,7 @@ fn check(kb: &Kb) -> Vec<Diagnostic> {
         .iter()
         .filter_map(|r| kb.settings.level(r).severity().map(|s| (*r, s)))
         .collect();
+    kb.prepare(&enabled.iter().map(|(r, _)| r.name).collect::<Vec<_>>());
     enabled
         .par_iter()
         .flat_map_iter(|(rule, severity)| {

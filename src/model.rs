@@ -81,14 +81,14 @@ impl Entry {
         root: &Node,
     ) -> (Entry, Vec<ShapeError>) {
         let mut errors = Vec::new();
-        let id = text(root.get("id"), "id", &mut errors).unwrap_or(Text {
+        let id = text(root.get("id"), format_args!("id"), &mut errors).unwrap_or(Text {
             value: default_id,
             span: open,
         });
         let aliases = texts(root.get("aliases"), "aliases", &mut errors);
         let related = texts(root.get("related"), "related", &mut errors);
         let sha256 = if is_source {
-            text(root.get("sha256"), "sha256", &mut errors)
+            text(root.get("sha256"), format_args!("sha256"), &mut errors)
         } else {
             None
         };
@@ -96,6 +96,8 @@ impl Entry {
         if let Some(node) = root.get("claims") {
             match &node.value {
                 Value::Seq(items) => {
+                    // Exactly as many as there are: a claim is large, and a KB has many.
+                    claims.reserve_exact(items.len());
                     for (n, item) in items.iter().enumerate() {
                         if let Some(claim) = Claim::from_yaml(item, n, &mut errors) {
                             claims.push(claim);
@@ -126,12 +128,11 @@ impl Entry {
 
 impl Claim {
     fn from_yaml(node: &Node, n: usize, errors: &mut Vec<ShapeError>) -> Option<Claim> {
-        let at = |key: &str| format!("claims[{n}].{key}");
         if !matches!(node.value, Value::Map(_)) {
-            errors.push(shape(node, &format!("claims[{n}]"), "a mapping"));
+            errors.push(shape(node, format_args!("claims[{n}]"), "a mapping"));
             return None;
         }
-        let Some(id) = text(node.get("id"), &at("id"), errors) else {
+        let Some(id) = text(node.get("id"), format_args!("claims[{n}].id"), errors) else {
             if node.get("id").is_none() {
                 errors.push(ShapeError {
                     span: node.span.clone(),
@@ -147,7 +148,11 @@ impl Claim {
                 ..
             }) => *b,
             Some(other) => {
-                errors.push(shape(other, &at("negated"), "true or false"));
+                errors.push(shape(
+                    other,
+                    format_args!("claims[{n}].negated"),
+                    "true or false",
+                ));
                 false
             }
         };
@@ -155,25 +160,37 @@ impl Claim {
         if let Some(list) = node.get("cites") {
             match &list.value {
                 Value::Seq(items) => {
+                    cites.reserve_exact(items.len());
                     for (c, item) in items.iter().enumerate() {
-                        let here = |key: &str| format!("claims[{n}].cites[{c}].{key}");
                         if matches!(item.value, Value::Map(_)) {
                             cites.push(Cite {
                                 span: item.span.clone(),
-                                source: text(item.get("source"), &here("source"), errors),
-                                quote: text(item.get("quote"), &here("quote"), errors),
+                                source: text(
+                                    item.get("source"),
+                                    format_args!("claims[{n}].cites[{c}].source"),
+                                    errors,
+                                ),
+                                quote: text(
+                                    item.get("quote"),
+                                    format_args!("claims[{n}].cites[{c}].quote"),
+                                    errors,
+                                ),
                             });
                         } else {
                             errors.push(shape(
                                 item,
-                                &format!("claims[{n}].cites[{c}]"),
+                                format_args!("claims[{n}].cites[{c}]"),
                                 "a mapping with `source` and `quote`",
                             ));
                         }
                     }
                 }
                 Value::Null => {}
-                _ => errors.push(shape(list, &at("cites"), "a list of citations")),
+                _ => errors.push(shape(
+                    list,
+                    format_args!("claims[{n}].cites"),
+                    "a list of citations",
+                )),
             }
         }
         let mut disputes = Vec::new();
@@ -182,12 +199,17 @@ impl Claim {
                 Value::Seq(items) => items.as_slice(),
                 Value::Str(_) => std::slice::from_ref(list),
                 _ => {
-                    errors.push(shape(list, &at("disputes"), "a list of claim references"));
+                    errors.push(shape(
+                        list,
+                        format_args!("claims[{n}].disputes"),
+                        "a list of claim references",
+                    ));
                     &[]
                 }
             };
+            disputes.reserve_exact(items.len());
             for (d, item) in items.iter().enumerate() {
-                let here = format!("claims[{n}].disputes[{d}]");
+                let here = || format!("claims[{n}].disputes[{d}]");
                 match &item.value {
                     Value::Str(s) => disputes.push(Dispute {
                         target: Text {
@@ -197,21 +219,25 @@ impl Claim {
                         reason: None,
                     }),
                     Value::Map(_) => {
-                        let target = text(item.get("ref"), &format!("{here}.ref"), errors);
-                        let reason = text(item.get("reason"), &format!("{here}.reason"), errors)
-                            .map(|t| t.value);
+                        let target = text(item.get("ref"), format_args!("{}.ref", here()), errors);
+                        let reason = text(
+                            item.get("reason"),
+                            format_args!("{}.reason", here()),
+                            errors,
+                        )
+                        .map(|t| t.value);
                         match target {
                             Some(target) => disputes.push(Dispute { target, reason }),
                             None if item.get("ref").is_none() => errors.push(ShapeError {
                                 span: item.span.clone(),
-                                message: format!("`{here}` has no `ref`"),
+                                message: format!("`{}` has no `ref`", here()),
                             }),
                             None => {}
                         }
                     }
                     _ => errors.push(shape(
                         item,
-                        &here,
+                        format_args!("{}", here()),
                         "`entry#claim` or `{ref: entry#claim, reason: …}`",
                     )),
                 }
@@ -219,11 +245,19 @@ impl Claim {
         }
         Some(Claim {
             id,
-            subject: text(node.get("subject"), &at("subject"), errors),
-            property: text(node.get("property"), &at("property"), errors),
-            value: text(node.get("value"), &at("value"), errors),
-            above: text(node.get("above"), &at("above"), errors),
-            below: text(node.get("below"), &at("below"), errors),
+            subject: text(
+                node.get("subject"),
+                format_args!("claims[{n}].subject"),
+                errors,
+            ),
+            property: text(
+                node.get("property"),
+                format_args!("claims[{n}].property"),
+                errors,
+            ),
+            value: text(node.get("value"), format_args!("claims[{n}].value"), errors),
+            above: text(node.get("above"), format_args!("claims[{n}].above"), errors),
+            below: text(node.get("below"), format_args!("claims[{n}].below"), errors),
             negated,
             cites,
             disputes,
@@ -231,14 +265,19 @@ impl Claim {
     }
 }
 
-fn shape(node: &Node, key: &str, expected: &str) -> ShapeError {
+/// `key` is formatted only when there is an error to describe.
+fn shape(node: &Node, key: impl std::fmt::Display, expected: &str) -> ShapeError {
     ShapeError {
         span: node.span.clone(),
         message: format!("`{key}` must be {expected}, not {}", node.type_name()),
     }
 }
 
-fn text(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Option<Text> {
+fn text(
+    node: Option<&Node>,
+    key: std::fmt::Arguments<'_>,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Text> {
     let node = node?;
     match &node.value {
         Value::Str(s) => Some(Text {
@@ -258,7 +297,7 @@ fn texts(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Vec<Te
         Value::Seq(items) => items
             .iter()
             .enumerate()
-            .filter_map(|(n, item)| text(Some(item), &format!("{key}[{n}]"), errors))
+            .filter_map(|(n, item)| text(Some(item), format_args!("{key}[{n}]"), errors))
             .collect(),
         Value::Str(s) => vec![Text {
             value: s.clone(),

@@ -23,6 +23,12 @@ pub struct Schemas {
 
 impl Schemas {
     pub fn load(settings: &Settings, tree: &Tree) -> Result<Schemas> {
+        Schemas::load_listed(settings, tree, &tree.list())
+    }
+
+    /// [`Schemas::load`] with the tree's files already listed (`tree.list()`): listing a large
+    /// working tree walks every folder, so the pipeline does it once.
+    pub fn load_listed(settings: &Settings, tree: &Tree, listing: &[String]) -> Result<Schemas> {
         let wanted: Vec<(usize, &toml::Spanned<String>)> = settings
             .collections
             .iter()
@@ -49,15 +55,15 @@ impl Schemas {
                 );
             }
         }
-        let paths: Vec<String> = tree
-            .list()
-            .into_iter()
+        let paths: Vec<String> = listing
+            .iter()
             .filter(|p| {
                 p.ends_with(".json")
                     && folders
                         .iter()
                         .any(|f| p.starts_with(f.as_str()) && !p[f.len()..].contains('/'))
             })
+            .cloned()
             .collect();
         let mut documents = BTreeMap::new();
         let mut texts = BTreeMap::new();

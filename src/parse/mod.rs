@@ -127,12 +127,6 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
             };
         }
     };
-    if let Some(validator) = cx.schema {
-        let json = root.to_json();
-        for error in validator.iter_errors(&json) {
-            schema_findings(id, &root, split.open.clone(), &error, &mut findings);
-        }
-    }
     let (entry, shape) = Entry::from_yaml(
         id,
         cx.collection,
@@ -143,6 +137,23 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         split.body.clone(),
         &root,
     );
+    if let Some(validator) = cx.schema {
+        // The JSON takes the YAML tree's strings rather than copies of them. The tree, whose
+        // spans place each violation, is built again only for a file that breaks its schema.
+        let json = root.into_json();
+        if !validator.is_valid(&json) {
+            let root = match yaml::parse(text, split.yaml.clone()) {
+                Ok((root, _)) if matches!(root.value, Value::Map(_)) => root,
+                _ => Node {
+                    span: split.open.clone(),
+                    value: Value::Map(Vec::new()),
+                },
+            };
+            for error in validator.iter_errors(&json) {
+                schema_findings(id, &root, split.open.clone(), &error, &mut findings);
+            }
+        }
+    }
     for e in shape {
         // A collection schema that already flagged this value said it first.
         if !findings.iter().any(|d| d.primary.span == e.span) {

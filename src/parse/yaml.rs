@@ -168,6 +168,30 @@ impl Node {
     }
 }
 
+impl Node {
+    /// [`Node::to_json`], taking the tree's strings instead of copying them.
+    pub fn into_json(self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(b),
+            Value::Int(i) => J::Number(i.into()),
+            Value::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s),
+            Value::Seq(items) => J::Array(items.into_iter().map(Node::into_json).collect()),
+            Value::Map(entries) => {
+                // Inserted one by one: for the few keys of a frontmatter mapping, cheaper than
+                // collecting, sorting and building the map in bulk.
+                let mut map = serde_json::Map::new();
+                for (k, v) in entries {
+                    map.insert(k.text, v.into_json());
+                }
+                J::Object(map)
+            }
+        }
+    }
+}
+
 /// Character index (saphyr's markers) to byte offset in the file.
 struct CharOffsets {
     base: usize,
@@ -214,8 +238,13 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Key, Node)>,
         key: Option<Key>,
+        /// The keys of a large mapping, to find a duplicate without comparing with every key.
+        index: Option<HashMap<String, usize>>,
     },
 }
+
+/// A mapping with more keys than this looks duplicates up in an index.
+const INDEXED_KEYS: usize = 16;
 
 struct Loader<'a> {
     offsets: &'a CharOffsets,
@@ -248,6 +277,7 @@ impl Loader<'_> {
                     anchor,
                     entries: Vec::new(),
                     key: None,
+                    index: None,
                 },
                 range,
             ),
@@ -331,10 +361,15 @@ impl Loader<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                key,
+                index,
+                ..
+            }) => match key.take() {
                 None => {
-                    let text = match &node.value {
-                        Value::Str(s) => s.clone(),
+                    let text = match node.value {
+                        Value::Str(s) => s,
                         Value::Null => "null".into(),
                         Value::Bool(b) => b.to_string(),
                         Value::Int(i) => i.to_string(),
@@ -353,13 +388,27 @@ impl Loader<'_> {
                     });
                 }
                 Some(k) => {
-                    if let Some((first, _)) = entries.iter().find(|(e, _)| e.text == k.text) {
+                    if entries.len() >= INDEXED_KEYS && index.is_none() {
+                        let keys = entries
+                            .iter()
+                            .enumerate()
+                            .map(|(n, (e, _))| (e.text.clone(), n));
+                        *index = Some(keys.collect());
+                    }
+                    let first = match index {
+                        Some(index) => index.get(&k.text).map(|&n| &entries[n].0),
+                        None => entries.iter().map(|(e, _)| e).find(|e| e.text == k.text),
+                    };
+                    if let Some(first) = first {
                         self.duplicates.push(YamlError {
                             message: format!("duplicate key `{}`", k.text),
                             span: k.span.clone(),
                             related: Some((first.span.clone(), "first defined here".into())),
                         });
                     } else {
+                        if let Some(index) = index {
+                            index.insert(k.text.clone(), entries.len());
+                        }
                         entries.push((k, node));
                     }
                 }
@@ -388,13 +437,22 @@ fn scalar(
     style: ScalarStyle,
     tag: Option<&Cow<'_, saphyr_parser::Tag>>,
 ) -> Value {
-    match Scalar::parse_from_cow_and_metadata(text.clone(), style, tag) {
+    // Only a tagged scalar can fail to resolve and fall back to its text: an untagged one
+    // (nearly all) needs no copy of it.
+    let (resolved, fallback) = match tag {
+        None => (Scalar::parse_from_cow_and_metadata(text, style, None), None),
+        Some(_) => (
+            Scalar::parse_from_cow_and_metadata(text.clone(), style, tag),
+            Some(text),
+        ),
+    };
+    match resolved {
         Some(Scalar::Null) => Value::Null,
         Some(Scalar::Boolean(b)) => Value::Bool(b),
         Some(Scalar::Integer(i)) => Value::Int(i),
         Some(Scalar::FloatingPoint(f)) => Value::Float(f.into_inner()),
         Some(Scalar::String(s)) => Value::Str(s.into_owned()),
-        None => Value::Str(text.into_owned()),
+        None => Value::Str(fallback.map(Cow::into_owned).unwrap_or_default()),
     }
 }
 
@@ -438,6 +496,26 @@ mod tests {
         assert_eq!(dups.len(), 1);
         assert_eq!(dups[0].span, 10..11);
         assert_eq!(dups[0].related.as_ref().unwrap().0, 0..1);
+    }
+
+    #[test]
+    fn duplicate_keys_of_a_large_mapping_are_reported() {
+        let mut s: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        s.push_str("k3: again\nk30: again\n");
+        let (node, dups) = parse(&s, 0..s.len()).unwrap();
+        assert_eq!(node.get("k3").unwrap().value, Value::Int(3));
+        let at = |needle: &str| s.find(needle).unwrap();
+        let spans: Vec<_> = dups
+            .iter()
+            .map(|d| (d.span.start, d.related.as_ref().unwrap().0.start))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (at("k3: again"), at("k3: 3")),
+                (at("k30: again"), at("k30: 30"))
+            ]
+        );
     }
 
     #[test]

@@ -146,19 +146,22 @@ pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, name: &str) -> Opt
 }
 
 /// Candidates for "did you mean", built once and asked many times: [`closest`] for a large set
-/// (every entry id of the KB). The candidates are sorted, so those that share a prefix share
-/// the rows of the edit-distance table computed for it, and a prefix whose row already exceeds
-/// the limit skips every candidate that starts with it. Each question costs far less than
-/// comparing the name with every candidate, and the answer is the same: the least distance
-/// (in bytes), then the least candidate.
+/// (every entry id of the KB). Candidates are grouped by length, and only the groups whose
+/// length is within the limit of the name's are searched. Within a group they are sorted, so
+/// candidates that share a prefix share the rows of the edit-distance table computed for it,
+/// and a prefix that cannot end within the limit (its row, plus the difference between what is
+/// left of the candidate and of the name) skips every candidate that starts with it. The answer
+/// is that of comparing the name with every candidate: the least distance (in bytes), then the
+/// least candidate.
 pub struct Closest<'a> {
+    /// Sorted by length, then by bytes, without repeats.
     sorted: Vec<&'a str>,
 }
 
 impl<'a> Closest<'a> {
     pub fn new(candidates: impl Iterator<Item = &'a str>) -> Self {
         let mut sorted: Vec<&'a str> = candidates.collect();
-        sorted.sort_unstable();
+        sorted.sort_unstable_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
         sorted.dedup();
         Closest { sorted }
     }
@@ -168,56 +171,64 @@ impl<'a> Closest<'a> {
         let limit = (name.chars().count() / 3).max(2);
         let q = name.as_bytes();
         let w = q.len() + 1;
-        // A prefix longer than this is more than `limit` edits from `name`.
-        let depth = self
-            .sorted
-            .iter()
-            .map(|s| s.len())
-            .max()
-            .unwrap_or(0)
-            .min(q.len() + limit + 1);
-        let mut rows: Vec<usize> = vec![0; (depth + 1) * w];
-        for (j, cell) in rows[..w].iter_mut().enumerate() {
-            *cell = j;
-        }
+        let lo = self.sorted.partition_point(|s| s.len() + limit < q.len());
+        let hi = self.sorted.partition_point(|s| s.len() <= q.len() + limit);
+        let mut rows: Vec<usize> = Vec::new();
         let mut best: Option<(usize, &'a str)> = None;
-        let (mut i, mut valid, mut prev): (usize, usize, &[u8]) = (0, 0, &[]);
-        while let Some(&cand) = self.sorted.get(i) {
-            let c = cand.as_bytes();
-            valid = valid.min(c.iter().zip(prev).take_while(|(a, b)| a == b).count());
-            prev = c;
-            let mut d = valid;
-            let mut pruned = false;
-            while d < c.len() {
-                let (done, rest) = rows.split_at_mut((d + 1) * w);
-                let (above, row) = (&done[d * w..], &mut rest[..w]);
-                row[0] = above[0] + 1;
-                let mut least = row[0];
-                for j in 1..w {
-                    let v = (above[j] + 1)
-                        .min(row[j - 1] + 1)
-                        .min(above[j - 1] + usize::from(q[j - 1] != c[d]));
-                    row[j] = v;
-                    least = least.min(v);
+        let mut group = lo;
+        while group < hi {
+            let len = self.sorted[group].len();
+            let end = group + self.sorted[group..hi].partition_point(|s| s.len() == len);
+            rows.clear();
+            rows.resize((len + 1) * w, 0);
+            for (j, cell) in rows[..w].iter_mut().enumerate() {
+                *cell = j;
+            }
+            let (mut i, mut valid, mut prev): (usize, usize, &[u8]) = (group, 0, &[]);
+            while i < end {
+                let cand = self.sorted[i];
+                let c = cand.as_bytes();
+                valid = valid.min(c.iter().zip(prev).take_while(|(a, b)| a == b).count());
+                prev = c;
+                let mut d = valid;
+                let mut pruned = false;
+                while d < len {
+                    let (done, rest) = rows.split_at_mut((d + 1) * w);
+                    let (above, row) = (&done[d * w..], &mut rest[..w]);
+                    row[0] = above[0] + 1;
+                    for j in 1..w {
+                        row[j] = (above[j] + 1)
+                            .min(row[j - 1] + 1)
+                            .min(above[j - 1] + usize::from(q[j - 1] != c[d]));
+                    }
+                    d += 1;
+                    // At least the row's cost, plus one edit per byte that one side has left over.
+                    let left = len - d;
+                    let least = row
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &v)| v + left.abs_diff(q.len() - j))
+                        .min()
+                        .unwrap_or(usize::MAX);
+                    if least > limit {
+                        let prefix = &c[..d];
+                        i += 1 + self.sorted[i + 1..end]
+                            .partition_point(|s| s.as_bytes().starts_with(prefix));
+                        pruned = true;
+                        break;
+                    }
                 }
-                d += 1;
-                if least > limit {
-                    // No candidate that starts with `c[..d]` can be close enough.
-                    let prefix = &c[..d];
-                    i += self.sorted[i..].partition_point(|s| s.as_bytes().starts_with(prefix));
-                    pruned = true;
-                    break;
+                valid = d;
+                if pruned {
+                    continue;
                 }
+                let distance = rows[len * w + q.len()];
+                if distance <= limit && best.is_none_or(|(b, s)| (distance, cand) < (b, s)) {
+                    best = Some((distance, cand));
+                }
+                i += 1;
             }
-            valid = d;
-            if pruned {
-                continue;
-            }
-            let distance = rows[c.len() * w + q.len()];
-            if distance <= limit && best.is_none_or(|(b, s)| (distance, cand) < (b, s)) {
-                best = Some((distance, cand));
-            }
-            i += 1;
+            group = end;
         }
         best.map(|(_, c)| c)
     }
