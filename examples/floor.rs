@@ -23,17 +23,28 @@ fn main() {
     let (parsed, bytes) = paths
         .par_iter()
         .map(|path| {
-            let Ok(text) = std::fs::read_to_string(path) else { return (0, 0) };
-            let ok = frontmatter::split(&text).ok().and_then(|s| yaml::parse(&text, s.yaml).ok()).is_some();
+            let Ok(text) = std::fs::read_to_string(path) else {
+                return (0, 0);
+            };
+            let ok = frontmatter::split(&text)
+                .ok()
+                .and_then(|s| yaml::parse(&text, s.yaml).ok())
+                .is_some();
             (usize::from(ok), text.len())
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    println!("{} files, {parsed} frontmatters parsed, {bytes} bytes, {:.3} s", paths.len(), start.elapsed().as_secs_f64());
+    println!(
+        "{} files, {parsed} frontmatters parsed, {bytes} bytes, {:.3} s",
+        paths.len(),
+        start.elapsed().as_secs_f64()
+    );
 }
 
 /// Every `.md` file under `dir`, skipping hidden folders.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let hidden = entry.file_name().to_string_lossy().starts_with('.');

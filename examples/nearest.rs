@@ -56,8 +56,14 @@ fn main() {
     let t = Instant::now();
     let normalized = Normalized::new(&source);
     let normalise = t.elapsed();
-    assert!(matches!(quote::find(&normalized, &found), quote::Outcome::Found(_)));
-    assert!(matches!(quote::find(&normalized, &missing), quote::Outcome::NotFound));
+    assert!(matches!(
+        quote::find(&normalized, &found),
+        quote::Outcome::Found(_)
+    ));
+    assert!(matches!(
+        quote::find(&normalized, &missing),
+        quote::Outcome::NotFound
+    ));
     let exact = median(|| {
         std::hint::black_box(quote::find(&normalized, &found));
     });

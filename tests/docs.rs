@@ -69,7 +69,10 @@ fn every_command_in_the_docs_does_what_the_docs_say() {
         for block in blocks(&text) {
             let dir = match block.place {
                 Place::Root => root.to_path_buf(),
-                Place::Scratch => scratch.get_or_insert_with(|| tempfile::tempdir().unwrap()).path().to_path_buf(),
+                Place::Scratch => scratch
+                    .get_or_insert_with(|| tempfile::tempdir().unwrap())
+                    .path()
+                    .to_path_buf(),
             };
             if let Some(path) = &block.excerpt {
                 checked += 1;
@@ -79,13 +82,19 @@ fn every_command_in_the_docs_does_what_the_docs_say() {
                 continue;
             }
             if let Some(path) = &block.file {
-                let full = scratch.get_or_insert_with(|| tempfile::tempdir().unwrap()).path().join(path);
+                let full = scratch
+                    .get_or_insert_with(|| tempfile::tempdir().unwrap())
+                    .path()
+                    .join(path);
                 std::fs::create_dir_all(full.parent().unwrap()).unwrap();
                 std::fs::write(&full, &block.body).unwrap();
                 continue;
             }
             for cmd in &block.commands {
-                if block.place == Place::Root && !cmd.line.starts_with("kblint ") && cmd.line != "kblint" {
+                if block.place == Place::Root
+                    && !cmd.line.starts_with("kblint ")
+                    && cmd.line != "kblint"
+                {
                     continue;
                 }
                 ran += 1;
@@ -95,14 +104,23 @@ fn every_command_in_the_docs_does_what_the_docs_say() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} command(s) in the docs do not do what the docs say:\n\n{}", failures.len(), failures.join("\n\n"));
-    assert!(ran >= 20, "only {ran} commands found in the docs: is the `console` convention of tests/docs.rs still followed?");
+    assert!(
+        failures.is_empty(),
+        "{} command(s) in the docs do not do what the docs say:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    assert!(
+        ran >= 20,
+        "only {ran} commands found in the docs: is the `console` convention of tests/docs.rs still followed?"
+    );
     assert!(checked >= 3, "only {checked} excerpts found in the docs");
 }
 
 /// Whether the lines of `body` appear in the repository file `path`, one after another.
 fn excerpt(root: &Path, path: &str, body: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read it: {e}"))?;
+    let text =
+        std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read it: {e}"))?;
     let file: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
     let mut wanted = vec!["...".to_string()];
     wanted.extend(body.lines().map(|l| l.trim_end().to_string()));
@@ -111,7 +129,9 @@ fn excerpt(root: &Path, path: &str, body: &str) -> Result<(), String> {
         return Ok(());
     }
     // Name the first line that is not in the file, to help.
-    let missing = body.lines().find(|l| *l != "..." && !file.iter().any(|f| line_matches(l.trim_end(), f)));
+    let missing = body
+        .lines()
+        .find(|l| *l != "..." && !file.iter().any(|f| line_matches(l.trim_end(), f)));
     Err(match missing {
         Some(line) => format!("`{path}` has no line `{line}`"),
         None => format!("the lines are in `{path}`, but not one after another as shown"),
@@ -159,30 +179,53 @@ fn blocks(text: &str) -> Vec<Block> {
     let mut lines = text.lines().enumerate();
     while let Some((_, line)) = lines.next() {
         let trimmed = line.trim_start();
-        let fence: String = trimmed.chars().take_while(|&c| c == '`' || c == '~').collect();
+        let fence: String = trimmed
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .collect();
         if fence.len() < 3 {
             continue;
         }
         let info: Vec<&str> = trimmed[fence.len()..].split_whitespace().collect();
         let mut body = Vec::new();
         for (n, line) in lines.by_ref() {
-            if line.trim_start().starts_with(&fence) && line.trim().chars().all(|c| c == fence.chars().next().unwrap()) {
+            if line.trim_start().starts_with(&fence)
+                && line
+                    .trim()
+                    .chars()
+                    .all(|c| c == fence.chars().next().unwrap())
+            {
                 break;
             }
             body.push((n + 1, line));
         }
-        let file = info.iter().find_map(|w| w.strip_prefix("file=")).map(str::to_string);
-        let excerpt = info.iter().find_map(|w| w.strip_prefix("excerpt=")).map(str::to_string);
+        let file = info
+            .iter()
+            .find_map(|w| w.strip_prefix("file="))
+            .map(str::to_string);
+        let excerpt = info
+            .iter()
+            .find_map(|w| w.strip_prefix("excerpt="))
+            .map(str::to_string);
         let console = info.first() == Some(&"console");
         if file.is_none() && excerpt.is_none() && !console {
             continue;
         }
-        let place = if info.contains(&"tmp") || file.is_some() { Place::Scratch } else { Place::Root };
+        let place = if info.contains(&"tmp") || file.is_some() {
+            Place::Scratch
+        } else {
+            Place::Root
+        };
         let mut commands: Vec<Cmd> = Vec::new();
         if console && file.is_none() && excerpt.is_none() {
             for &(n, line) in &body {
                 match line.strip_prefix("$ ") {
-                    Some(command) => commands.push(Cmd { at: n, line: command.trim().to_string(), output: Vec::new(), status: status_of(command) }),
+                    Some(command) => commands.push(Cmd {
+                        at: n,
+                        line: command.trim().to_string(),
+                        output: Vec::new(),
+                        status: status_of(command),
+                    }),
                     None => {
                         if let Some(cmd) = commands.last_mut() {
                             cmd.output.push(line.trim_end().to_string());
@@ -192,14 +235,22 @@ fn blocks(text: &str) -> Vec<Block> {
             }
         }
         let body = body.iter().map(|(_, l)| format!("{l}\n")).collect();
-        out.push(Block { place, file, excerpt, body, commands });
+        out.push(Block {
+            place,
+            file,
+            excerpt,
+            body,
+            commands,
+        });
     }
     out
 }
 
 /// The exit status a command line announces with `# exits N`; 0 without one.
 fn status_of(command: &str) -> i32 {
-    let Some((_, comment)) = command.rsplit_once(" #") else { return 0 };
+    let Some((_, comment)) = command.rsplit_once(" #") else {
+        return 0;
+    };
     let words: Vec<&str> = comment.split_whitespace().collect();
     match words.as_slice() {
         ["exits" | "exit", n] => n.parse().unwrap_or(0),
@@ -208,9 +259,14 @@ fn status_of(command: &str) -> i32 {
 }
 
 fn run(cmd: &Cmd, dir: &Path) -> Result<(), String> {
-    let bin = Path::new(env!("CARGO_BIN_EXE_kblint")).parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())))
-        .map_err(|e| e.to_string())?;
+    let bin = Path::new(env!("CARGO_BIN_EXE_kblint"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .map_err(|e| e.to_string())?;
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("exec 2>&1\n{}", cmd.line))
@@ -225,7 +281,10 @@ fn run(cmd: &Cmd, dir: &Path) -> Result<(), String> {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .map_err(|e| format!("cannot run it: {e}"))?;
-    let mut actual: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(|l| l.trim_end().to_string()).collect();
+    let mut actual: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
     while actual.last().is_some_and(String::is_empty) {
         actual.pop();
     }
@@ -236,10 +295,18 @@ fn run(cmd: &Cmd, dir: &Path) -> Result<(), String> {
     let status = out.status.code().unwrap_or(-1);
     let shown = || format!("it printed:\n  {}", actual.join("\n  "));
     if status != cmd.status {
-        return Err(format!("it exited with {status}, the docs say {}; {}", cmd.status, shown()));
+        return Err(format!(
+            "it exited with {status}, the docs say {}; {}",
+            cmd.status,
+            shown()
+        ));
     }
     if !expected.is_empty() && !matches(&expected, &actual) {
-        return Err(format!("the docs show:\n  {}\n{}", expected.join("\n  "), shown()));
+        return Err(format!(
+            "the docs show:\n  {}\n{}",
+            expected.join("\n  "),
+            shown()
+        ));
     }
     Ok(())
 }
@@ -248,8 +315,12 @@ fn run(cmd: &Cmd, dir: &Path) -> Result<(), String> {
 fn matches(expected: &[String], actual: &[String]) -> bool {
     match expected.split_first() {
         None => actual.is_empty(),
-        Some((first, rest)) if first == "..." => (0..=actual.len()).any(|skip| matches(rest, &actual[skip..])),
-        Some((first, rest)) => actual.split_first().is_some_and(|(line, more)| line_matches(first, line) && matches(rest, more)),
+        Some((first, rest)) if first == "..." => {
+            (0..=actual.len()).any(|skip| matches(rest, &actual[skip..]))
+        }
+        Some((first, rest)) => actual
+            .split_first()
+            .is_some_and(|(line, more)| line_matches(first, line) && matches(rest, more)),
     }
 }
 
@@ -259,7 +330,10 @@ fn line_matches(pattern: &str, line: &str) -> bool {
         return pattern == line;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !line.starts_with(first) || !line[first.len()..].ends_with(last) || line.len() < first.len() + last.len() {
+    if !line.starts_with(first)
+        || !line[first.len()..].ends_with(last)
+        || line.len() < first.len() + last.len()
+    {
         return false;
     }
     let mut rest = &line[first.len()..line.len() - last.len()];

@@ -70,7 +70,11 @@ fn every_rule_has_examples_that_fire_and_pass_as_they_say() {
         let examples = examples(rule.docs);
         for kind in [Kind::Fires, Kind::Passes] {
             if !examples.iter().any(|e| e.kind == kind) {
-                problems.push(format!("`{}`: its docs have no ```md {} example", rule.name, kind.word()));
+                problems.push(format!(
+                    "`{}`: its docs have no ```md {} example",
+                    rule.name,
+                    kind.word()
+                ));
             }
         }
         for example in &examples {
@@ -78,18 +82,32 @@ fn every_rule_has_examples_that_fire_and_pass_as_they_say() {
             let found = match findings(rule.name, &example.files) {
                 Ok(found) => found,
                 Err(e) => {
-                    problems.push(format!("`{}`, example that {}: {e}", rule.name, example.kind.word()));
+                    problems.push(format!(
+                        "`{}`, example that {}: {e}",
+                        rule.name,
+                        example.kind.word()
+                    ));
                     continue;
                 }
             };
-            let (own, others): (Vec<&Finding>, Vec<&Finding>) = found.iter().partition(|f| f.rule == rule.name);
-            let other_errors: Vec<String> = others.iter().filter(|f| f.severity == "error").map(|f| f.to_string()).collect();
+            let (own, others): (Vec<&Finding>, Vec<&Finding>) =
+                found.iter().partition(|f| f.rule == rule.name);
+            let other_errors: Vec<String> = others
+                .iter()
+                .filter(|f| f.severity == "error")
+                .map(|f| f.to_string())
+                .collect();
             let own: Vec<String> = own.iter().map(|f| f.to_string()).collect();
             match example.kind {
-                Kind::Fires if own.is_empty() => problems.push(format!("`{}`: the example that fires gives no finding of the rule", rule.name)),
-                Kind::Passes if !own.is_empty() => {
-                    problems.push(format!("`{}`: the example that passes gives findings:\n  {}", rule.name, own.join("\n  ")))
-                }
+                Kind::Fires if own.is_empty() => problems.push(format!(
+                    "`{}`: the example that fires gives no finding of the rule",
+                    rule.name
+                )),
+                Kind::Passes if !own.is_empty() => problems.push(format!(
+                    "`{}`: the example that passes gives findings:\n  {}",
+                    rule.name,
+                    own.join("\n  ")
+                )),
                 _ => {}
             }
             // An example shows one rule at work: nothing else in it is an error.
@@ -103,33 +121,68 @@ fn every_rule_has_examples_that_fire_and_pass_as_they_say() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} problem(s) with the rules' examples:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) with the rules' examples:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert!(checked >= 2 * kblint::rules::RULES.len());
 }
 
 #[test]
 fn explain_prints_both_examples_of_every_rule() {
     for rule in kblint::rules::RULES {
-        let out = kblint(&["explain", rule.name], Path::new(env!("CARGO_MANIFEST_DIR")));
-        assert!(out.status.success(), "`kblint explain {}` failed: {}", rule.name, String::from_utf8_lossy(&out.stderr));
+        let out = kblint(
+            &["explain", rule.name],
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+        );
+        assert!(
+            out.status.success(),
+            "`kblint explain {}` failed: {}",
+            rule.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         let examples = examples(rule.docs);
-        assert!(examples.len() >= 2, "`{}` has fewer than two examples", rule.name);
+        assert!(
+            examples.len() >= 2,
+            "`{}` has fewer than two examples",
+            rule.name
+        );
         for example in &examples {
-            let shown = example.block.lines().all(|line| text.lines().any(|l| l == line || l.strip_prefix(' ') == Some(line)));
-            assert!(shown, "`kblint explain {}` does not show the example that {}", rule.name, example.kind.word());
+            let shown = example.block.lines().all(|line| {
+                text.lines()
+                    .any(|l| l == line || l.strip_prefix(' ') == Some(line))
+            });
+            assert!(
+                shown,
+                "`kblint explain {}` does not show the example that {}",
+                rule.name,
+                example.kind.word()
+            );
             let fence = format!("```md {}", example.kind.word());
-            assert!(text.contains(&fence), "`kblint explain {}` does not show the fence `{fence}`", rule.name);
+            assert!(
+                text.contains(&fence),
+                "`kblint explain {}` does not show the fence `{fence}`",
+                rule.name
+            );
         }
     }
 }
 
 #[test]
 fn explain_names_the_rules_when_the_rule_is_unknown() {
-    let out = kblint(&["explain", "no-such-rule"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = kblint(
+        &["explain", "no-such-rule"],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown rule `no-such-rule`") && err.contains("quote-not-found"), "{err}");
+    assert!(
+        err.contains("unknown rule `no-such-rule`") && err.contains("quote-not-found"),
+        "{err}"
+    );
 }
 
 /// `docs/rules.md` is generated from the registry: what `kblint rules` and `kblint explain`
@@ -179,7 +232,12 @@ fn examples(docs: &str) -> Vec<Example> {
     let docs = unindent(docs);
     let mut lines = docs.lines();
     while let Some(line) = lines.next() {
-        let kind = match line.trim().strip_prefix("```").map(str::split_whitespace).map(|w| w.collect::<Vec<_>>()) {
+        let kind = match line
+            .trim()
+            .strip_prefix("```")
+            .map(str::split_whitespace)
+            .map(|w| w.collect::<Vec<_>>())
+        {
             Some(words) if words == ["md", "fires"] => Kind::Fires,
             Some(words) if words == ["md", "passes"] => Kind::Passes,
             _ => continue,
@@ -192,7 +250,10 @@ fn examples(docs: &str) -> Vec<Example> {
             }
             block.push_str(line);
             block.push('\n');
-            match line.strip_prefix("==> ").and_then(|l| l.strip_suffix(" <==")) {
+            match line
+                .strip_prefix("==> ")
+                .and_then(|l| l.strip_suffix(" <=="))
+            {
                 Some(path) => files.push((path.to_string(), String::new())),
                 None => match files.last_mut() {
                     Some((_, text)) => {
@@ -218,14 +279,22 @@ struct Finding {
 
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}[{}] {}", self.at, self.severity, self.rule, self.message)
+        write!(
+            f,
+            "{}: {}[{}] {}",
+            self.at, self.severity, self.rule, self.message
+        )
     }
 }
 
 /// Every finding when `files` are added to the base KB and `rule` is an error.
 fn findings(rule: &str, files: &[(String, String)]) -> Result<Vec<Finding>, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    for (path, text) in BASE.iter().map(|(p, t)| (p.to_string(), t.to_string())).chain(files.iter().cloned()) {
+    for (path, text) in BASE
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .chain(files.iter().cloned())
+    {
         if path.is_empty() {
             return Err("the block does not start with a `==> path <==` line".into());
         }
@@ -236,10 +305,17 @@ fn findings(rule: &str, files: &[(String, String)]) -> Result<Vec<Finding>, Stri
     let level = format!("{rule}=error");
     let out = kblint(&["check", "--format", "json", "--rule", &level], dir.path());
     if !matches!(out.status.code(), Some(0 | 1)) {
-        return Err(format!("kblint exited with {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "kblint exited with {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("the JSON output does not parse: {e}"))?;
-    let diagnostics = json["diagnostics"].as_array().ok_or("the JSON output has no `diagnostics`")?;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("the JSON output does not parse: {e}"))?;
+    let diagnostics = json["diagnostics"]
+        .as_array()
+        .ok_or("the JSON output has no `diagnostics`")?;
     let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_string();
     Ok(diagnostics
         .iter()
@@ -253,7 +329,12 @@ fn findings(rule: &str, files: &[(String, String)]) -> Result<Vec<Finding>, Stri
 }
 
 fn kblint(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kblint")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("cannot run kblint")
+    Command::new(env!("CARGO_BIN_EXE_kblint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cannot run kblint")
 }
 
 /// The text of `docs/rules.md`.
@@ -270,7 +351,10 @@ fn rules_md(root: &Path) -> String {
     for rule in kblint::rules::RULES {
         // GitHub's anchor for the heading `## name (default: level)`.
         let (name, level) = (rule.name, rule.default.as_str());
-        out.push_str(&format!("| [`{name}`](#{name}-default-{level}) | {level} | {} |\n", rule.summary.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| [`{name}`](#{name}-default-{level}) | {level} | {} |\n",
+            rule.summary.replace('|', "\\|")
+        ));
     }
     out.push_str(
         "\n## The examples\n\nEvery rule shows an example that fires it and one that does not, as the files to add to a\n\
@@ -285,9 +369,15 @@ fn rules_md(root: &Path) -> String {
     out.push_str("```\n");
     for rule in kblint::rules::RULES {
         let explained = kblint(&["explain", rule.name], root);
-        assert!(explained.status.success(), "`kblint explain {}` failed", rule.name);
+        assert!(
+            explained.status.success(),
+            "`kblint explain {}` failed",
+            rule.name
+        );
         out.push('\n');
-        let text = String::from_utf8_lossy(&explained.stdout).replacen(rule.docs, &unindent(rule.docs), 1).replace(kblint::rules::EXAMPLES_NOTE, "");
+        let text = String::from_utf8_lossy(&explained.stdout)
+            .replacen(rule.docs, &unindent(rule.docs), 1)
+            .replace(kblint::rules::EXAMPLES_NOTE, "");
         out.push_str(&demote_headings(&text));
     }
     while out.ends_with("\n\n") {
@@ -298,8 +388,14 @@ fn rules_md(root: &Path) -> String {
 
 /// A rule's docs without the space that doc comments keep after `///` (when every line has it).
 fn unindent(docs: &str) -> String {
-    if docs.lines().filter(|l| !l.is_empty()).all(|l| l.starts_with(' ')) {
-        docs.lines().map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l))).collect()
+    if docs
+        .lines()
+        .filter(|l| !l.is_empty())
+        .all(|l| l.starts_with(' '))
+    {
+        docs.lines()
+            .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+            .collect()
     } else {
         docs.to_string()
     }

@@ -17,7 +17,6 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
-
 fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("kblint")
         .unwrap()

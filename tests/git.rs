@@ -921,7 +921,10 @@ fn sarif_has_rules_results_related_locations_and_fingerprints() {
         }),
         "{related:#?}"
     );
-    assert_eq!(related[0]["physicalLocation"]["artifactLocation"]["uri"], "kb/sources/guide.md");
+    assert_eq!(
+        related[0]["physicalLocation"]["artifactLocation"]["uri"],
+        "kb/sources/guide.md"
+    );
     assert!(
         related[0]["message"]["text"]
             .as_str()
@@ -970,15 +973,31 @@ fn annotations_and_sarif_name_paths_from_the_top_of_the_repository() {
     for path in ["kblint.toml", "schema", "kb"] {
         std::fs::rename(kb.path().join(path), kb.path().join("docs").join(path)).unwrap();
     }
-    kb.write("docs/kb/entries/po.md", &entry("po", "Product owner", "a fabricated quote nobody wrote"));
+    kb.write(
+        "docs/kb/entries/po.md",
+        &entry("po", "Product owner", "a fabricated quote nobody wrote"),
+    );
     let docs = kb.path().join("docs");
-    let github = kblint_command(&docs).args(["check", "--format", "github"]).output().unwrap();
+    let github = kblint_command(&docs)
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
     let github = String::from_utf8_lossy(&github.stdout);
-    assert!(github.starts_with("::error file=docs/kb/entries/po.md,"), "{github}");
-    let sarif = kblint_command(&docs).args(["check", "--format", "sarif"]).output().unwrap();
+    assert!(
+        github.starts_with("::error file=docs/kb/entries/po.md,"),
+        "{github}"
+    );
+    let sarif = kblint_command(&docs)
+        .args(["check", "--format", "sarif"])
+        .output()
+        .unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
-    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
     assert_eq!(uri, "docs/kb/entries/po.md");
-    let short = kblint_command(&docs).args(["check", "--format", "short"]).output().unwrap();
+    let short = kblint_command(&docs)
+        .args(["check", "--format", "short"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&short.stdout).starts_with("kb/entries/po.md:"));
 }

@@ -10,16 +10,31 @@ fn init_in_an_empty_folder_lints_clean_at_once() {
     let init = kblint(&["init"], dir.path());
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let said = stdout(&init);
-    for path in ["kblint.toml", "kblint.schema.json", "schema/entry.schema.json", "schema/source.schema.json", "schema/vocabulary.yaml"] {
+    for path in [
+        "kblint.toml",
+        "kblint.schema.json",
+        "schema/entry.schema.json",
+        "schema/source.schema.json",
+        "schema/vocabulary.yaml",
+    ] {
         assert!(dir.path().join(path).is_file(), "`{path}` was not written");
         assert!(said.contains(&format!("wrote {path}")), "{said}");
     }
     assert!(said.contains("kblint check: no findings"), "{said}");
     let config = read(dir.path(), "kblint.toml");
-    assert!(config.starts_with("#:schema ./kblint.schema.json\n"), "{config}");
+    assert!(
+        config.starts_with("#:schema ./kblint.schema.json\n"),
+        "{config}"
+    );
 
     let check = kblint(&["check", "--format", "json"], dir.path());
-    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
     let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
     // The example entry and source are read, and the entry's claim cites the source.
@@ -36,7 +51,13 @@ fn init_in_a_git_repository_lints_clean_staged_too() {
     assert_eq!(kblint(&["check"], dir.path()).status.code(), Some(0));
     git(dir.path(), &["add", "-A"]);
     let staged = kblint(&["check", "--staged", "--format", "short"], dir.path());
-    assert_eq!(staged.status.code(), Some(0), "{}{}", stdout(&staged), stderr(&staged));
+    assert_eq!(
+        staged.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&staged),
+        stderr(&staged)
+    );
     assert_eq!(stdout(&staged), "");
 }
 
@@ -48,14 +69,24 @@ fn init_never_overwrites_and_lists_what_it_would_have_written() {
     assert_eq!(init.status.code(), Some(2));
     let err = stderr(&init);
     assert!(err.contains("kblint.toml (exists)"), "{err}");
-    assert!(err.contains("schema/entry.schema.json") && err.contains("kb/entries/editor.md"), "{err}");
+    assert!(
+        err.contains("schema/entry.schema.json") && err.contains("kb/entries/editor.md"),
+        "{err}"
+    );
     assert!(err.contains("kblint init --force"), "{err}");
     assert_eq!(read(dir.path(), "kblint.toml"), "# mine\n");
-    assert!(!dir.path().join("schema").exists(), "init wrote files although one existed");
+    assert!(
+        !dir.path().join("schema").exists(),
+        "init wrote files although one existed"
+    );
 
     let forced = kblint(&["init", "--force"], dir.path());
     assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
-    assert!(stdout(&forced).contains("overwrote kblint.toml"), "{}", stdout(&forced));
+    assert!(
+        stdout(&forced).contains("overwrote kblint.toml"),
+        "{}",
+        stdout(&forced)
+    );
     assert!(read(dir.path(), "kblint.toml").starts_with("#:schema"));
     assert_eq!(kblint(&["check"], dir.path()).status.code(), Some(0));
 }
@@ -67,7 +98,11 @@ fn init_twice_writes_nothing_the_second_time() {
     std::fs::write(dir.path().join("kb/entries/editor.md"), "edited\n").unwrap();
     let again = kblint(&["init"], dir.path());
     assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).contains("kb/entries/editor.md (exists)"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("kb/entries/editor.md (exists)"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(read(dir.path(), "kb/entries/editor.md"), "edited\n");
 }
 
@@ -75,10 +110,22 @@ fn init_twice_writes_nothing_the_second_time() {
 fn init_adopts_existing_notes_with_globs_and_a_schema_they_pass() {
     let dir = tempfile::tempdir().unwrap();
     let notes = [
-        ("notes/alpha.md", "---\ntitle: Alpha\ndate: 2024-02-29\ntags: [a, b]\n---\nBody.\n"),
-        ("notes/deep/beta.md", "---\ntitle: Beta\ndate: 2025-01-31\ntags: []\ndraft: true\nrating: 4\n---\n"),
-        ("notes/gamma.md", "---\ntitle: Gamma\ntags: [c]\nrating: 4.5\n---\n"),
-        ("notes/README.md", "# About these notes\n\nNo frontmatter here.\n"),
+        (
+            "notes/alpha.md",
+            "---\ntitle: Alpha\ndate: 2024-02-29\ntags: [a, b]\n---\nBody.\n",
+        ),
+        (
+            "notes/deep/beta.md",
+            "---\ntitle: Beta\ndate: 2025-01-31\ntags: []\ndraft: true\nrating: 4\n---\n",
+        ),
+        (
+            "notes/gamma.md",
+            "---\ntitle: Gamma\ntags: [c]\nrating: 4.5\n---\n",
+        ),
+        (
+            "notes/README.md",
+            "# About these notes\n\nNo frontmatter here.\n",
+        ),
         ("notes/templates/daily.md", "# {{date}}\n"),
         ("notes/broken.md", "---\ntitle: never closed\n"),
         ("journal/2024/day-one.md", "---\nmood: fine\n---\nA day.\n"),
@@ -93,87 +140,196 @@ fn init_adopts_existing_notes_with_globs_and_a_schema_they_pass() {
     let init = kblint(&["init"], dir.path());
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let said = stdout(&init);
-    assert!(said.contains("collection `notes` includes notes/**/*.md"), "{said}");
-    assert!(said.contains("collection `journal` includes journal/**/*.md"), "{said}");
-    assert!(said.contains("collection `top` includes *.md except README.md"), "{said}");
-    assert!(said.contains("left out notes/broken.md: its frontmatter is never closed"), "{said}");
+    assert!(
+        said.contains("collection `notes` includes notes/**/*.md"),
+        "{said}"
+    );
+    assert!(
+        said.contains("collection `journal` includes journal/**/*.md"),
+        "{said}"
+    );
+    assert!(
+        said.contains("collection `top` includes *.md except README.md"),
+        "{said}"
+    );
+    assert!(
+        said.contains("left out notes/broken.md: its frontmatter is never closed"),
+        "{said}"
+    );
     assert!(said.contains("wrote schema/notes.schema.json"), "{said}");
     assert!(said.contains("kblint check: no findings"), "{said}");
 
     let config = read(dir.path(), "kblint.toml");
-    assert!(config.contains("[collections.notes]\ninclude = [\"notes/**/*.md\"]\n"), "{config}");
-    assert!(config.contains("exclude = [\"notes/README.md\", \"notes/broken.md\", \"notes/templates/**\"]"), "{config}");
-    assert!(config.contains("schema = \"schema/notes.schema.json\""), "{config}");
+    assert!(
+        config.contains("[collections.notes]\ninclude = [\"notes/**/*.md\"]\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains(
+            "exclude = [\"notes/README.md\", \"notes/broken.md\", \"notes/templates/**\"]"
+        ),
+        "{config}"
+    );
+    assert!(
+        config.contains("schema = \"schema/notes.schema.json\""),
+        "{config}"
+    );
     // The notes at the top of the folder get a collection of their own, kept to the top.
-    assert!(config.contains("include = [\"*.md\"]\nexclude = [\"README.md\"]"), "{config}");
+    assert!(
+        config.contains("include = [\"*.md\"]\nexclude = [\"README.md\"]"),
+        "{config}"
+    );
 
-    let schema: serde_json::Value = serde_json::from_str(&read(dir.path(), "schema/notes.schema.json")).unwrap();
-    assert_eq!(schema["required"], serde_json::json!(["tags", "title"]), "{schema}");
-    assert_eq!(schema["properties"]["date"], serde_json::json!({ "type": "string", "format": "date" }), "{schema}");
-    assert_eq!(schema["properties"]["tags"], serde_json::json!({ "type": "array", "items": { "type": "string" } }), "{schema}");
-    assert_eq!(schema["properties"]["rating"], serde_json::json!({ "type": "number" }), "{schema}");
-    assert_eq!(schema["properties"]["draft"], serde_json::json!({ "type": "boolean" }), "{schema}");
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(dir.path(), "schema/notes.schema.json")).unwrap();
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["tags", "title"]),
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["date"],
+        serde_json::json!({ "type": "string", "format": "date" }),
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["tags"],
+        serde_json::json!({ "type": "array", "items": { "type": "string" } }),
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["rating"],
+        serde_json::json!({ "type": "number" }),
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["draft"],
+        serde_json::json!({ "type": "boolean" }),
+        "{schema}"
+    );
 
     let check = kblint(&["check", "--format", "json"], dir.path());
-    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
     let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
     // 2 starter files + alpha, beta, gamma, day-one and top.
     assert_eq!(json["summary"]["entries"], 7, "{json}");
 
     // The schema is live: a note that breaks it is a finding.
-    std::fs::write(dir.path().join("notes/gamma.md"), "---\ntitle: 12\ntags: [c]\n---\n").unwrap();
+    std::fs::write(
+        dir.path().join("notes/gamma.md"),
+        "---\ntitle: 12\ntags: [c]\n---\n",
+    )
+    .unwrap();
     let check = kblint(&["check", "--format", "short"], dir.path());
     assert_eq!(check.status.code(), Some(1));
-    assert!(stdout(&check).contains("notes/gamma.md:2:8: error[schema]"), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("notes/gamma.md:2:8: error[schema]"),
+        "{}",
+        stdout(&check)
+    );
 }
 
 #[test]
 fn init_reports_what_existing_notes_break_beyond_their_schema() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("wiki")).unwrap();
-    std::fs::write(dir.path().join("wiki/home.md"), "---\ntitle: Home\nrelated: [no-such-page]\n---\n").unwrap();
+    std::fs::write(
+        dir.path().join("wiki/home.md"),
+        "---\ntitle: Home\nrelated: [no-such-page]\n---\n",
+    )
+    .unwrap();
     let init = kblint(&["init"], dir.path());
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let said = stdout(&init);
-    assert!(said.contains("kblint check: 1 error, 0 warnings in the files that were already here"), "{said}");
+    assert!(
+        said.contains("kblint check: 1 error, 0 warnings in the files that were already here"),
+        "{said}"
+    );
     let check = kblint(&["check", "--format", "short"], dir.path());
     assert_eq!(check.status.code(), Some(1));
-    assert!(stdout(&check).starts_with("wiki/home.md:3:11: error[unresolved-reference]"), "{}", stdout(&check));
+    assert!(
+        stdout(&check).starts_with("wiki/home.md:3:11: error[unresolved-reference]"),
+        "{}",
+        stdout(&check)
+    );
 }
 
 #[test]
 fn version_prints_the_crate_version() {
     let out = kblint(&["--version"], Path::new("."));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), format!("kblint {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out),
+        format!("kblint {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
 fn completions_are_printed_for_bash_zsh_and_fish() {
-    for (shell, marker) in [("bash", "_kblint()"), ("zsh", "#compdef kblint"), ("fish", "complete -c kblint")] {
+    for (shell, marker) in [
+        ("bash", "_kblint()"),
+        ("zsh", "#compdef kblint"),
+        ("fish", "complete -c kblint"),
+    ] {
         let out = kblint(&["completions", shell], Path::new("."));
         assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
         let script = stdout(&out);
-        assert!(script.contains(marker), "{shell}: no `{marker}` in the script");
+        assert!(
+            script.contains(marker),
+            "{shell}: no `{marker}` in the script"
+        );
         // Subcommands and flags are completed.
-        assert!(script.contains("explain") && script.contains("format") && script.contains("unsafe-fixes"), "{shell}: the script lacks subcommands or flags");
+        assert!(
+            script.contains("explain")
+                && script.contains("format")
+                && script.contains("unsafe-fixes"),
+            "{shell}: the script lacks subcommands or flags"
+        );
     }
     // The bash script is valid bash.
     let script = stdout(&kblint(&["completions", "bash"], Path::new(".")));
     if let Ok(out) = Command::new("bash").args(["-n", "-c", &script]).output() {
-        assert!(out.status.success(), "bash -n: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "bash -n: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    assert_eq!(kblint(&["completions", "tcsh-or-so"], Path::new(".")).status.code(), Some(2));
+    assert_eq!(
+        kblint(&["completions", "tcsh-or-so"], Path::new("."))
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 fn kblint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kblint")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("cannot run kblint")
+    Command::new(env!("CARGO_BIN_EXE_kblint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cannot run kblint")
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").args(args).current_dir(dir).output().expect("cannot run git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("cannot run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn read(dir: &Path, path: &str) -> String {

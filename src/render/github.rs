@@ -17,7 +17,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let path = format!("{}{}", report.repo_prefix, report.files.get(d.primary.file).path);
+        let path = format!(
+            "{}{}",
+            report.repo_prefix,
+            report.files.get(d.primary.file).path
+        );
         let mut message = d.message.clone();
         for r in &d.related {
             let (l, c, _, _) = super::region(report, r);
