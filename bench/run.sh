@@ -169,9 +169,13 @@ for n in $SIZES; do
   done
   t_extract=n/a
   if have "$AJV" || have "$CJS"; then
+    # Written afresh every run, after the previous copy's deletion reached the disk: otherwise
+    # the writes wait for it and the time says more about the disk than about the extraction.
     rm -rf "$peer/json"
+    sync
     read -r t_extract _ < <(once "$ROOT" env JS_YAML="$TOOLS/npm/node_modules/js-yaml" node bench/extract-frontmatter.mjs "$kb" "$peer/json")
-    say "   (peer input) frontmatter extracted to JSON with node + js-yaml: $t_extract s, $(find "$peer/json" -name '*.json' | wc -l) files (a file whose frontmatter does not parse has none)"
+    sync
+    say "   (peer input) frontmatter extracted to JSON with node + js-yaml: $t_extract s for $(find "$peer/json" -name '*.json' | wc -l) files written (a file whose frontmatter does not parse has none; mostly file-system time, which varies from run to run)"
   fi
   cat >"$TOOLS/npm/remarkrc-kb$n.mjs" <<EOF
 import remarkFrontmatter from 'remark-frontmatter';
