@@ -16,7 +16,8 @@
 #      contradiction and citation checks on their own, and the nearest-passage search;
 #   6. prints every figure and a summary table.
 #
-# Everything it writes stays in bench/out/ and bench/.tools/ (both ignored by git).
+# Everything it keeps stays in bench/out/ and bench/.tools/ (both ignored by git); the peers'
+# JSON input is written to /dev/shm while they run, and removed.
 # Environment: BENCH_SIZES, BENCH_RUNS (default 5), BENCH_SEED (1), BENCH_PEER_CAP (60: a peer
 # runs at the next size only if it took less than this many seconds at this one; otherwise its
 # time there is extrapolated linearly and marked with `~`), KBLINT_BENCH_DIR (the folder of
@@ -35,7 +36,8 @@ KBLINT=$ROOT/target/release/kblint
 FLOOR=$ROOT/target/release/examples/floor
 NEAREST=$ROOT/target/release/examples/nearest
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+TMP_SHM=/dev/shm/kblint-bench-$$
+trap 'rm -rf "$TMP" "$TMP_SHM"' EXIT
 
 die() { echo "bench: $*" >&2; exit 2; }
 say() { printf '%s\n' "$*"; }
@@ -167,15 +169,16 @@ for n in $SIZES; do
   for s in "$kb"/schema/*.schema.json; do
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["$schema"]="http://json-schema.org/draft-07/schema#"; json.dump(d, open(sys.argv[2], "w"), indent=2)' "$s" "$peer/schema/$(basename "$s")"
   done
+  # The JSON goes to memory (tmpfs) when there is one: written to disk, 100,000 small files
+  # take a time that says more about the file system than about the extraction.
+  json=$peer
+  [ -d /dev/shm ] && [ -w /dev/shm ] && json=$TMP_SHM/peer-kb$n
   t_extract=n/a
   if have "$AJV" || have "$CJS"; then
-    # Written afresh every run, after the previous copy's deletion reached the disk: otherwise
-    # the writes wait for it and the time says more about the disk than about the extraction.
-    rm -rf "$peer/json"
-    sync
-    read -r t_extract _ < <(once "$ROOT" env JS_YAML="$TOOLS/npm/node_modules/js-yaml" node bench/extract-frontmatter.mjs "$kb" "$peer/json")
-    sync
-    say "   (peer input) frontmatter extracted to JSON with node + js-yaml: $t_extract s for $(find "$peer/json" -name '*.json' | wc -l) files written (a file whose frontmatter does not parse has none; mostly file-system time, which varies from run to run)"
+    rm -rf "$json/json"
+    mkdir -p "$json"
+    read -r t_extract _ < <(once "$ROOT" env JS_YAML="$TOOLS/npm/node_modules/js-yaml" node bench/extract-frontmatter.mjs "$kb" "$json/json")
+    say "   (peer input) frontmatter extracted to JSON with node + js-yaml: $t_extract s for $(find "$json/json" -name '*.json' | wc -l) files, written to $json/json (a file whose frontmatter does not parse has none)"
   fi
   cat >"$TOOLS/npm/remarkrc-kb$n.mjs" <<EOF
 import remarkFrontmatter from 'remark-frontmatter';
@@ -210,11 +213,11 @@ EOF
     say "   remark-cli + remark-frontmatter + remark-lint-frontmatter-schema: $t_remark s$([[ $t_remark == ~* ]] && echo " (extrapolated linearly from $prev_size entries: it took ${prev_remark#\~} s there, over the ${PEER_CAP} s cap)")"
   fi
   if have "$AJV"; then
-    t_ajv=$(run_peer ajv "$prev_ajv" "$peer" sh -c "'$AJV' validate --spec=draft2020 -c ajv-formats --all-errors --strict=false -s ../kb$n/schema/entry.schema.json -d 'json/entries/*.json'; '$AJV' validate --spec=draft2020 -c ajv-formats --all-errors --strict=false -s ../kb$n/schema/source.schema.json -d 'json/sources/*.json'")
+    t_ajv=$(run_peer ajv "$prev_ajv" "$json" sh -c "'$AJV' validate --spec=draft2020 -c ajv-formats --all-errors --strict=false -s '$kb/schema/entry.schema.json' -d 'json/entries/*.json'; '$AJV' validate --spec=draft2020 -c ajv-formats --all-errors --strict=false -s '$kb/schema/source.schema.json' -d 'json/sources/*.json'")
     say "   ajv-cli (draft 2020-12, formats) on the extracted JSON: $t_ajv s$([[ $t_ajv == ~* ]] && echo " (extrapolated)")"
   fi
   if have "$CJS"; then
-    t_cjs=$(run_peer check-jsonschema "$prev_cjs" "$peer" sh -c "find json/entries -name '*.json' | sort | xargs '$CJS' --schemafile ../kb$n/schema/entry.schema.json; find json/sources -name '*.json' | sort | xargs '$CJS' --schemafile ../kb$n/schema/source.schema.json")
+    t_cjs=$(run_peer check-jsonschema "$prev_cjs" "$json" sh -c "find json/entries -name '*.json' | sort | xargs '$CJS' --schemafile '$kb/schema/entry.schema.json'; find json/sources -name '*.json' | sort | xargs '$CJS' --schemafile '$kb/schema/source.schema.json'")
     say "   check-jsonschema on the extracted JSON (xargs batches): $t_cjs s$([[ $t_cjs == ~* ]] && echo " (extrapolated)")"
   fi
   for p in remark ajv cjs; do
@@ -228,6 +231,7 @@ EOF
   fi
   prev_remark=$t_remark prev_ajv=$t_ajv prev_cjs=$t_cjs prev_size=$n
   ROW[$n]="$n $mb $t_kblint $t_cat $t_floor $t_remark $t_ajv $t_cjs $rss_mb"
+  [ "$json" != "$peer" ] && rm -rf "$json"
 
   # The analyses on their own (10,000 entries and up): every other rule off.
   if [ "$n" -ge 10000 ]; then
