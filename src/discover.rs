@@ -35,22 +35,12 @@ impl Tree {
     pub fn index(root: &Path) -> Result<Tree> {
         let (top, prefix) = repo_of(root, "`--staged` reads the git index")?;
         let out = git(&top, &["ls-files", "-s", "-z", "--full-name"])?;
-        let mut blobs = BTreeMap::new();
-        for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-            let record = String::from_utf8_lossy(record);
-            let Some((meta, path)) = record.split_once('\t') else {
-                continue;
-            };
-            let mut parts = meta.split(' ');
-            let (mode, oid, stage) = (parts.next(), parts.next(), parts.next());
-            // Regular files only (no symlinks, no submodules), and no unresolved conflicts.
-            if mode.is_some_and(|m| m.starts_with("100"))
-                && stage == Some("0")
-                && let (Some(oid), Some(rel)) = (oid, path.strip_prefix(prefix.as_str()))
-            {
-                blobs.insert(rel.to_string(), oid.to_string());
-            }
-        }
+        // `<mode> <oid> <stage>`: regular files only (no symlinks, no submodules), and no
+        // unresolved conflicts.
+        let blobs = listing(&out, &prefix, |meta| match meta {
+            [mode, oid, "0"] if mode.starts_with("100") => Some(oid),
+            _ => None,
+        });
         Ok(Tree::Git {
             repo: top,
             blobs,
@@ -62,21 +52,11 @@ impl Tree {
     pub fn revision(root: &Path, rev: &str) -> Result<Tree> {
         let (top, prefix) = repo_of(root, "`--changed-since` reads git revisions")?;
         let out = git(&top, &["ls-tree", "-r", "-z", "--full-tree", rev])?;
-        let mut blobs = BTreeMap::new();
-        for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-            let record = String::from_utf8_lossy(record);
-            let Some((meta, path)) = record.split_once('\t') else {
-                continue;
-            };
-            let mut parts = meta.split(' ');
-            let (mode, kind, oid) = (parts.next(), parts.next(), parts.next());
-            if kind == Some("blob")
-                && mode.is_some_and(|m| m.starts_with("100"))
-                && let (Some(oid), Some(rel)) = (oid, path.strip_prefix(prefix.as_str()))
-            {
-                blobs.insert(rel.to_string(), oid.to_string());
-            }
-        }
+        // `<mode> <type> <oid>`: regular files only.
+        let blobs = listing(&out, &prefix, |meta| match meta {
+            [mode, "blob", oid] if mode.starts_with("100") => Some(oid),
+            _ => None,
+        });
         Ok(Tree::Git {
             repo: top,
             blobs,
@@ -157,6 +137,27 @@ impl Tree {
             .map_err(|e| anyhow::anyhow!("cannot read `{path}`: {e}"))?;
         String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("`{path}` is not UTF-8"))
     }
+}
+
+/// The blobs of a NUL-separated `<meta>\t<path>` listing under `prefix`, by path relative to it;
+/// `pick` gives the object id of a record whose meta fields it accepts.
+fn listing(
+    out: &[u8],
+    prefix: &str,
+    pick: impl for<'a> Fn(&[&'a str]) -> Option<&'a str>,
+) -> BTreeMap<String, String> {
+    let mut blobs = BTreeMap::new();
+    for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let record = String::from_utf8_lossy(record);
+        let Some((meta, path)) = record.split_once('\t') else {
+            continue;
+        };
+        let meta: Vec<&str> = meta.split(' ').collect();
+        if let (Some(oid), Some(rel)) = (pick(&meta), path.strip_prefix(prefix)) {
+            blobs.insert(rel.to_string(), oid.to_string());
+        }
+    }
+    blobs
 }
 
 /// The top of the git repository holding `root`, and `root`'s path inside it (`""` or `kb/`).
