@@ -12,7 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kblint::parse::{frontmatter, yaml};
+use kblint::parse::frontmatter;
+use kblint::yaml;
 use rayon::prelude::*;
 
 fn main() {

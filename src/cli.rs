@@ -91,7 +91,7 @@ pub struct CheckArgs {
     pub format: Format,
     /// Set a rule's severity for this run: `--rule acknowledged-dispute=info`
     #[arg(long = "rule", value_name = "RULE=LEVEL", value_parser = parse_rule_level)]
-    pub rules: Vec<(String, crate::rules::Level)>,
+    pub rules: Vec<(String, crate::config::Level)>,
     /// Apply the fixes that cannot change what a citation proves
     #[arg(long, conflicts_with_all = ["staged", "changed_since"])]
     pub fix: bool,
@@ -108,7 +108,7 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_rule_level(s: &str) -> Result<(String, crate::rules::Level), String> {
+fn parse_rule_level(s: &str) -> Result<(String, crate::config::Level), String> {
     let (name, level) = s
         .split_once('=')
         .ok_or("expected RULE=LEVEL, e.g. `unused-source=off`")?;
@@ -116,10 +116,10 @@ fn parse_rule_level(s: &str) -> Result<(String, crate::rules::Level), String> {
         return Err(format!("unknown rule `{name}` (see `kblint rules`)"));
     }
     let level = match level {
-        "error" => crate::rules::Level::Error,
-        "warn" | "warning" => crate::rules::Level::Warn,
-        "info" => crate::rules::Level::Info,
-        "off" => crate::rules::Level::Off,
+        "error" => crate::config::Level::Error,
+        "warn" | "warning" => crate::config::Level::Warn,
+        "info" => crate::config::Level::Info,
+        "off" => crate::config::Level::Off,
         other => {
             return Err(format!(
                 "unknown level `{other}`: expected error, warn, info or off"

@@ -5,12 +5,43 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use globset::{GlobBuilder, GlobMatcher};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::rules::{self, Level, Rule};
+use crate::diagnostic::Severity;
+use crate::tree::Tree;
 
 pub const FILE_NAME: &str = "kblint.toml";
+
+/// How much a rule's findings matter, as written in `kblint.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warn,
+    Info,
+    Off,
+}
+
+impl Level {
+    /// The severity of the findings at this level; `None` when the rule is off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warn => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Off => "off",
+        }
+    }
+}
 
 /// The file as written. Unknown keys are errors.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -59,7 +90,8 @@ pub struct Settings {
     pub config_text: String,
     pub vocabulary: Option<Spanned<String>>,
     pub collections: Vec<Collection>,
-    levels: BTreeMap<&'static str, Level>,
+    /// The levels set in `[rules]` and on the command line, by rule name.
+    levels: BTreeMap<String, Level>,
 }
 
 #[derive(Debug)]
@@ -86,14 +118,14 @@ impl Collection {
 }
 
 impl Settings {
-    /// The level of `rule` in this configuration.
-    pub fn level(&self, rule: &Rule) -> Level {
-        self.levels.get(rule.name).copied().unwrap_or(rule.default)
+    /// The level of the rule `name` in this configuration, `default` when it sets none.
+    pub fn level(&self, name: &str, default: Level) -> Level {
+        self.levels.get(name).copied().unwrap_or(default)
     }
 
     /// Overrides a rule's level (from the command line).
-    pub fn set_level(&mut self, rule: &'static Rule, level: Level) {
-        self.levels.insert(rule.name, level);
+    pub fn set_level(&mut self, name: &str, level: Level) {
+        self.levels.insert(name.to_string(), level);
     }
 
     /// 1-based line of a byte offset in the config, for messages.
@@ -101,23 +133,28 @@ impl Settings {
         line_of(&self.config_text, offset)
     }
 
-    /// Parses the config text; `root` is the folder that holds it.
-    pub fn parse(root: &Path, config_path: &str, text: String) -> Result<Settings> {
+    /// Reads the config `config_path` from `tree`; see [`Settings::parse`].
+    pub fn load(root: &Path, config_path: &str, tree: &Tree, rules: &[&str]) -> Result<Settings> {
+        Settings::parse(root, config_path, tree.read_text(config_path)?, rules)
+    }
+
+    /// Parses the config text; `root` is the folder that holds it, and `rules` the names of
+    /// every rule (a name in `[rules]` that is not one of them is an error).
+    pub fn parse(root: &Path, config_path: &str, text: String, rules: &[&str]) -> Result<Settings> {
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(&text, s.start));
             anyhow::anyhow!("{config_path}:{line}: {}", e.message())
         })?;
         let mut levels = BTreeMap::new();
         for (name, level) in &raw.rules {
-            let Some(rule) = rules::find(name) else {
+            if !rules.contains(&name.as_str()) {
                 let line = line_of(&text, level.span().start);
-                let names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
                 bail!(
                     "{config_path}:{line}: unknown rule `{name}` in [rules] (the rules are: {})",
-                    names.join(", ")
+                    rules.join(", ")
                 );
-            };
-            levels.insert(rule.name, *level.get_ref());
+            }
+            levels.insert(name.clone(), *level.get_ref());
         }
         let mut collections = Vec::new();
         for (name, c) in raw.collections {
@@ -232,6 +269,7 @@ mod tests {
             Path::new("/kb"),
             "kblint.toml",
             "[collections.roles]\ninclude = [\"kb/roles/**/*.md\"]\n[collections.docs]\ninclude = [\"files/**/index.md\"]\n".into(),
+            &[],
         )
         .unwrap();
         let roles = s.collections.iter().find(|c| c.name == "roles").unwrap();
@@ -253,6 +291,7 @@ mod tests {
             Path::new("/"),
             "kblint.toml",
             "\n[collections.a]\ninclude = []\nschemas = \"x\"\n".into(),
+            &[],
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("kblint.toml:4:"), "{e}");
@@ -260,6 +299,7 @@ mod tests {
             Path::new("/"),
             "kblint.toml",
             "[rules]\n\nno-such-rule = \"off\"\n".into(),
+            &["schema"],
         )
         .unwrap_err();
         assert!(

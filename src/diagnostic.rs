@@ -5,8 +5,6 @@
 
 use std::ops::Range;
 
-use crate::rules::Rule;
-
 /// Index of a file in [`Files`].
 pub type FileId = usize;
 
@@ -58,7 +56,8 @@ pub struct Fix {
 
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    pub rule: &'static Rule,
+    /// The name of the rule that found it (`quote-not-found`).
+    pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
     pub primary: Label,
@@ -70,10 +69,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static Rule, message: impl Into<String>, primary: Label) -> Self {
+    /// A finding of the rule named `rule`; its severity is set by the check stage, from the
+    /// configuration.
+    pub fn new(rule: &'static str, message: impl Into<String>, primary: Label) -> Self {
         Diagnostic {
             rule,
-            severity: rule.default.severity().unwrap_or(Severity::Error),
+            severity: Severity::Error,
             message: message.into(),
             primary,
             related: Vec::new(),

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Files};
+use crate::digest::hex;
 
 /// The fingerprint of each diagnostic, in order (diagnostics must be sorted).
 pub fn fingerprints(files: &Files, diagnostics: &[Diagnostic]) -> Vec<String> {
@@ -58,7 +59,7 @@ pub fn fingerprints_renamed(
             let text: Vec<&str> = text.split_whitespace().collect();
             let message: String = d.message.chars().filter(|c| !c.is_ascii_digit()).collect();
             let mut h = Sha256::new();
-            for part in [d.rule.name, path.as_str(), &text.join(" "), &message] {
+            for part in [d.rule, path.as_str(), &text.join(" "), &message] {
                 h.update(part.as_bytes());
                 h.update([0]);
             }
@@ -73,11 +74,6 @@ pub fn fingerprints_renamed(
         .collect()
 }
 
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -88,7 +84,7 @@ mod tests {
     fn finding(file: usize, needle: &str, files: &Files) -> Diagnostic {
         let at = files.get(file).text.find(needle).unwrap();
         Diagnostic::new(
-            crate::rules::find("quote-not-found").unwrap(),
+            "quote-not-found",
             "quote not found in source `guide`",
             Label::new(file, at..at + needle.len(), ""),
         )

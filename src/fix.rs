@@ -5,34 +5,8 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use crate::Report;
 use crate::diagnostic::Fix;
-use crate::index::Kb;
-
-/// A `sha256` fix for every source that has none: a line inserted before the closing `---`.
-pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
-    let mut fixes = Vec::new();
-    for (n, entry) in kb.entries.iter().enumerate() {
-        if !entry.is_source || entry.sha256.is_some() {
-            continue;
-        }
-        let file = kb.files.get(entry.file);
-        let eol = if file.text[..entry.yaml_end].ends_with("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
-        let digest = crate::rules::source_digest(kb, n);
-        fixes.push(Fix {
-            file: entry.file,
-            span: entry.yaml_end..entry.yaml_end,
-            replacement: format!("sha256: {digest}{eol}"),
-            safe: true,
-            description: "record the body's digest".into(),
-        });
-    }
-    fixes
-}
+use crate::report::Report;
 
 /// Applies the fixes of `report` to the files on disk; unsafe ones only when asked. Returns how
 /// many were applied.

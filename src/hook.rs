@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 /// `kblint.toml` at or above `dir`; without one yet, the nearest at or above the top of the
 /// repository when the hook runs.
 pub fn install(dir: &Path, force: bool) -> Result<String> {
-    let out = crate::discover::git(
+    let out = crate::tree::git(
         dir,
         &["rev-parse", "--git-path", "hooks", "--show-toplevel"],
     )
@@ -77,12 +77,7 @@ fn config_from_top(dir: &Path, top: &Path) -> Option<String> {
     if rel.as_os_str().is_empty() {
         return None;
     }
-    let mut parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.push(name);
-    Some(parts.join("/"))
+    Some(format!("{}/{name}", crate::tree::slash_path(rel)))
 }
 
 #[cfg(test)]

@@ -1,11 +1,9 @@
-//! The index stage: the read-only KB that rules check. Entries by id and alias, sources,
-//! claims, and the analyses that several rules share (citations, contradictions), each
-//! computed once, on first use.
+//! The index stage: the read-only KB that rules check. Entries by id and alias, sources, and
+//! claims by entry and id.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::ops::Range;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Files};
 use crate::model::{Claim, Entry};
 use crate::vocabulary::Vocabulary;
@@ -25,32 +23,27 @@ pub struct ClaimId {
 const FEW_CLAIMS: usize = 16;
 
 pub struct Kb {
-    pub settings: Settings,
+    /// Every file of the KB, in path order: entry `n` need not be in file `n`, since a file
+    /// that does not parse has no entry.
     pub files: Files,
     /// Entries in path order.
     pub entries: Vec<Entry>,
     /// Findings of the parse stage (`frontmatter`, `schema`).
     pub parse_findings: Vec<Diagnostic>,
     pub vocabulary: Option<Vocabulary>,
-    /// Number of files matched by the collections.
-    pub file_count: usize,
     names: HashMap<String, EntryId>,
     /// The part of `names` that names sources.
     sources: HashMap<String, EntryId>,
     /// The claims of the entries with more than [`FEW_CLAIMS`], by entry and claim id.
     claims: HashMap<(EntryId, String), usize>,
-    pub(crate) citations: OnceLock<crate::citations::Citations>,
-    pub(crate) contradictions: OnceLock<crate::contradictions::Contradictions>,
 }
 
 impl Kb {
     pub fn new(
-        settings: Settings,
         files: Files,
         entries: Vec<Entry>,
         parse_findings: Vec<Diagnostic>,
         vocabulary: Option<Vocabulary>,
-        file_count: usize,
     ) -> Kb {
         let mut names = HashMap::with_capacity(entries.len() * 2);
         // Ids first, so that an alias never shadows another entry's id.
@@ -82,17 +75,13 @@ impl Kb {
             }
         }
         Kb {
-            settings,
             files,
             entries,
             parse_findings,
             vocabulary,
-            file_count,
             names,
             sources,
             claims,
-            citations: OnceLock::new(),
-            contradictions: OnceLock::new(),
         }
     }
 
@@ -147,6 +136,18 @@ impl Kb {
         }
     }
 
+    /// The byte range of a source's body in its file.
+    pub fn body(&self, source: EntryId) -> Range<usize> {
+        self.entries[source].body.clone()
+    }
+
+    /// The lowercase hex SHA-256 of a source's body: what its `sha256` must record (spec §3).
+    pub fn body_digest(&self, source: EntryId) -> String {
+        let entry = &self.entries[source];
+        let body = self.files.get(entry.file).text.get(entry.body.clone());
+        crate::digest::sha256_hex(body.unwrap_or("").as_bytes())
+    }
+
     /// `entry#claim`, for messages.
     pub fn claim_name(&self, id: ClaimId) -> String {
         format!(
@@ -154,38 +155,5 @@ impl Kb {
             self.entries[id.entry].id.value,
             self.claim(id).id.value
         )
-    }
-}
-
-impl Kb {
-    /// Computes, side by side, the analyses that the rules named in `rules` share: the
-    /// citation checks and the contradictions. A rule that found one still being computed by
-    /// another would wait for it and hold its thread idle; computed first, each analysis gets
-    /// every thread.
-    pub fn prepare(&self, rules: &[&str]) {
-        let any = |names: &[&str]| rules.iter().any(|r| names.contains(r));
-        let citations = any(&[
-            "quote-not-found",
-            "misattributed-quote",
-            "missing-quote",
-            "unused-source",
-        ]);
-        let contradictions = any(&[
-            "conflicting-values",
-            "negation-conflict",
-            "order-cycle",
-            "acknowledged-dispute",
-            "stale-dispute",
-        ]);
-        rayon::join(
-            || citations.then(|| self.citations()),
-            || contradictions.then(|| self.contradictions()),
-        );
-    }
-
-    /// The contradictions between claims, computed on first use.
-    pub fn contradictions(&self) -> &crate::contradictions::Contradictions {
-        self.contradictions
-            .get_or_init(|| crate::contradictions::analyse(self))
     }
 }

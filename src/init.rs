@@ -16,8 +16,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value as Json, json};
 
-use crate::discover::Tree;
-use crate::parse::{frontmatter, yaml};
+use crate::parse::frontmatter;
+use crate::tree::Tree;
+use crate::yaml;
 
 /// Writes the starter files into `dir`, and collections for the notes it finds there; returns
 /// what was done, for the user. Fails, writing nothing, when a file would be overwritten and
@@ -195,9 +196,7 @@ const TAKEN_NAMES: [&str; 4] = ["entries", "sources", "entry", "source"];
 
 /// Every file `init` writes, in order, with its text.
 fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
-    let digest = crate::fingerprint::hex(&<sha2::Sha256 as sha2::Digest>::digest(
-        SOURCE_BODY.as_bytes(),
-    ));
+    let digest = crate::digest::sha256_hex(SOURCE_BODY.as_bytes());
     let source = format!(
         "---\nid: example-handbook\ntitle: Example Handbook\nretrieved: 2026-01-01\nsha256: {digest}\n---\n{SOURCE_BODY}"
     );

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use kblint::cli::{CheckArgs, Cli, ColorChoice, Command, CommonArgs, HookAction};
+use kblint::config::Level;
 use kblint::render::{self, Format};
 use kblint::{CheckOptions, Mode, rules};
 
@@ -55,7 +56,7 @@ fn cwd() -> std::path::PathBuf {
 fn options(
     common: &CommonArgs,
     paths: Vec<std::path::PathBuf>,
-    rules: Vec<(String, rules::Level)>,
+    rules: Vec<(String, Level)>,
 ) -> CheckOptions {
     let mode = match (&common.changed_since, common.staged) {
         (Some(rev), _) => Mode::ChangedSince(rev.clone()),
@@ -88,7 +89,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     drop(progress);
     if matches!(args.format, Format::Github | Format::Sarif) {
         // GitHub resolves these paths from the top of the repository, not from the KB root.
-        report.repo_prefix = kblint::discover::git(&report.root, &["rev-parse", "--show-prefix"])
+        report.repo_prefix = kblint::tree::git(&report.root, &["rev-parse", "--show-prefix"])
             .map(|out| String::from_utf8_lossy(&out).trim().to_string())
             .unwrap_or_default();
     }
@@ -113,12 +114,12 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
 }
 
 fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {
-    let only = vec![("acknowledged-dispute".to_string(), rules::Level::Info)];
+    let only = vec![("acknowledged-dispute".to_string(), Level::Info)];
     let mut opts = options(&common, Vec::new(), only);
-    let others: Vec<(String, rules::Level)> = rules::RULES
+    let others: Vec<(String, Level)> = rules::RULES
         .iter()
         .filter(|r| r.name != "acknowledged-dispute")
-        .map(|r| (r.name.to_string(), rules::Level::Off))
+        .map(|r| (r.name.to_string(), Level::Off))
         .collect();
     opts.rules.extend(others);
     let report = kblint::check_kb(&opts)?;

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::FileId;
-use crate::parse::yaml::{Node, Value};
+use crate::yaml::{Node, Value};
 
 /// A string from the frontmatter and where it stands in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -377,7 +377,7 @@ fn starts_cluster(c: char) -> bool {
 
 /// What searching a quote in one source gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Match {
     /// Every fragment was found, in order, not overlapping: their byte ranges in the ORIGINAL
     /// source text.
     Found(Vec<Range<usize>>),
@@ -387,24 +387,24 @@ pub enum Outcome {
 }
 
 /// Searches `quote` in `source` (spec §5).
-pub fn find(source: &Normalized, quote: &str) -> Outcome {
+pub fn find(source: &Normalized, quote: &str) -> Match {
     let q = Quote::new(quote);
     if q.fragments.is_empty() {
-        return Outcome::Empty;
+        return Match::Empty;
     }
     match q.place(&source.text) {
-        Some(ranges) => Outcome::Found(
+        Some(ranges) => Match::Found(
             ranges
                 .into_iter()
                 .map(|r| source.original_range(r))
                 .collect(),
         ),
-        None => Outcome::NotFound,
+        None => Match::NotFound,
     }
 }
 
 /// Whether `quote` is in `source`: [`find`] for a caller that needs only the verdict, not
-/// where. `None` when the quote has no text to look for ([`Outcome::Empty`]).
+/// where. `None` when the quote has no text to look for ([`Match::Empty`]).
 pub fn contains(source: &Normalized, quote: &str) -> Option<bool> {
     // Most quotes are plain ASCII text that normalisation leaves as it is, and most are found:
     // they are searched as they stand, fragment by fragment, with nothing built or copied.

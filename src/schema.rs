@@ -12,7 +12,7 @@ use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
 use crate::config::Settings;
-use crate::discover::Tree;
+use crate::tree::Tree;
 
 const BASE: &str = "https://kblint.invalid/";
 
@@ -22,13 +22,10 @@ pub struct Schemas {
 }
 
 impl Schemas {
-    pub fn load(settings: &Settings, tree: &Tree) -> Result<Schemas> {
-        Schemas::load_listed(settings, tree, &tree.list())
-    }
-
-    /// [`Schemas::load`] with the tree's files already listed (`tree.list()`): listing a large
-    /// working tree walks every folder, so the pipeline does it once.
-    pub fn load_listed(settings: &Settings, tree: &Tree, listing: &[String]) -> Result<Schemas> {
+    /// Compiles the schema of every collection that has one. `listing` is every file of the
+    /// tree (`tree.list()`): listing a large working tree walks every folder, so the pipeline
+    /// does it once.
+    pub fn load(settings: &Settings, tree: &Tree, listing: &[String]) -> Result<Schemas> {
         let wanted: Vec<(usize, &toml::Spanned<String>)> = settings
             .collections
             .iter()

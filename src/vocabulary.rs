@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
+use crate::config::Settings;
 use crate::diagnostic::File;
-use crate::parse::yaml::{self, Node, Value};
+use crate::tree::Tree;
+use crate::yaml::{self, Node, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -40,6 +42,23 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
+    /// The vocabulary that the config names, read from `tree`; `None` when it names none.
+    pub fn load(settings: &Settings, tree: &Tree) -> Result<Option<Vocabulary>> {
+        let Some(path) = &settings.vocabulary else {
+            return Ok(None);
+        };
+        if !tree.contains(path.get_ref()) {
+            let line = settings.line_of(path.span().start);
+            bail!(
+                "{}:{line}: vocabulary file `{}` does not exist",
+                settings.config_path,
+                path.get_ref()
+            );
+        }
+        let file = File::new(path.get_ref().clone(), tree.read_text(path.get_ref())?);
+        Vocabulary::parse(&file).map(Some)
+    }
+
     pub fn parse(file: &File) -> Result<Vocabulary> {
         let path = &file.path;
         let at = |span: &std::ops::Range<usize>| {

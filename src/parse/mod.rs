@@ -2,7 +2,7 @@
 //! that only the file itself can show. Runs in parallel, one file at a time.
 
 pub mod frontmatter;
-pub mod yaml;
+mod read;
 
 use std::ops::Range;
 
@@ -10,8 +10,14 @@ use jsonschema::{ValidationError, Validator, error::ValidationErrorKind};
 
 use crate::diagnostic::{Diagnostic, File, FileId, Label};
 use crate::model::Entry;
-use crate::rules;
-use yaml::{Node, Value};
+use crate::yaml::{self, Node, Value};
+
+pub use read::{ParsedKb, read_all};
+
+/// The rule of findings about a file that cannot be read as an entry.
+const FRONTMATTER: &str = "frontmatter";
+/// The rule of findings about frontmatter that breaks its schema.
+const SCHEMA: &str = "schema";
 
 /// What one file gave.
 pub struct Parsed {
@@ -30,7 +36,7 @@ pub struct Context<'a> {
 
 /// Parses `file`: frontmatter split, YAML with spans, schema validation, built-in keys.
 pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>) -> Parsed {
-    let fm = rules::frontmatter();
+    let fm = FRONTMATTER;
     let id = cx.file;
     let mut findings = Vec::new();
     if let Err((why, at)) = readable {
@@ -158,7 +164,7 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         // A collection schema that already flagged this value said it first.
         if !findings.iter().any(|d| d.primary.span == e.span) {
             findings.push(Diagnostic::new(
-                rules::schema(),
+                SCHEMA,
                 e.message,
                 Label::new(id, e.span, "built-in key of kblint"),
             ));
@@ -188,7 +194,7 @@ fn schema_findings(
     let pointer = error.instance_path().as_str();
     let (node, key) = root.pointer(pointer).unwrap_or((root, None));
     let place = display_path(pointer);
-    let rule = rules::schema();
+    let rule = SCHEMA;
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {

@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
-use crate::Report;
 use crate::diagnostic::Severity;
+use crate::report::Report;
 
 /// GitHub shows at most this many annotations of each level per step.
 pub const SHOWN_PER_LEVEL: usize = 10;
@@ -26,8 +26,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for r in &d.related {
             let (l, c, _, _) = super::region(report, r);
             message.push_str(&format!(
-                "\n{}:{l}:{c}: {}",
-                format!("{}{}", report.repo_prefix, report.files.get(r.file).path),
+                "\n{}{}:{l}:{c}: {}",
+                report.repo_prefix,
+                report.files.get(r.file).path,
                 r.message
             ));
         }
@@ -38,7 +39,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             out,
             "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_column},title={}::{}",
             property(&path),
-            property(&format!("kblint({})", d.rule.name)),
+            property(&format!("kblint({})", d.rule)),
             data(&message)
         )?;
     }

@@ -8,8 +8,8 @@ use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label, LabelStyle, S
 use codespan_reporting::files::{Error, Files as CodespanFiles};
 use codespan_reporting::term::{self, Config, termcolor};
 
-use crate::Report;
 use crate::diagnostic::{Files, Severity};
+use crate::report::Report;
 
 pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let config = Config::default();
@@ -46,13 +46,13 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
             .with_message(&r.message)
         }));
         let mut notes = d.notes.clone();
-        let explain = format!("for more, run `kblint explain {}`", d.rule.name);
+        let explain = format!("for more, run `kblint explain {}`", d.rule);
         notes.push(match &d.help {
             Some(help) => format!("help: {help}\n{explain}"),
             None => format!("help: {explain}"),
         });
         let snippet = Snippet::new(level)
-            .with_code(d.rule.name)
+            .with_code(d.rule)
             .with_message(&d.message)
             .with_labels(labels)
             .with_notes(notes);

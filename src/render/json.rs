@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::{Report, Summary};
+use crate::report::{Report, Summary};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -41,7 +41,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .map(|d| {
             let (line, column, end_line, end_column) = super::region(report, &d.primary);
             Item {
-                rule: d.rule.name,
+                rule: d.rule,
                 severity: d.severity.as_str(),
                 message: &d.message,
                 path: &report.files.get(d.primary.file).path,

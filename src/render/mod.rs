@@ -8,7 +8,7 @@ pub mod short;
 
 use std::io::{self, Write};
 
-use crate::Report;
+use crate::report::Report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {

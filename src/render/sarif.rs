@@ -10,9 +10,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::Report;
+use crate::config::Level;
 use crate::diagnostic::{Label, Severity};
-use crate::rules::{Level, RULES};
+use crate::report::Report;
+use crate::rules::RULES;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = RULES
@@ -37,7 +38,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .zip(&fingerprints)
         .map(|(d, fp)| {
-            let index = RULES.iter().position(|r| r.name == d.rule.name).unwrap_or(0);
+            let index = RULES.iter().position(|r| r.name == d.rule).unwrap_or(0);
             let related: Vec<Value> = d
                 .related
                 .iter()
@@ -54,7 +55,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 text.push_str(&format!("\nhelp: {help}"));
             }
             let mut result = json!({
-                "ruleId": d.rule.name,
+                "ruleId": d.rule,
                 "ruleIndex": index,
                 "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
                 "message": { "text": text },

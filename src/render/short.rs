@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::Report;
+use crate::report::Report;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
@@ -12,7 +12,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             out,
             "{path}:{line}:{column}: {}[{}] {}",
             d.severity.as_str(),
-            d.rule.name,
+            d.rule,
             d.message
         )?;
     }

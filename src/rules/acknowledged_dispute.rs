@@ -1,7 +1,8 @@
 use super::declare_rule;
-use crate::contradictions::{self, Conflict};
+use super::support;
+use crate::analysis::Context;
+use crate::analysis::contradictions::Conflict;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -56,18 +57,20 @@ declare_rule! {
     name: "acknowledged-dispute",
     default: Off,
     summary: "a contradiction that a `disputes` link acknowledges (turn it on to list them)",
+    needs: [Contradictions],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb.contradictions().found.iter().filter(|c| c.acknowledged) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for c in cx.contradictions().found.iter().filter(|c| c.acknowledged) {
         let what = match c.conflict {
             Conflict::Values => "conflicting values",
             Conflict::Negation => "a claim and its negation",
             Conflict::Cycle => "a circle of rankings",
         };
         let message = format!("acknowledged dispute on `{}`: {what}", c.property);
-        let Some(mut d) = contradictions::diagnostic(kb, &RULE, c, message) else {
+        let Some(mut d) = support::finding(kb, RULE.name, c, message) else {
             continue;
         };
         for &id in &c.claims {

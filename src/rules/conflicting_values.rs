@@ -1,7 +1,8 @@
 use super::declare_rule;
-use crate::contradictions::{self, Conflict};
+use super::support;
+use crate::analysis::Context;
+use crate::analysis::contradictions::Conflict;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -62,11 +63,13 @@ declare_rule! {
     name: "conflicting-values",
     default: Error,
     summary: "two non-negated claims give a `single` property of the same subject different values",
+    needs: [Contradictions],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb.contradictions().unacknowledged(Conflict::Values) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for c in cx.contradictions().unacknowledged(Conflict::Values) {
         let values: Vec<String> = c
             .claims
             .iter()
@@ -87,7 +90,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             c.property,
             values.join(" and ")
         );
-        out.extend(contradictions::diagnostic(kb, &RULE, c, message).map(|d| {
+        out.extend(support::finding(kb, RULE.name, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));
     }

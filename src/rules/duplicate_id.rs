@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
 use super::declare_rule;
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 use crate::model::Text;
 
 declare_rule! {
@@ -49,7 +49,8 @@ declare_rule! {
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     let mut first: HashMap<&str, (usize, &Text, bool)> = HashMap::new();
     for (n, entry) in kb.entries.iter().enumerate() {
         let names =
@@ -71,7 +72,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                         kb.files.get(other.file).path
                     );
                     out.push(
-                        Diagnostic::new(&RULE, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
+                        Diagnostic::new(RULE.name, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
                             .related(Label::new(other.file, earlier.span.clone(), format!("first declared here, as {}", kind(earlier_alias))))
                             .help("give each entry its own id; aliases must not repeat another entry's id or alias"),
                     );

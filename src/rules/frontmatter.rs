@@ -1,6 +1,6 @@
 use super::declare_rule;
+use crate::analysis::Context;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -43,11 +43,12 @@ declare_rule! {
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     out.extend(
         kb.parse_findings
             .iter()
-            .filter(|d| d.rule == &RULE)
+            .filter(|d| d.rule == RULE.name)
             .cloned(),
     );
 }

@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::citations::Outcome;
+use crate::analysis::Context;
+use crate::analysis::citations::Verdict;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -58,15 +58,17 @@ declare_rule! {
     name: "misattributed-quote",
     default: Error,
     summary: "a quote does not match its source but matches another one",
+    needs: [Citations],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in &kb.citations().checked {
-        let Outcome::Elsewhere {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for c in &cx.citations().checked {
+        let Verdict::Elsewhere {
             source: other,
             range,
-        } = &c.outcome
+        } = &c.verdict
         else {
             continue;
         };
@@ -82,7 +84,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         );
         out.push(
             Diagnostic::new(
-                &RULE,
+                RULE.name,
                 message,
                 Label::new(
                     entry.file,

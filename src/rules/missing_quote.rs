@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::citations::Outcome;
+use crate::analysis::Context;
+use crate::analysis::citations::Verdict;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -47,10 +47,12 @@ declare_rule! {
     name: "missing-quote",
     default: Warn,
     summary: "a citation has no `quote`",
+    needs: [Citations],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     for (id, claim) in kb.all_claims() {
         let file = kb.entries[id.entry].file;
         for cite in &claim.cites {
@@ -61,7 +63,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     .map_or(String::new(), |s| format!(" of `{}`", s.value));
                 out.push(
                     Diagnostic::new(
-                        &RULE,
+                        RULE.name,
                         format!("citation{source} has no quote"),
                         Label::new(file, cite.span.clone(), "no `quote` here"),
                     )
@@ -70,15 +72,15 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for c in &kb.citations().checked {
-        if let Outcome::Empty = c.outcome {
+    for c in &cx.citations().checked {
+        if let Verdict::Empty = c.verdict {
             let file = kb.entries[c.claim.entry].file;
             let Some(q) = &kb.claim(c.claim).cites[c.cite].quote else {
                 continue;
             };
             out.push(
                 Diagnostic::new(
-                    &RULE,
+                    RULE.name,
                     "the quote is empty",
                     Label::new(file, q.span.clone(), "no words to look for"),
                 )

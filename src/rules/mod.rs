@@ -4,10 +4,11 @@
 //! `kblint explain`, SARIF's rule help and the docs test), followed by its name, its default
 //! level, a one-line summary and the function that checks the indexed KB.
 
-use serde::{Deserialize, Serialize};
+use crate::analysis::{Analysis, Context};
+pub use crate::config::Level;
+use crate::diagnostic::Diagnostic;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::index::Kb;
+pub mod support;
 
 mod acknowledged_dispute;
 mod conflicting_values;
@@ -27,35 +28,6 @@ mod unknown_source;
 mod unresolved_reference;
 mod unused_source;
 
-/// How much a rule's findings matter, as written in `kblint.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Error,
-    Warn,
-    Info,
-    Off,
-}
-
-impl Level {
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Error => Some(Severity::Error),
-            Level::Warn => Some(Severity::Warning),
-            Level::Info => Some(Severity::Info),
-            Level::Off => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warn => "warn",
-            Level::Info => "info",
-            Level::Off => "off",
-        }
-    }
-}
-
 /// A check of the KB, with its documentation.
 #[derive(Debug)]
 pub struct Rule {
@@ -64,7 +36,9 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown: what it checks, why, an example that fires and one that does not, how to fix.
     pub docs: &'static str,
-    pub check: fn(&Kb, &mut Vec<Diagnostic>),
+    /// The shared analyses that `check` reads from its [`Context`].
+    pub needs: &'static [Analysis],
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
 }
 
 impl Rule {
@@ -85,13 +59,22 @@ impl PartialEq for Rule {
 }
 
 /// Declares `pub static RULE` in a rule's file, taking the doc comment as its documentation.
+/// `needs` lists the shared analyses the rule reads (none when left out).
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])+ name: $name:literal, default: $level:ident, summary: $summary:literal, check: $check:path $(,)?) => {
+    (
+        $(#[doc = $doc:literal])+
+        name: $name:literal,
+        default: $level:ident,
+        summary: $summary:literal,
+        $(needs: [$($need:ident),* $(,)?],)?
+        check: $check:path $(,)?
+    ) => {
         pub static RULE: crate::rules::Rule = crate::rules::Rule {
             name: $name,
             default: crate::rules::Level::$level,
             summary: $summary,
             docs: concat!($($doc, "\n"),+),
+            needs: &[$($(crate::analysis::Analysis::$need),*)?],
             check: $check,
         };
     };
@@ -130,174 +113,7 @@ pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
 
-/// The rule behind the finding `frontmatter`, for the parse stage.
-pub fn frontmatter() -> &'static Rule {
-    &frontmatter::RULE
-}
-
-/// The rule behind schema findings, for the parse stage.
-pub fn schema() -> &'static Rule {
-    &schema::RULE
-}
-
-/// The candidate closest to `name` by edit distance, when it is close enough to be a likely typo.
-pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, name: &str) -> Option<&'a str> {
-    Closest::new(candidates).find(name)
-}
-
-/// Candidates for "did you mean", built once and asked many times: [`closest`] for a large set
-/// (every entry id of the KB). Candidates are grouped by length, and only the groups whose
-/// length is within the limit of the name's are searched. Within a group they are sorted, so
-/// candidates that share a prefix share the rows of the edit-distance table computed for it,
-/// and a prefix that cannot end within the limit (its row, plus the difference between what is
-/// left of the candidate and of the name) skips every candidate that starts with it. The answer
-/// is that of comparing the name with every candidate: the least distance (in bytes), then the
-/// least candidate.
-pub struct Closest<'a> {
-    /// Sorted by length, then by bytes, without repeats.
-    sorted: Vec<&'a str>,
-}
-
-impl<'a> Closest<'a> {
-    pub fn new(candidates: impl Iterator<Item = &'a str>) -> Self {
-        let mut sorted: Vec<&'a str> = candidates.collect();
-        sorted.sort_unstable_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
-        sorted.dedup();
-        Closest { sorted }
-    }
-
-    /// The candidate closest to `name`, when it is close enough to be a likely typo.
-    pub fn find(&self, name: &str) -> Option<&'a str> {
-        let limit = (name.chars().count() / 3).max(2);
-        let q = name.as_bytes();
-        let w = q.len() + 1;
-        let lo = self.sorted.partition_point(|s| s.len() + limit < q.len());
-        let hi = self.sorted.partition_point(|s| s.len() <= q.len() + limit);
-        let mut rows: Vec<usize> = Vec::new();
-        let mut best: Option<(usize, &'a str)> = None;
-        let mut group = lo;
-        while group < hi {
-            let len = self.sorted[group].len();
-            let end = group + self.sorted[group..hi].partition_point(|s| s.len() == len);
-            rows.clear();
-            rows.resize((len + 1) * w, 0);
-            for (j, cell) in rows[..w].iter_mut().enumerate() {
-                *cell = j;
-            }
-            let (mut i, mut valid, mut prev): (usize, usize, &[u8]) = (group, 0, &[]);
-            while i < end {
-                let cand = self.sorted[i];
-                let c = cand.as_bytes();
-                valid = valid.min(c.iter().zip(prev).take_while(|(a, b)| a == b).count());
-                prev = c;
-                let mut d = valid;
-                let mut pruned = false;
-                while d < len {
-                    let (done, rest) = rows.split_at_mut((d + 1) * w);
-                    let (above, row) = (&done[d * w..], &mut rest[..w]);
-                    row[0] = above[0] + 1;
-                    for j in 1..w {
-                        row[j] = (above[j] + 1)
-                            .min(row[j - 1] + 1)
-                            .min(above[j - 1] + usize::from(q[j - 1] != c[d]));
-                    }
-                    d += 1;
-                    // At least the row's cost, plus one edit per byte that one side has left over.
-                    let left = len - d;
-                    let least = row
-                        .iter()
-                        .enumerate()
-                        .map(|(j, &v)| v + left.abs_diff(q.len() - j))
-                        .min()
-                        .unwrap_or(usize::MAX);
-                    if least > limit {
-                        let prefix = &c[..d];
-                        i += 1 + self.sorted[i + 1..end]
-                            .partition_point(|s| s.as_bytes().starts_with(prefix));
-                        pruned = true;
-                        break;
-                    }
-                }
-                valid = d;
-                if pruned {
-                    continue;
-                }
-                let distance = rows[len * w + q.len()];
-                if distance <= limit && best.is_none_or(|(b, s)| (distance, cand) < (b, s)) {
-                    best = Some((distance, cand));
-                }
-                i += 1;
-            }
-            group = end;
-        }
-        best.map(|(_, c)| c)
-    }
-}
-
-/// The lowercase hex SHA-256 of a source's body.
-pub fn source_digest(kb: &Kb, source: usize) -> String {
-    source_hash_mismatch::digest(kb, source)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Closest;
-
-    /// Every candidate compared with the name: the definition that [`Closest`] must agree with.
-    fn brute<'a>(candidates: &[&'a str], name: &str) -> Option<&'a str> {
-        let limit = (name.chars().count() / 3).max(2) as u32;
-        candidates
-            .iter()
-            .map(|c| {
-                (
-                    triple_accel::levenshtein::levenshtein_exp(c.as_bytes(), name.as_bytes()),
-                    *c,
-                )
-            })
-            .filter(|(d, _)| *d <= limit)
-            .min()
-            .map(|(_, c)| c)
-    }
-
-    #[test]
-    fn closest_agrees_with_comparing_every_candidate() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        let alphabet: Vec<char> = "ab-é0".chars().collect();
-        let mut word = move |max: usize| {
-            let len = rnd(max);
-            (0..len)
-                .map(|_| alphabet[rnd(alphabet.len())])
-                .collect::<String>()
-        };
-        for round in 0..300 {
-            let owned: Vec<String> = (0..round % 60).map(|_| word(9)).collect();
-            let candidates: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let index = Closest::new(candidates.iter().copied());
-            for _ in 0..10 {
-                let name = word(12);
-                assert_eq!(
-                    index.find(&name),
-                    brute(&candidates, &name),
-                    "{name:?} in {candidates:?}"
-                );
-            }
-        }
-        let ids = [
-            "e-000001",
-            "e-000010",
-            "po",
-            "product-owner",
-            "product-manager",
-        ];
-        let index = Closest::new(ids.iter().copied());
-        assert_eq!(index.find("e-00001"), Some("e-000001"));
-        assert_eq!(index.find("product-owners"), Some("product-owner"));
-        assert_eq!(index.find("zzzzzzzz"), None);
-    }
+/// Every rule's name, in the order of the spec's table.
+pub fn names() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.name).collect()
 }

@@ -1,7 +1,8 @@
 use super::declare_rule;
-use crate::contradictions::{self, Conflict};
+use super::support;
+use crate::analysis::Context;
+use crate::analysis::contradictions::Conflict;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -60,13 +61,15 @@ declare_rule! {
     name: "negation-conflict",
     default: Error,
     summary: "two claims on the same subject, property and value (or rank) differ only in `negated`",
+    needs: [Contradictions],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb.contradictions().unacknowledged(Conflict::Negation) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for c in cx.contradictions().unacknowledged(Conflict::Negation) {
         let message = format!("a claim and its negation on `{}`", c.property);
-        out.extend(contradictions::diagnostic(kb, &RULE, c, message).map(|d| {
+        out.extend(support::finding(kb, RULE.name, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));
     }

@@ -1,7 +1,8 @@
 use super::declare_rule;
-use crate::contradictions::{self, Conflict};
+use super::support;
+use crate::analysis::Context;
+use crate::analysis::contradictions::Conflict;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -70,11 +71,13 @@ declare_rule! {
     name: "order-cycle",
     default: Error,
     summary: "the non-negated above/below claims of an `order` property rank subjects in a circle",
+    needs: [Contradictions],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in kb.contradictions().unacknowledged(Conflict::Cycle) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for c in cx.contradictions().unacknowledged(Conflict::Cycle) {
         let mut subjects: Vec<&str> = c
             .claims
             .iter()
@@ -100,7 +103,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             names.join(", ")
         );
         out.extend(
-            contradictions::diagnostic(kb, &RULE, c, message)
+            support::finding(kb, RULE.name, c, message)
                 .map(|d| d.help("an order cannot loop: correct one ranking, or acknowledge the disagreement with `disputes`")),
         );
     }

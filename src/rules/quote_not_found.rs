@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::citations::Outcome;
+use crate::analysis::Context;
+use crate::analysis::citations::Verdict;
 use crate::diagnostic::{Diagnostic, Fix, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -57,12 +57,14 @@ declare_rule! {
     name: "quote-not-found",
     default: Error,
     summary: "a quote matches neither its source nor any other source",
+    needs: [Citations],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    for c in &kb.citations().checked {
-        let Outcome::NotFound { nearest } = &c.outcome else {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for c in &cx.citations().checked {
+        let Verdict::NotFound { nearest } = &c.verdict else {
             continue;
         };
         let entry = &kb.entries[c.claim.entry];
@@ -72,7 +74,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         let source = &kb.entries[c.source];
         let message = format!("quote not found in source `{}`", source.id.value);
         let mut d = Diagnostic::new(
-            &RULE,
+            RULE.name,
             message,
             Label::new(entry.file, quote.span.clone(), "not in the source"),
         );
@@ -85,7 +87,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             Some(n) => {
                 let entry_text = &kb.files.get(entry.file).text;
                 let in_entry =
-                    crate::parse::yaml::value_offsets(entry_text, quote.span.clone(), &quote.value);
+                    crate::yaml::value_offsets(entry_text, quote.span.clone(), &quote.value);
                 d = d.related(Label::new(
                     source.file,
                     n.range.clone(),

@@ -1,9 +1,6 @@
-use sha2::{Digest, Sha256};
-
 use super::declare_rule;
-use crate::citations::Outcome;
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Fix, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -46,26 +43,24 @@ declare_rule! {
     name: "source-hash-mismatch",
     default: Error,
     summary: "a source's `sha256` differs from its body's",
+    needs: [Citations],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     for (n, entry) in kb.entries.iter().enumerate() {
         let Some(declared) = &entry.sha256 else {
             continue;
         };
-        let actual = digest(kb, n);
+        let actual = kb.body_digest(n);
         if declared.value == actual {
             continue;
         }
-        let all_quotes_hold = kb
-            .citations()
-            .checked
-            .iter()
-            .filter(|c| c.source == n)
-            .all(|c| matches!(c.outcome, Outcome::Found));
+        // Only the citations whose quote fails are kept in the analysis.
+        let all_quotes_hold = !cx.citations().checked.iter().any(|c| c.source == n);
         let mut d = Diagnostic::new(
-            &RULE,
+            RULE.name,
             format!(
                 "`sha256` of source `{}` does not match its body",
                 entry.id.value
@@ -82,16 +77,4 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
-}
-
-/// The lowercase hex SHA-256 of a source's body.
-pub fn digest(kb: &Kb, source: usize) -> String {
-    let entry = &kb.entries[source];
-    let body = kb
-        .files
-        .get(entry.file)
-        .text
-        .get(entry.body.clone())
-        .unwrap_or("");
-    crate::fingerprint::hex(&Sha256::digest(body.as_bytes()))
 }

@@ -1,6 +1,7 @@
-use super::declare_rule;
+use super::{declare_rule, support};
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::{ClaimId, Kb};
+use crate::index::ClaimId;
 
 declare_rule! {
     /// ## What it checks
@@ -59,11 +60,13 @@ declare_rule! {
     name: "stale-dispute",
     default: Warn,
     summary: "a `disputes` link joins two claims that do not contradict",
+    needs: [Contradictions],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    let contradictions = kb.contradictions();
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    let contradictions = cx.contradictions();
     for (id, claim) in kb.all_claims() {
         for d in &claim.disputes {
             let Some(target) = kb.claim_ref(id.entry, &d.target.value) else {
@@ -81,7 +84,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             );
             out.push(
                 Diagnostic::new(
-                    &RULE,
+                    RULE.name,
                     message,
                     Label::new(
                         file,
@@ -92,7 +95,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 .related(Label::new(
                     kb.entries[other.entry].file,
                     kb.claim(other).id.span.clone(),
-                    crate::contradictions::describe(kb, other),
+                    support::describe(kb, other),
                 ))
                 .related(Label::new(file, d.target.span.clone(), "the link"))
                 .help("remove the `disputes` link"),

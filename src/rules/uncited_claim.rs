@@ -1,6 +1,6 @@
 use super::declare_rule;
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -46,12 +46,13 @@ declare_rule! {
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     for (id, claim) in kb.all_claims() {
         if claim.cites.is_empty() {
             let file = kb.entries[id.entry].file;
             out.push(
-                Diagnostic::new(&RULE, format!("claim `{}` cites no source", claim.id.value), Label::new(file, claim.id.span.clone(), "this claim has no `cites`"))
+                Diagnostic::new(RULE.name, format!("claim `{}` cites no source", claim.id.value), Label::new(file, claim.id.span.clone(), "this claim has no `cites`"))
                     .help("add `cites: [{source: SOURCE, quote: \"…\"}]` with a verbatim quote that supports the claim"),
             );
         }

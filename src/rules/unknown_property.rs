@@ -1,6 +1,6 @@
 use super::declare_rule;
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 use crate::vocabulary::Kind;
 
 declare_rule! {
@@ -53,14 +53,15 @@ declare_rule! {
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     for entry in &kb.entries {
         let file = entry.file;
         for claim in &entry.claims {
             let mut fire =
                 |span: &std::ops::Range<usize>, message: String, label: &str, help: String| {
                     out.push(
-                        Diagnostic::new(&RULE, message, Label::new(file, span.clone(), label))
+                        Diagnostic::new(RULE.name, message, Label::new(file, span.clone(), label))
                             .help(help),
                     );
                 };
@@ -86,7 +87,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 .as_ref()
                 .and_then(|v| v.properties.get(&property.value))
             else {
-                let help = match kb.vocabulary.as_ref().and_then(|v| super::closest(v.properties.keys().map(String::as_str), &property.value)) {
+                let help = match kb.vocabulary.as_ref().and_then(|v| super::support::closest(v.properties.keys().map(String::as_str), &property.value)) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None if kb.vocabulary.is_none() => "declare the property in a vocabulary file, named by `vocabulary` in kblint.toml".into(),
                     None => "declare the property in the vocabulary, or use one it declares".into(),
@@ -117,7 +118,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     }
                     match &claim.value {
                         Some(v) if !def.values.contains(&v.value) => {
-                            let help = match super::closest(
+                            let help = match super::support::closest(
                                 def.values.iter().map(String::as_str),
                                 &v.value,
                             ) {

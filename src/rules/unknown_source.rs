@@ -1,6 +1,6 @@
 use super::declare_rule;
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -49,7 +49,8 @@ declare_rule! {
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     let sources = || {
         kb.entries
             .iter()
@@ -64,7 +65,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             let Some(name) = &cite.source else {
                 out.push(
                     Diagnostic::new(
-                        &RULE,
+                        RULE.name,
                         "citation has no `source`",
                         Label::new(file, cite.span.clone(), "no `source` here"),
                     )
@@ -86,7 +87,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 None => (
                     format!("unknown source `{}`", name.value),
                     match index
-                        .get_or_init(|| super::Closest::new(sources()))
+                        .get_or_init(|| super::support::Closest::new(sources()))
                         .find(&name.value)
                     {
                         Some(best) => format!("did you mean `{best}`?"),
@@ -97,7 +98,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    &RULE,
+                    RULE.name,
                     message,
                     Label::new(file, name.span.clone(), "no source has this id"),
                 )

@@ -1,6 +1,6 @@
-use super::declare_rule;
+use super::{declare_rule, support};
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 use crate::model::Text;
 
 declare_rule! {
@@ -42,13 +42,14 @@ declare_rule! {
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
     // Every entry id, indexed for suggestions on first need.
     let ids = std::cell::OnceCell::new();
     let suggest = |name: &str| {
         suggest(
             ids.get_or_init(|| {
-                crate::rules::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str()))
+                support::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str()))
             }),
             name,
         )
@@ -58,7 +59,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             if kb.entry(&t.value).is_none() {
                 out.push(
                     Diagnostic::new(
-                        &RULE,
+                        RULE.name,
                         format!("`{key}` names no entry: `{}`", t.value),
                         Label::new(entry.file, t.span.clone(), "no entry has this id or alias"),
                     )
@@ -83,7 +84,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 if kb.claim_ref(n, &d.target.value).is_none() {
                     out.push(
                         Diagnostic::new(
-                            &RULE,
+                            RULE.name,
                             format!("`disputes` names no claim: `{}`", d.target.value),
                             Label::new(entry.file, d.target.span.clone(), "no claim has this name"),
                         )
@@ -95,7 +96,7 @@ fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn suggest(ids: &crate::rules::Closest<'_>, name: &str) -> String {
+fn suggest(ids: &support::Closest<'_>, name: &str) -> String {
     match ids.find(name) {
         Some(best) => format!("did you mean `{best}`?"),
         None => "name an existing entry by its id or one of its aliases".into(),

@@ -1,6 +1,6 @@
 use super::declare_rule;
+use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::Kb;
 
 declare_rule! {
     /// ## What it checks
@@ -51,16 +51,18 @@ declare_rule! {
     name: "unused-source",
     default: Warn,
     summary: "no citation names the source",
+    needs: [Citations],
     check: check,
 }
 
-fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    let uses = &kb.citations().uses;
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    let uses = &cx.citations().uses;
     for (n, entry) in kb.entries.iter().enumerate() {
         if entry.is_source && !uses.contains_key(&n) {
             out.push(
                 Diagnostic::new(
-                    &RULE,
+                    RULE.name,
                     format!("source `{}` is never cited", entry.id.value),
                     Label::new(
                         entry.file,

@@ -146,30 +146,12 @@ impl Node {
             Value::Map(_) => "a mapping",
         }
     }
-
-    /// The JSON value that JSON Schema validates. NaN and infinities have no JSON form and
-    /// become null (the conversion is only ever called on documents that passed [`parse`]).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as J;
-        match &self.value {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(*b),
-            Value::Int(i) => J::Number((*i).into()),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::Str(s) => J::String(s.clone()),
-            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => J::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.text.clone(), v.to_json()))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 impl Node {
-    /// [`Node::to_json`], taking the tree's strings instead of copying them.
+    /// The JSON value that JSON Schema validates, taking the tree's strings rather than copying
+    /// them. NaN and infinities have no JSON form and become null (the conversion is only ever
+    /// called on documents that passed [`parse`]).
     pub fn into_json(self) -> serde_json::Value {
         use serde_json::Value as J;
         match self.value {

@@ -13,19 +13,17 @@ use rayon::prelude::*;
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::quote::{self, Nearest, Normalized};
 
-/// The outcome of one citation whose source and quote are both given, and whose quote is not in
-/// that source as it stands.
+/// One citation whose source and quote are both given, and whose quote is not in that source
+/// as it stands. (Citations whose quote is in their source need no finding and are not kept.)
 pub struct Checked {
     pub claim: ClaimId,
     pub cite: usize,
     pub source: EntryId,
-    pub outcome: Outcome,
+    pub verdict: Verdict,
 }
 
-pub enum Outcome {
-    /// The quote is in its source. Such citations need no finding and are not kept in
-    /// [`Citations::checked`].
-    Found,
+/// Why a citation's quote is not in its source.
+pub enum Verdict {
     /// The quote has no text (empty, or only an ellipsis).
     Empty,
     /// Not in the cited source, but verbatim in another one, at `range` of its file.
@@ -37,6 +35,7 @@ pub enum Outcome {
     NotFound { nearest: Option<Nearest> },
 }
 
+#[derive(Default)]
 pub struct Citations {
     /// Every citation with a known source and a quote, in path order, except those whose quote
     /// is in its source (nearly all of them, in a healthy KB).
@@ -45,19 +44,8 @@ pub struct Citations {
     pub uses: HashMap<EntryId, usize>,
 }
 
-impl Kb {
-    /// The citation checks, computed on first use.
-    pub fn citations(&self) -> &Citations {
-        self.citations.get_or_init(|| check(self))
-    }
-
-    /// The byte range of a source's body in its file.
-    pub fn body(&self, source: EntryId) -> Range<usize> {
-        self.entries[source].body.clone()
-    }
-}
-
-fn check(kb: &Kb) -> Citations {
+/// Checks every citation of the KB.
+pub fn analyse(kb: &Kb) -> Citations {
     let sources: Vec<EntryId> = (0..kb.entries.len())
         .filter(|&e| kb.entries[e].is_source)
         .collect();
@@ -93,17 +81,17 @@ fn check(kb: &Kb) -> Citations {
                         };
                         counts[slot[source]] += 1;
                         let Some(q) = &cite.quote else { continue };
-                        let outcome = match quote::contains(by_slot[slot[source]], &q.value) {
+                        let verdict = match quote::contains(by_slot[slot[source]], &q.value) {
                             Some(true) => continue,
-                            None => Outcome::Empty,
-                            Some(false) => Outcome::NotFound { nearest: None },
+                            None => Verdict::Empty,
+                            Some(false) => Verdict::NotFound { nearest: None },
                         };
                         let claim = ClaimId { entry: e, claim: c };
                         out.push(Checked {
                             claim,
                             cite: n,
                             source,
-                            outcome,
+                            verdict,
                         });
                     }
                 }
@@ -132,7 +120,7 @@ fn check(kb: &Kb) -> Citations {
     };
     // The quotes not found in their source: are they verbatim in another source?
     let failed: Vec<usize> = (0..checked.len())
-        .filter(|&i| matches!(checked[i].outcome, Outcome::NotFound { .. }))
+        .filter(|&i| matches!(checked[i].verdict, Verdict::NotFound { .. }))
         .collect();
     if failed.is_empty() {
         return Citations { checked, uses };
@@ -140,19 +128,19 @@ fn check(kb: &Kb) -> Citations {
     let all: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
     let quotes: Vec<&str> = failed.iter().map(|&i| quote_of(&checked[i])).collect();
     let elsewhere = quote::find_elsewhere(&all, &quotes);
-    let outcomes: Vec<Outcome> = failed
+    let verdicts: Vec<Verdict> = failed
         .par_iter()
         .zip(elsewhere)
         .map(|(&i, found)| {
             let (source, q) = (checked[i].source, quote_of(&checked[i]));
             if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source)
-                && let quote::Outcome::Found(ranges) = quote::find(&normalized[&other], q)
+                && let quote::Match::Found(ranges) = quote::find(&normalized[&other], q)
             {
                 let base = kb.body(other).start;
                 let range = ranges
                     .first()
                     .map_or(base..base, |r| base + r.start..base + r.end);
-                return Outcome::Elsewhere {
+                return Verdict::Elsewhere {
                     source: other,
                     range,
                 };
@@ -165,11 +153,11 @@ fn check(kb: &Kb) -> Citations {
                 }
                 n
             });
-            Outcome::NotFound { nearest }
+            Verdict::NotFound { nearest }
         })
         .collect();
-    for (i, outcome) in failed.into_iter().zip(outcomes) {
-        checked[i].outcome = outcome;
+    for (i, verdict) in failed.into_iter().zip(verdicts) {
+        checked[i].verdict = verdict;
     }
     Citations { checked, uses }
 }

@@ -1,0 +1,101 @@
+//! The parse stage over the whole KB: every file read and parsed in parallel, in path order.
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use super::{Context, Parsed};
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, File, Files};
+use crate::discover::Found;
+use crate::model::Entry;
+use crate::schema::Schemas;
+use crate::tree::Tree;
+
+/// Every file of the KB, the entries they hold, and the findings only a file itself can show
+/// (`frontmatter`, `schema`).
+pub struct ParsedKb {
+    pub files: Files,
+    pub entries: Vec<Entry>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Reads and parses every file that discovery found.
+pub fn read_all(
+    settings: &Settings,
+    schemas: &Schemas,
+    tree: &Tree,
+    found: Vec<Found>,
+) -> Result<ParsedKb> {
+    // A file of the working tree is read where it is parsed, while its bytes are in the cache
+    // (and never all at once before parsing); git objects come in one batch from one process.
+    let contents: Vec<Option<Result<Vec<u8>, String>>> = match tree {
+        Tree::WorkTree(_) => found.iter().map(|_| None).collect(),
+        _ => {
+            let paths: Vec<String> = found.iter().map(|f| f.path.clone()).collect();
+            tree.read(&paths)?.into_iter().map(Some).collect()
+        }
+    };
+    let parsed: Vec<(File, Parsed)> = found
+        .into_par_iter()
+        .zip(contents)
+        .enumerate()
+        .map(|(id, (f, bytes))| {
+            let bytes = bytes.unwrap_or_else(|| {
+                let read = tree.read(std::slice::from_ref(&f.path));
+                read.ok()
+                    .and_then(|mut one| one.pop())
+                    .unwrap_or_else(|| Err("nothing read".into()))
+            });
+            let (text, readable) = decode(bytes);
+            let file = File::new(f.path, text);
+            let collection = &settings.collections[f.collection];
+            let cx = Context {
+                file: id,
+                collection: f.collection,
+                is_source: collection.sources,
+                default_id: f.default_id,
+                schema: schemas.get(f.collection),
+            };
+            let parsed = super::parse(cx, &file, readable);
+            (file, parsed)
+        })
+        .collect();
+    let mut files = Files::with_capacity(parsed.len());
+    let mut entries = Vec::with_capacity(parsed.iter().filter(|(_, p)| p.entry.is_some()).count());
+    let mut findings = Vec::new();
+    for (file, p) in parsed {
+        files.add(file);
+        entries.extend(p.entry);
+        findings.extend(p.findings);
+    }
+    Ok(ParsedKb {
+        files,
+        entries,
+        findings,
+    })
+}
+
+/// A file's bytes as text; a file that is not UTF-8 text keeps a lossy copy for display.
+fn decode(bytes: Result<Vec<u8>, String>) -> (String, Result<(), (String, usize)>) {
+    match bytes {
+        Err(e) => (
+            String::new(),
+            Err((format!("cannot read the file: {e}"), 0)),
+        ),
+        Ok(bytes) if bytes.contains(&0) => (
+            String::new(),
+            Err(("the file is binary, not Markdown text".into(), 0)),
+        ),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (text, Ok(())),
+            Err(e) => {
+                // The lossy copy keeps every byte before the first invalid one, so the offset holds.
+                let at = e.utf8_error().valid_up_to();
+                (
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Err(("the file is not valid UTF-8".into(), at)),
+                )
+            }
+        },
+    }
+}

@@ -1,0 +1,141 @@
+//! The report stage: the outcome of a run, every finding sorted, with the files they point into
+//! and the counts of the summary. Renderers turn it into text; `--fix` applies its fixes.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, Files, Fix, Severity};
+use crate::index::Kb;
+
+/// The outcome of a run: every finding, sorted, and the files they point into.
+pub struct Report {
+    pub files: Files,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    /// Fixes that belong to no finding: a `sha256` for each source that has none.
+    pub extra_fixes: Vec<Fix>,
+    /// The KB root on disk.
+    pub root: PathBuf,
+    /// Put before every path by the renderers whose readers resolve paths from the top of the
+    /// repository (SARIF, GitHub annotations): the KB root's folder inside it, like `docs/`.
+    pub repo_prefix: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub entries: usize,
+    pub claims: usize,
+    pub citations: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Report {
+    /// The report of the KB at `root`, whose checks found `diagnostics`.
+    pub fn new(mut kb: Kb, root: PathBuf, mut diagnostics: Vec<Diagnostic>) -> Report {
+        let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
+        let citations = kb
+            .entries
+            .iter()
+            .flat_map(|e| &e.claims)
+            .map(|c| c.cites.len())
+            .sum();
+        let summary = Summary {
+            files: kb.files.len(),
+            entries: kb.entries.len(),
+            claims,
+            citations,
+            errors: 0,
+            warnings: 0,
+        };
+        let extra_fixes = missing_digests(&kb);
+        let files = std::mem::take(&mut kb.files);
+        // The rest of the KB (entries, indexes: millions of small allocations in a large KB)
+        // is freed off the critical path, while the report is rendered.
+        rayon::spawn(move || drop(kb));
+        sort(&files, &mut diagnostics);
+        let mut report = Report {
+            files,
+            diagnostics,
+            summary,
+            extra_fixes,
+            root,
+            repo_prefix: String::new(),
+        };
+        report.recount();
+        report
+    }
+
+    /// Keeps only the findings that `keep` accepts, and recounts.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.diagnostics.retain(keep);
+        self.recount();
+    }
+
+    /// Keeps only the findings in the files under `paths` (KB paths; `""` is the whole KB).
+    pub fn narrow(&mut self, paths: &[String]) {
+        let files = &self.files;
+        let keep: Vec<bool> = self
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let path = &files.get(d.primary.file).path;
+                paths
+                    .iter()
+                    .any(|w| w.is_empty() || path == w || path.starts_with(&format!("{w}/")))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        self.retain(|_| keep.next().unwrap_or(true));
+    }
+
+    fn recount(&mut self) {
+        let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
+        self.summary.errors = count(Severity::Error);
+        self.summary.warnings = count(Severity::Warning);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0
+    }
+}
+
+/// A `sha256` fix for every source that has none: a line inserted before the closing `---`.
+fn missing_digests(kb: &Kb) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    for (n, entry) in kb.entries.iter().enumerate() {
+        if !entry.is_source || entry.sha256.is_some() {
+            continue;
+        }
+        let file = kb.files.get(entry.file);
+        let eol = if file.text[..entry.yaml_end].ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        fixes.push(Fix {
+            file: entry.file,
+            span: entry.yaml_end..entry.yaml_end,
+            replacement: format!("sha256: {}{eol}", kb.body_digest(n)),
+            safe: true,
+            description: "record the body's digest".into(),
+        });
+    }
+    fixes
+}
+
+/// Sorts by path, line, column, rule, then message: the same KB always gives the same output.
+fn sort(files: &Files, diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_cached_key(|d| {
+        let f = files.get(d.primary.file);
+        let p = f.position(d.primary.span.start);
+        (
+            f.path.clone(),
+            p.line,
+            p.column,
+            d.rule,
+            d.message.clone(),
+            d.primary.span.end,
+        )
+    });
+}

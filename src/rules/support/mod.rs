@@ -1,0 +1,8 @@
+//! What several rules share: "did you mean" suggestions and the shape of a contradiction's
+//! finding. Every file directly under `src/rules/` is one rule; helpers live here.
+
+mod closest;
+mod contradiction;
+
+pub use closest::{Closest, closest};
+pub use contradiction::{describe, finding};
