@@ -2,7 +2,9 @@
 //!
 //! A rule is declared with [`declare_rule!`]: its doc comment is its documentation (served by
 //! `kblint explain`, SARIF's rule help and the docs test), followed by its name, its default
-//! level, a one-line summary and the function that checks the indexed KB.
+//! level, a one-line summary, the shared analyses it reads (`needs`) and the function that
+//! checks the KB. Every file directly under `src/rules/` is one rule, named like it; what
+//! several rules share is in [`support`]. See ARCHITECTURE.md, "Adding a rule".
 
 use crate::analysis::{Analysis, Context};
 pub use crate::config::Level;
