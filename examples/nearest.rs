@@ -58,11 +58,11 @@ fn main() {
     let normalise = t.elapsed();
     assert!(matches!(
         quote::find(&normalized, &found),
-        quote::Outcome::Found(_)
+        quote::Match::Found(_)
     ));
     assert!(matches!(
         quote::find(&normalized, &missing),
-        quote::Outcome::NotFound
+        quote::Match::NotFound
     ));
     let exact = median(|| {
         std::hint::black_box(quote::find(&normalized, &found));

@@ -146,7 +146,7 @@ fn check(kb: &Kb) -> Citations {
         .map(|(&i, found)| {
             let (source, q) = (checked[i].source, quote_of(&checked[i]));
             if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source)
-                && let quote::Outcome::Found(ranges) = quote::find(&normalized[&other], q)
+                && let quote::Match::Found(ranges) = quote::find(&normalized[&other], q)
             {
                 let base = kb.body(other).start;
                 let range = ranges

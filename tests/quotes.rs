@@ -1,7 +1,7 @@
 //! Quote matching (spec §5): a corpus of tricky quotes, the nearest passage, and the search of
 //! a quote in other sources.
 
-use kblint::quote::{Difference, Nearest, Normalized, Outcome, find, find_elsewhere, nearest};
+use kblint::quote::{Difference, Match, Nearest, Normalized, find, find_elsewhere, nearest};
 
 /// What a case expects: the original source text at every returned range, or no match.
 #[derive(Debug)]
@@ -83,17 +83,17 @@ fn corpus_of_tricky_quotes() {
     for (what, source, quote, want) in CASES {
         let got = find(&Normalized::new(source), quote);
         let ok = match (want, &got) {
-            (Found(texts), Outcome::Found(ranges)) => {
+            (Found(texts), Match::Found(ranges)) => {
                 let slices: Vec<Option<&str>> =
                     ranges.iter().map(|r| source.get(r.clone())).collect();
                 slices == texts.iter().map(|t| Some(*t)).collect::<Vec<_>>()
             }
-            (NotFound, Outcome::NotFound) | (Empty, Outcome::Empty) => true,
+            (NotFound, Match::NotFound) | (Empty, Match::Empty) => true,
             _ => false,
         };
         if !ok {
             let shown = match &got {
-                Outcome::Found(ranges) => format!(
+                Match::Found(ranges) => format!(
                     "Found({:?})",
                     ranges
                         .iter()
@@ -118,7 +118,7 @@ fn corpus_of_tricky_quotes() {
 #[test]
 fn later_occurrence_of_the_first_fragment_is_reported() {
     let source = "Owners plan. Managers review. Owners ship the product.";
-    let Outcome::Found(ranges) = find(&Normalized::new(source), "owners ... ship") else {
+    let Match::Found(ranges) = find(&Normalized::new(source), "owners ... ship") else {
         panic!("not found")
     };
     assert_eq!(ranges, vec![30..36, 37..41]);
@@ -442,7 +442,7 @@ fn find_elsewhere_names_the_first_source_that_has_the_quote() {
     for (q, g) in quotes.iter().zip(&got) {
         let brute = refs
             .iter()
-            .position(|s| matches!(find(s, q), Outcome::Found(_)));
+            .position(|s| matches!(find(s, q), Match::Found(_)));
         assert_eq!(*g, brute, "{q:?}");
     }
 }
@@ -492,7 +492,7 @@ fn find_elsewhere_agrees_with_find_on_many_sources() {
     for (q, g) in qrefs.iter().zip(&got) {
         let brute = refs
             .iter()
-            .position(|s| matches!(find(s, q), Outcome::Found(_)));
+            .position(|s| matches!(find(s, q), Match::Found(_)));
         assert_eq!(*g, brute, "{q:?}");
     }
 }
@@ -522,7 +522,7 @@ fn timing() {
     let normalise = t.elapsed();
     let found = "Paragraph 500: the \"product owner\" - unlike the manager - works on tactics";
     let t = Instant::now();
-    assert!(matches!(find(&src, found), Outcome::Found(_)));
+    assert!(matches!(find(&src, found), Match::Found(_)));
     let find_time = t.elapsed();
     let failing = "The product owner, unlike the manager, works on tactical matters and not strategy; it's careful work";
     assert_eq!(failing.chars().count(), 100);
@@ -690,7 +690,7 @@ fn any_piece_of_a_normalised_source_is_found_where_it_is() {
         let b = bounds[rng.below(bounds.len())];
         let quote = &norm.text[a.min(b)..a.max(b)];
         match find(&norm, quote) {
-            Outcome::Found(ranges) => {
+            Match::Found(ranges) => {
                 let mut last = 0;
                 for r in &ranges {
                     let slice = source
@@ -701,7 +701,7 @@ fn any_piece_of_a_normalised_source_is_found_where_it_is() {
                     assert!(!slice.is_empty());
                 }
             }
-            Outcome::Empty => {
+            Match::Empty => {
                 let blank = quote
                     .replace("[...]", "")
                     .replace("...", "")
@@ -711,7 +711,7 @@ fn any_piece_of_a_normalised_source_is_found_where_it_is() {
                     "{quote:?} is not empty"
                 );
             }
-            Outcome::NotFound => panic!(
+            Match::NotFound => panic!(
                 "{quote:?} not found in {source:?} (normalised {:?})",
                 norm.text
             ),
