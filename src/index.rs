@@ -36,6 +36,8 @@ pub struct Kb {
     sources: HashMap<String, EntryId>,
     /// The claims of the entries with more than [`FEW_CLAIMS`], by entry and claim id.
     claims: HashMap<(EntryId, String), usize>,
+    /// The entries that declare each id declared more than once, in path order.
+    shared: HashMap<String, Vec<EntryId>>,
 }
 
 impl Kb {
@@ -47,8 +49,18 @@ impl Kb {
     ) -> Kb {
         let mut names = HashMap::with_capacity(entries.len() * 2);
         // Ids first, so that an alias never shadows another entry's id.
+        // Ids declared by more than one entry (a `duplicate-id` finding): the first in path
+        // order owns the name, and the others are still searched for a claim reference.
+        let mut shared: HashMap<String, Vec<EntryId>> = HashMap::new();
         for (n, e) in entries.iter().enumerate() {
-            names.entry(e.id.value.clone()).or_insert(n);
+            if let Some(&first) = names.get(&e.id.value) {
+                shared
+                    .entry(e.id.value.clone())
+                    .or_insert_with(|| vec![first])
+                    .push(n);
+            } else {
+                names.insert(e.id.value.clone(), n);
+            }
         }
         for (n, e) in entries.iter().enumerate() {
             for a in &e.aliases {
@@ -82,6 +94,7 @@ impl Kb {
             names,
             sources,
             claims,
+            shared,
         }
     }
 
@@ -98,11 +111,20 @@ impl Kb {
 
     /// The claim that a `disputes` reference made in entry `from` names: `entry#claim`, or a
     /// bare claim id of `from` itself.
+    /// When two entries declare the id (a `duplicate-id` finding), the claim is looked for in
+    /// both, so that the reference does not break for want of the right file.
     pub fn claim_ref(&self, from: EntryId, reference: &str) -> Option<ClaimId> {
-        let (entry, claim) = match reference.rsplit_once('#') {
-            Some((entry, claim)) => (self.entry(entry)?, claim),
-            None => (from, reference),
+        let Some((entry, claim)) = reference.rsplit_once('#') else {
+            return self.claim_in(from, reference);
         };
+        let first = self.entry(entry)?;
+        self.claim_in(first, claim).or_else(|| {
+            let others = self.shared.get(entry)?;
+            others.iter().find_map(|&e| self.claim_in(e, claim))
+        })
+    }
+
+    fn claim_in(&self, entry: EntryId, claim: &str) -> Option<ClaimId> {
         let claims = &self.entries.get(entry)?.claims;
         let found = if claims.len() > FEW_CLAIMS {
             self.claims.get(&(entry, claim.to_string())).copied()

@@ -134,8 +134,10 @@ impl Claim {
         }
         let Some(id) = text(node.get("id"), format_args!("claims[{n}].id"), errors) else {
             if node.get("id").is_none() {
+                // Where a schema's `required` points too, so that a schema that requires
+                // the id does not report the same missing key a second time.
                 errors.push(ShapeError {
-                    span: node.span.clone(),
+                    span: node.span.start..node.span.start,
                     message: format!("`claims[{n}]` has no `id`"),
                 });
             }

@@ -24,6 +24,31 @@ struct Item<'a> {
     end_line: usize,
     end_column: usize,
     related: Vec<Related<'a>>,
+    /// What to do about it: the text of the human output's `help:` line.
+    help: Option<&'a str>,
+    /// The edits that `--fix` (or, when not `safe`, `--fix --unsafe-fixes`) would make.
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    description: &'a str,
+    safe: bool,
+    edits: Vec<Edit<'a>>,
+}
+
+/// A replacement of the bytes `start_byte..end_byte` of a file (also given as lines and
+/// columns, the end exclusive) by `replacement`.
+#[derive(Serialize)]
+struct Edit<'a> {
+    path: &'a str,
+    start_byte: usize,
+    end_byte: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -62,6 +87,24 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                         }
                     })
                     .collect(),
+                help: d.help.as_deref(),
+                fix: d.fix.as_ref().map(|f| {
+                    let (line, column, end_line, end_column) = super::fix_region(report, f);
+                    FixOut {
+                        description: &f.description,
+                        safe: f.safe,
+                        edits: vec![Edit {
+                            path: &report.files.get(f.file).path,
+                            start_byte: f.span.start,
+                            end_byte: f.span.end,
+                            line,
+                            column,
+                            end_line,
+                            end_column,
+                            replacement: &f.replacement,
+                        }],
+                    }
+                }),
             }
         })
         .collect();

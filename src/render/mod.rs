@@ -45,3 +45,14 @@ pub(crate) fn region(
     let e = file.position(label.span.end);
     (s.line, s.column, e.line, e.column)
 }
+
+/// 1-based line and column (in chars) of the start and end of the bytes a fix replaces.
+pub(crate) fn fix_region(
+    report: &Report,
+    fix: &crate::diagnostic::Fix,
+) -> (usize, usize, usize, usize) {
+    let file = report.files.get(fix.file);
+    let s = file.position(fix.span.start);
+    let e = file.position(fix.span.end);
+    (s.line, s.column, e.line, e.column)
+}

@@ -65,6 +65,21 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             if !related.is_empty() {
                 result["relatedLocations"] = json!(related);
             }
+            if let Some(fix) = &d.fix {
+                let (start_line, start_column, end_line, end_column) = super::fix_region(report, fix);
+                let path = format!("{}{}", report.repo_prefix, report.files.get(fix.file).path);
+                result["fixes"] = json!([{
+                    "description": { "text": fix.description },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": uri(&path) },
+                        "replacements": [{
+                            "deletedRegion": { "startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column },
+                            "insertedContent": { "text": fix.replacement },
+                        }],
+                    }],
+                    "properties": { "safe": fix.safe },
+                }]);
+            }
             result
         })
         .collect();

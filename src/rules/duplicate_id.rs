@@ -12,6 +12,11 @@ declare_rule! {
     /// entry's id or alias. The finding points at the second name (in path order) and shows the
     /// first. An entry without an `id` key has the id given by its path.
     ///
+    /// While the clash stands, a reference to the name resolves to the entry whose id it is (an
+    /// id wins over an alias), the first in path order; the finding says which. A claim
+    /// reference `id#claim` is looked for in every entry that declares the id, so it does not
+    /// break because the claim is in the other file.
+    ///
     /// ## Why
     ///
     /// References name entries by id or alias; a name held twice makes them ambiguous.
@@ -71,9 +76,22 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         kind(earlier_alias),
                         kb.files.get(other.file).path
                     );
+                    // Ids before aliases, then path order: which entry the name stands for.
+                    let owner = kb.entry(&name.value).map_or(m, |e| e);
+                    let note = format!(
+                        "references to `{}` resolve to `{}`{}",
+                        name.value,
+                        kb.files.get(kb.entries[owner].file).path,
+                        if owner == n {
+                            ""
+                        } else {
+                            ", not to this entry"
+                        }
+                    );
                     out.push(
                         Diagnostic::new(RULE.name, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
                             .related(Label::new(other.file, earlier.span.clone(), format!("first declared here, as {}", kind(earlier_alias))))
+                            .note(note)
                             .help("give each entry its own id; aliases must not repeat another entry's id or alias"),
                     );
                 }

@@ -46,14 +46,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     // Every entry id, indexed for suggestions on first need.
     let ids = std::cell::OnceCell::new();
-    let suggest = |name: &str| {
-        suggest(
-            ids.get_or_init(|| {
-                support::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str()))
-            }),
-            name,
-        )
+    let ids = || {
+        ids.get_or_init(|| support::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str())))
     };
+    let suggest = |name: &str| suggest(ids(), name);
     for (n, entry) in kb.entries.iter().enumerate() {
         let missing_entry = |key: &str, t: &Text, out: &mut Vec<Diagnostic>| {
             if kb.entry(&t.value).is_none() {
@@ -88,11 +84,51 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             format!("`disputes` names no claim: `{}`", d.target.value),
                             Label::new(entry.file, d.target.span.clone(), "no claim has this name"),
                         )
-                        .help("write `entry#claim`, or the bare id of a claim of this entry"),
+                        .help(suggest_claim(kb, n, &d.target.value, ids())),
                     );
                 }
             }
         }
+    }
+}
+
+/// Help for a `disputes` reference that names no claim: the nearest `entry#claim` (or bare claim
+/// id) when there is a likely typo in either part.
+fn suggest_claim(
+    kb: &crate::index::Kb,
+    from: usize,
+    reference: &str,
+    ids: &support::Closest<'_>,
+) -> String {
+    const HOW: &str = "write `entry#claim`, or the bare id of a claim of this entry";
+    let (entry, claim) = match reference.rsplit_once('#') {
+        Some((entry, claim)) => match kb.entry(entry).map(|e| (e, entry)).or_else(|| {
+            let near = ids.find(entry)?;
+            Some((kb.entry(near)?, near))
+        }) {
+            Some(found) => (Some(found), claim),
+            None => return format!("no entry is called `{entry}`; {HOW}"),
+        },
+        None => (None, reference),
+    };
+    let target = entry.map_or(from, |(e, _)| e);
+    let claims = support::Closest::new(
+        kb.entries[target]
+            .claims
+            .iter()
+            .map(|c| c.id.value.as_str()),
+    );
+    let exact = |c: &str| kb.entries[target].claims.iter().any(|x| x.id.value == c);
+    let best = if exact(claim) {
+        Some(claim)
+    } else {
+        claims.find(claim)
+    };
+    match (best, entry) {
+        (Some(best), Some((_, name))) => format!("did you mean `{name}#{best}`?"),
+        (Some(best), None) => format!("did you mean `{best}`?"),
+        (None, Some((_, name))) => format!("entry `{name}` has no claim `{claim}`; {HOW}"),
+        (None, None) => HOW.to_string(),
     }
 }
 
