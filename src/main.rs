@@ -102,6 +102,11 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     {
         eprintln!("{note}");
     }
+    if opts.mode == Mode::Staged && report.has_errors() {
+        for note in unstaged_notes(&report) {
+            eprintln!("{note}");
+        }
+    }
     let exit = if report.has_errors() {
         Exit::Findings
     } else {
@@ -111,6 +116,29 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     // files one by one first would only delay the exit.
     std::mem::forget(report);
     Ok(exit)
+}
+
+/// With `--staged`, the files with findings whose working-tree copy has changes that are not
+/// staged: a fix made in the editor but not `git add`ed is why a commit is still rejected.
+fn unstaged_notes(report: &kblint::Report) -> Vec<String> {
+    let Ok(unstaged) = kblint::tree::unstaged(&report.root) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| report.files.get(d.primary.file).path.as_str())
+        .filter(|p| unstaged.contains(*p))
+        .collect();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|p| {
+            format!(
+                "note: `{p}` has changes that are not staged; this check read the staged version (if the changes fix it: `git add {p}`)"
+            )
+        })
+        .collect()
 }
 
 fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {

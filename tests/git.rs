@@ -227,6 +227,34 @@ fn staged_fabricated_quote_fails_while_the_work_tree_is_good() {
 }
 
 #[test]
+fn a_rejected_commit_says_when_the_fix_is_not_staged() {
+    let kb = Kb::new();
+    kb.write(
+        "kb/entries/po.md",
+        &entry("po", "Product owner", FABRICATED_QUOTE),
+    );
+    kb.git(&["add", "kb/entries/po.md"]);
+    let (code, _, stderr) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert!(
+        !stderr.contains("not staged"),
+        "nothing unstaged yet: {stderr}"
+    );
+    // The author fixes the quote in the editor but does not `git add` it.
+    kb.write(
+        "kb/entries/po.md",
+        &entry("po", "Product owner", GOOD_QUOTE),
+    );
+    let (code, _, stderr) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert_eq!(code, 1, "the index still holds the fabricated quote");
+    assert!(
+        stderr.contains("`kb/entries/po.md` has changes that are not staged")
+            && stderr.contains("`git add kb/entries/po.md`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn staged_good_quote_passes_while_the_work_tree_is_bad() {
     let kb = Kb::new();
     kb.write(
