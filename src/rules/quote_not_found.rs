@@ -138,9 +138,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         }
                     }
                     let replacement = serde_json::to_string(&corrected).unwrap_or_default();
-                    d = d
-                        .help(format!("the quote would read {replacement}; `kblint check --fix --unsafe-fixes` makes the change"))
-                        .fix(Fix { file: entry.file, span: quote.span.clone(), replacement, safe: false, description: "correct the quote to the source's words".into() });
+                    // The fix writes a double-quoted scalar: in place of a block scalar's text
+                    // it would land inside the block, so a block scalar is corrected by hand.
+                    if crate::yaml::is_block_scalar(entry_text, quote.span.start) {
+                        d = d.help(format!("the quote would read {replacement}; edit the block scalar to match (`--fix` does not rewrite block scalars)"));
+                    } else {
+                        d = d
+                            .help(format!("the quote would read {replacement}; `kblint check --fix --unsafe-fixes` makes the change"))
+                            .fix(Fix { file: entry.file, span: quote.span.clone(), replacement, safe: false, description: "correct the quote to the source's words".into() });
+                    }
                 } else {
                     d = d.help("copy the words from the source as they stand; mark left-out words with `...`");
                 }
