@@ -83,6 +83,8 @@ fn json_has_the_spec_shape() {
             "column",
             "end_column",
             "end_line",
+            "fix",
+            "help",
             "line",
             "message",
             "path",
