@@ -121,14 +121,15 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
 /// With `--staged`, the files with findings whose working-tree copy has changes that are not
 /// staged: a fix made in the editor but not `git add`ed is why a commit is still rejected.
 fn unstaged_notes(report: &kblint::Report) -> Vec<String> {
-    let Ok(unstaged) = kblint::tree::unstaged(&report.root) else {
-        return Vec::new();
-    };
     let mut paths: Vec<&str> = report
         .diagnostics
         .iter()
-        .map(|d| report.files.get(d.primary.file).path.as_str())
-        .filter(|p| unstaged.contains(*p))
+        .map(|d| report.files.get(d.primary.file))
+        .filter(|f| {
+            // The staged text, as linted, against the working tree's bytes.
+            std::fs::read(report.root.join(&f.path)).is_ok_and(|now| now != f.text.as_bytes())
+        })
+        .map(|f| f.path.as_str())
         .collect();
     paths.dedup();
     paths

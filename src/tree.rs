@@ -213,17 +213,6 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-/// The files under `root` (KB paths) whose working-tree bytes differ from the index: changes
-/// that `--staged` does not see.
-pub fn unstaged(root: &Path) -> Result<std::collections::BTreeSet<String>> {
-    let out = git(root, &["diff", "--name-only", "-z", "--relative"])?;
-    Ok(out
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect())
-}
-
 /// The merge base of `rev` and HEAD in the repository holding `root`.
 pub fn merge_base(root: &Path, rev: &str) -> Result<String> {
     let (top, _) = repo_of(root, "`--changed-since` compares git revisions")?;
