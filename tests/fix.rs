@@ -3,28 +3,9 @@
 
 mod common;
 
-use std::path::Path;
+use common::{copy_fixture, kblint};
 
-use assert_cmd::Command;
 use sha2::Digest;
-
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&from, dir.path());
-    dir
-}
-
-fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("kblint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn body_digest(text: &str) -> String {
     let body = text.splitn(3, "---\n").nth(2).unwrap();

@@ -3,28 +3,11 @@
 
 mod common;
 
+use common::{copy_fixture, kblint};
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&from, dir.path());
-    dir
-}
-
-fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("kblint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn json(dir: &Path, format: &str) -> Value {
     let out = kblint(dir, &["check", "--format", format]);

@@ -40,10 +40,7 @@ pub(crate) fn region(
     report: &Report,
     label: &crate::diagnostic::Label,
 ) -> (usize, usize, usize, usize) {
-    let file = report.files.get(label.file);
-    let s = file.position(label.span.start);
-    let e = file.position(label.span.end);
-    (s.line, s.column, e.line, e.column)
+    span_region(report, label.file, &label.span)
 }
 
 /// 1-based line and column (in chars) of the start and end of the bytes a fix replaces.
@@ -51,8 +48,16 @@ pub(crate) fn fix_region(
     report: &Report,
     fix: &crate::diagnostic::Fix,
 ) -> (usize, usize, usize, usize) {
-    let file = report.files.get(fix.file);
-    let s = file.position(fix.span.start);
-    let e = file.position(fix.span.end);
+    span_region(report, fix.file, &fix.span)
+}
+
+fn span_region(
+    report: &Report,
+    file: crate::diagnostic::FileId,
+    span: &std::ops::Range<usize>,
+) -> (usize, usize, usize, usize) {
+    let file = report.files.get(file);
+    let s = file.position(span.start);
+    let e = file.position(span.end);
     (s.line, s.column, e.line, e.column)
 }
