@@ -78,6 +78,11 @@ pub struct RawCollection {
     /// Whether the entries are citable sources, whose body is the verbatim cited document.
     #[serde(default)]
     pub sources: bool,
+    /// Renames or gives up kblint's built-in frontmatter keys in this collection:
+    /// `{ id = "slug", aliases = false, related = false }` (any of `id`, `aliases`, `related`,
+    /// `claims`). A key given up is an ordinary key, checked by the schema alone.
+    #[schemars(with = "Option<crate::keys::RawKeys>")]
+    pub keys: Option<Spanned<crate::keys::RawKeys>>,
 }
 
 /// Settings resolved from the file: nothing optional left that the pipeline must guess.
@@ -102,6 +107,8 @@ pub struct Collection {
     pub include_span: std::ops::Range<usize>,
     pub schema: Option<Spanned<String>>,
     pub sources: bool,
+    /// The frontmatter keys that carry kblint's built-in meanings here.
+    pub keys: crate::keys::Keys,
 }
 
 impl Collection {
@@ -185,6 +192,13 @@ impl Settings {
                 .iter()
                 .map(|p| compile(p))
                 .collect::<Result<_>>()?;
+            let keys = match &c.keys {
+                None => crate::keys::Keys::default(),
+                Some(k) => crate::keys::Keys::resolve(Some(k.get_ref())).map_err(|e| {
+                    let line = line_of(&text, k.span().start);
+                    anyhow::anyhow!("{config_path}:{line}: collection `{name}`: {e}")
+                })?,
+            };
             collections.push(Collection {
                 name,
                 include,
@@ -192,6 +206,7 @@ impl Settings {
                 include_span: c.include.span(),
                 schema: c.schema,
                 sources: c.sources,
+                keys,
             });
         }
         Ok(Settings {

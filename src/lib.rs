@@ -16,6 +16,7 @@ pub mod yaml; // YAML with a byte span on every node
 // Configuration and data.
 pub mod config; // kblint.toml → settings; rule levels
 pub mod fingerprint; // a finding's line-independent identity
+pub mod keys; // the frontmatter keys with built-in meaning, per collection
 pub mod model; // the built-in meaning of frontmatter: entries, claims, citations
 pub mod schema; // the collections' JSON Schemas, compiled
 pub mod vocabulary; // the claim properties

@@ -4,7 +4,29 @@
 use std::ops::Range;
 
 use crate::diagnostic::FileId;
+use crate::keys::Keys;
 use crate::yaml::{Node, Value};
+
+/// The language of a frontmatter (spec §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `---` lines.
+    Yaml,
+    /// Between `+++` lines.
+    Toml,
+    /// A JSON object from a first line `{` to a line `}`.
+    Json,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "YAML",
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+        }
+    }
+}
 
 /// A string from the frontmatter and where it stands in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +50,8 @@ pub struct Entry {
     pub body: Range<usize>,
     /// Where the line that closes the frontmatter starts.
     pub yaml_end: usize,
+    /// The frontmatter's language.
+    pub format: Format,
 }
 
 #[derive(Debug)]
@@ -68,8 +92,10 @@ pub struct ShapeError {
 }
 
 impl Entry {
-    /// Reads the built-in keys of a frontmatter mapping. Keys with the wrong shape are left out
-    /// of the entry and described in the returned errors.
+    /// Reads the built-in keys of a frontmatter mapping, under the names that `keys` gives them
+    /// (a key given up is not read). Keys with the wrong shape are left out of the entry and
+    /// described in the returned errors. With a schema (`has_schema`), an integer id is read
+    /// as its decimal text: the schema says whether an integer is allowed.
     pub fn from_yaml(
         file: FileId,
         collection: usize,
@@ -79,33 +105,56 @@ impl Entry {
         yaml_end: usize,
         body: Range<usize>,
         root: &Node,
+        keys: &Keys,
+        has_schema: bool,
+        format: Format,
     ) -> (Entry, Vec<ShapeError>) {
         let mut errors = Vec::new();
-        let id = text(root.get("id"), format_args!("id"), &mut errors).unwrap_or(Text {
+        fn get<'a>(root: &'a Node, key: &'a Option<String>) -> Option<(&'a str, &'a Node)> {
+            let k = key.as_deref()?;
+            Some((k, root.get(k)?))
+        }
+        let id = match get(root, &keys.id) {
+            Some((name, node)) => match node.value {
+                Value::Int(n) if has_schema => Some(Text {
+                    value: n.to_string(),
+                    span: node.span.clone(),
+                }),
+                _ => text(Some(node), format_args!("{name}"), &mut errors),
+            },
+            None => None,
+        }
+        .unwrap_or(Text {
             value: default_id,
             span: open,
         });
-        let aliases = texts(root.get("aliases"), "aliases", &mut errors);
-        let related = texts(root.get("related"), "related", &mut errors);
+        let aliases = match get(root, &keys.aliases) {
+            Some((name, node)) => texts(Some(node), name, &mut errors),
+            None => Vec::new(),
+        };
+        let related = match get(root, &keys.related) {
+            Some((name, node)) => texts(Some(node), name, &mut errors),
+            None => Vec::new(),
+        };
         let sha256 = if is_source {
             text(root.get("sha256"), format_args!("sha256"), &mut errors)
         } else {
             None
         };
         let mut claims = Vec::new();
-        if let Some(node) = root.get("claims") {
+        if let Some((name, node)) = get(root, &keys.claims) {
             match &node.value {
                 Value::Seq(items) => {
                     // Exactly as many as there are: a claim is large, and a KB has many.
                     claims.reserve_exact(items.len());
                     for (n, item) in items.iter().enumerate() {
-                        if let Some(claim) = Claim::from_yaml(item, n, &mut errors) {
+                        if let Some(claim) = Claim::from_yaml(item, name, n, &mut errors) {
                             claims.push(claim);
                         }
                     }
                 }
                 Value::Null => {}
-                _ => errors.push(shape(node, "claims", "a list of claims")),
+                _ => errors.push(shape(node, name, "a list of claims")),
             }
         }
         (
@@ -120,6 +169,7 @@ impl Entry {
                 sha256,
                 body,
                 yaml_end,
+                format,
             },
             errors,
         )
@@ -127,18 +177,18 @@ impl Entry {
 }
 
 impl Claim {
-    fn from_yaml(node: &Node, n: usize, errors: &mut Vec<ShapeError>) -> Option<Claim> {
+    fn from_yaml(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> Option<Claim> {
         if !matches!(node.value, Value::Map(_)) {
-            errors.push(shape(node, format_args!("claims[{n}]"), "a mapping"));
+            errors.push(shape(node, format_args!("{key}[{n}]"), "a mapping"));
             return None;
         }
-        let Some(id) = text(node.get("id"), format_args!("claims[{n}].id"), errors) else {
+        let Some(id) = text(node.get("id"), format_args!("{key}[{n}].id"), errors) else {
             if node.get("id").is_none() {
                 // Where a schema's `required` points too, so that a schema that requires
                 // the id does not report the same missing key a second time.
                 errors.push(ShapeError {
                     span: node.span.start..node.span.start,
-                    message: format!("`claims[{n}]` has no `id`"),
+                    message: format!("`{key}[{n}]` has no `id`"),
                 });
             }
             return None;
@@ -152,7 +202,7 @@ impl Claim {
             Some(other) => {
                 errors.push(shape(
                     other,
-                    format_args!("claims[{n}].negated"),
+                    format_args!("{key}[{n}].negated"),
                     "true or false",
                 ));
                 false
@@ -169,19 +219,19 @@ impl Claim {
                                 span: item.span.clone(),
                                 source: text(
                                     item.get("source"),
-                                    format_args!("claims[{n}].cites[{c}].source"),
+                                    format_args!("{key}[{n}].cites[{c}].source"),
                                     errors,
                                 ),
                                 quote: text(
                                     item.get("quote"),
-                                    format_args!("claims[{n}].cites[{c}].quote"),
+                                    format_args!("{key}[{n}].cites[{c}].quote"),
                                     errors,
                                 ),
                             });
                         } else {
                             errors.push(shape(
                                 item,
-                                format_args!("claims[{n}].cites[{c}]"),
+                                format_args!("{key}[{n}].cites[{c}]"),
                                 "a mapping with `source` and `quote`",
                             ));
                         }
@@ -190,7 +240,7 @@ impl Claim {
                 Value::Null => {}
                 _ => errors.push(shape(
                     list,
-                    format_args!("claims[{n}].cites"),
+                    format_args!("{key}[{n}].cites"),
                     "a list of citations",
                 )),
             }
@@ -203,7 +253,7 @@ impl Claim {
                 _ => {
                     errors.push(shape(
                         list,
-                        format_args!("claims[{n}].disputes"),
+                        format_args!("{key}[{n}].disputes"),
                         "a list of claim references",
                     ));
                     &[]
@@ -211,7 +261,7 @@ impl Claim {
             };
             disputes.reserve_exact(items.len());
             for (d, item) in items.iter().enumerate() {
-                let here = || format!("claims[{n}].disputes[{d}]");
+                let here = || format!("{key}[{n}].disputes[{d}]");
                 match &item.value {
                     Value::Str(s) => disputes.push(Dispute {
                         target: Text {
@@ -249,17 +299,17 @@ impl Claim {
             id,
             subject: text(
                 node.get("subject"),
-                format_args!("claims[{n}].subject"),
+                format_args!("{key}[{n}].subject"),
                 errors,
             ),
             property: text(
                 node.get("property"),
-                format_args!("claims[{n}].property"),
+                format_args!("{key}[{n}].property"),
                 errors,
             ),
-            value: text(node.get("value"), format_args!("claims[{n}].value"), errors),
-            above: text(node.get("above"), format_args!("claims[{n}].above"), errors),
-            below: text(node.get("below"), format_args!("claims[{n}].below"), errors),
+            value: text(node.get("value"), format_args!("{key}[{n}].value"), errors),
+            above: text(node.get("above"), format_args!("{key}[{n}].above"), errors),
+            below: text(node.get("below"), format_args!("{key}[{n}].below"), errors),
             negated,
             cites,
             disputes,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Files, Fix, Severity};
 use crate::index::Kb;
+use crate::model::Format;
 
 /// The outcome of a run: every finding, sorted, and the files they point into.
 pub struct Report {
@@ -100,11 +101,13 @@ impl Report {
     }
 }
 
-/// A `sha256` fix for every source that has none: a line inserted before the closing `---`.
+/// A `sha256` fix for every source that has none: a line inserted before the closing `---`
+/// (for TOML, right after the opening `+++`; a JSON source gets none).
 fn missing_digests(kb: &Kb) -> Vec<Fix> {
     let mut fixes = Vec::new();
     for (n, entry) in kb.entries.iter().enumerate() {
-        if !entry.is_source || entry.sha256.is_some() {
+        // A JSON object has no place to add a key without touching its other lines.
+        if !entry.is_source || entry.sha256.is_some() || entry.format == Format::Json {
             continue;
         }
         let file = kb.files.get(entry.file);
@@ -113,10 +116,22 @@ fn missing_digests(kb: &Kb) -> Vec<Fix> {
         } else {
             "\n"
         };
+        let digest = kb.body_digest(n);
+        let (at, replacement) = match entry.format {
+            // In TOML, a key after a `[table]` header would belong to the table: the digest
+            // goes right after the opening `+++` line.
+            Format::Toml => (
+                file.text[..entry.yaml_end]
+                    .find('\n')
+                    .map_or(entry.yaml_end, |i| i + 1),
+                format!("sha256 = \"{digest}\"{eol}"),
+            ),
+            _ => (entry.yaml_end, format!("sha256: {digest}{eol}")),
+        };
         fixes.push(Fix {
             file: entry.file,
-            span: entry.yaml_end..entry.yaml_end,
-            replacement: format!("sha256: {}{eol}", kb.body_digest(n)),
+            span: at..at,
+            replacement,
             safe: true,
             description: "record the body's digest".into(),
         });

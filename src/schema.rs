@@ -19,6 +19,8 @@ const BASE: &str = "https://kblint.invalid/";
 /// One compiled validator per collection that has a schema.
 pub struct Schemas {
     validators: Vec<Option<Validator>>,
+    /// Each collection's schema document, to name the branches of a failed union.
+    documents: Vec<Option<Value>>,
 }
 
 impl Schemas {
@@ -35,6 +37,7 @@ impl Schemas {
         if wanted.is_empty() {
             return Ok(Schemas {
                 validators: settings.collections.iter().map(|_| None).collect(),
+                documents: settings.collections.iter().map(|_| None).collect(),
             });
         }
         // Every JSON file in the schemas' folders, so that `$ref`s between them resolve.
@@ -88,8 +91,10 @@ impl Schemas {
         let mut compiled: BTreeMap<&str, Validator> = BTreeMap::new();
         let mut validators: Vec<Option<Validator>> =
             settings.collections.iter().map(|_| None).collect();
+        let mut docs: Vec<Option<Value>> = settings.collections.iter().map(|_| None).collect();
         for (i, spanned) in wanted {
             let path = spanned.get_ref().as_str();
+            docs[i] = documents.get(path).cloned();
             if let Some(v) = compiled.get(path) {
                 validators[i] = Some(v.clone());
                 continue;
@@ -108,11 +113,19 @@ impl Schemas {
             compiled.insert(path, validator.clone());
             validators[i] = Some(validator);
         }
-        Ok(Schemas { validators })
+        Ok(Schemas {
+            validators,
+            documents: docs,
+        })
     }
 
     pub fn get(&self, collection: usize) -> Option<&Validator> {
         self.validators.get(collection).and_then(Option::as_ref)
+    }
+
+    /// The schema document of a collection, as loaded.
+    pub fn document(&self, collection: usize) -> Option<&Value> {
+        self.documents.get(collection).and_then(Option::as_ref)
     }
 }
 

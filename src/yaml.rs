@@ -65,9 +65,12 @@ pub fn parse(file: &str, range: Range<usize>) -> Result<(Node, Vec<YamlError>), 
         root: None,
         duplicates: Vec::new(),
     };
+    // Read to the end of the stream even after the document: an error after its last node
+    // (`this\n is\n  invalid: x`) makes the whole frontmatter invalid.
     for event in Parser::new_from_str(text) {
         match event {
-            Ok((event, span)) => loader.event(event, span)?,
+            Ok((event, span)) if loader.root.is_none() => loader.event(event, span)?,
+            Ok(_) => {}
             Err(e) => {
                 let at = offsets.byte(e.marker().index());
                 return Err(YamlError {
@@ -76,9 +79,6 @@ pub fn parse(file: &str, range: Range<usize>) -> Result<(Node, Vec<YamlError>), 
                     related: None,
                 });
             }
-        }
-        if loader.root.is_some() {
-            break;
         }
     }
     let root = loader.root.take().unwrap_or(Node {
@@ -427,6 +427,12 @@ fn scalar(
     style: ScalarStyle,
     tag: Option<&Cow<'_, saphyr_parser::Tag>>,
 ) -> Value {
+    // The non-specific tag `!` makes a plain scalar a string (`! 12` is "12").
+    if tag.is_some_and(|t| {
+        (t.handle.is_empty() && t.suffix == "!") || (t.handle == "!" && t.suffix.is_empty())
+    }) {
+        return Value::Str(text.into_owned());
+    }
     // Only a tagged scalar can fail to resolve and fall back to its text: an untagged one
     // (nearly all) needs no copy of it.
     let (resolved, fallback) = match tag {

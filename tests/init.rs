@@ -262,6 +262,38 @@ fn init_reports_what_existing_notes_break_beyond_their_schema() {
 }
 
 #[test]
+fn init_over_a_hugo_site_gives_up_the_built_in_keys_it_uses_otherwise() {
+    // Hugo's `aliases` are redirect URLs; github/explore's `related` is a comma-separated string;
+    // the pages mix TOML and JSON frontmatter.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(
+        dir.path().join("content/types.md"),
+        "+++\ntitle = \"Types\"\naliases = [\"/templates/types/\"]\nrelated = \"lookup, base\"\n+++\nBody.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/lookup.md"),
+        "{\n  \"title\": \"Lookup\",\n  \"aliases\": [\"/templates/lookup/\"]\n}\nBody.\n",
+    )
+    .unwrap();
+    let init = kblint(&["init"], dir.path());
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let config = read(dir.path(), "kblint.toml");
+    assert!(
+        config.contains("keys = { aliases = false, related = false }\n"),
+        "{config}"
+    );
+    assert!(
+        stdout(&init).contains("kblint check: no findings"),
+        "{}",
+        stdout(&init)
+    );
+    let check = kblint(&["check", "--format", "short"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+}
+
+#[test]
 fn version_prints_the_crate_version() {
     let out = kblint(&["--version"], Path::new("."));
     assert_eq!(out.status.code(), Some(0));

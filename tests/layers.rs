@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "configuration and data",
-        &["config", "fingerprint", "model", "schema", "vocabulary"],
+        &["config", "fingerprint", "keys", "model", "schema", "vocabulary"],
     ),
     ("discover, parse, index", &["discover", "index", "parse"]),
     ("analyses", &["analysis"]),

@@ -107,3 +107,44 @@ fn mdn_frontmatter_schema_draft_7_with_if_then_else() {
          files/en-us/web/css/index.md:7:1: error[schema] unexpected property `foo`\n"
     );
 }
+
+#[test]
+fn endoflife_unions_point_at_the_value_and_name_the_closest_branch() {
+    // 282 of the 533 findings on endoflife once read "not valid under any of the schemas listed
+    // in the 'oneOf' keyword", spanning a whole value. Now none does: each is at the closest
+    // branch's failing value, and names the branch.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld/endoflife");
+    let out = Command::cargo_bin("kblint")
+        .unwrap()
+        .current_dir(&root)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let unions: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| {
+            let m = d["message"].as_str().unwrap();
+            m.contains("branches of `oneOf`") || m.contains("branches of `anyOf`")
+        })
+        .collect();
+    assert!(unions.len() > 100, "{} union findings", unions.len());
+    for d in diagnostics {
+        let m = d["message"].as_str().unwrap();
+        assert!(!m.contains("not valid under any of the schemas"), "{d}");
+    }
+    // products/apache-activemq.md line 53: a URL template in `link` (`oneOf` a URI or null).
+    let link = unions
+        .iter()
+        .find(|d| d["path"] == "products/apache-activemq.md" && d["line"] == 53)
+        .expect("the finding on apache-activemq.md line 53");
+    assert_eq!(link["column"], 11, "{link}");
+    let m = link["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("`releases[3].link`: ")
+            && m.contains("is not a \"uri\"")
+            && m.contains("branch 1, the closest of the 2 branches of `oneOf`"),
+        "{m}"
+    );
+}

@@ -28,6 +28,8 @@ pub(super) struct Adopted {
     notes: Vec<String>,
     required: Vec<String>,
     pub(super) schema: String,
+    /// Built-in keys whose values do not fit kblint's meaning here, with the reason.
+    misfits: Vec<(&'static str, String)>,
 }
 
 impl Adopted {
@@ -54,6 +56,17 @@ impl Adopted {
             text.push_str(&format!("exclude = [{}]\n", list(&self.exclude)));
         }
         text.push_str(&format!("schema = {}\n", toml_string(&self.schema_path())));
+        if !self.misfits.is_empty() {
+            for (_, why) in &self.misfits {
+                text.push_str(&format!("# {why}: given up, the schema alone checks it.\n"));
+            }
+            let keys: Vec<String> = self
+                .misfits
+                .iter()
+                .map(|(k, _)| format!("{k} = false"))
+                .collect();
+            text.push_str(&format!("keys = {{ {} }}\n", keys.join(", ")));
+        }
         text
     }
 }
@@ -121,7 +134,9 @@ impl Notes {
             let frontmatters: Vec<&yaml::Node> =
                 notes.iter().map(|p| &self.adoptable[*p]).collect();
             let (schema, required) = derive_schema(&name, &frontmatters);
+            let misfits = crate::keys::misfits(&frontmatters);
             out.push(Adopted {
+                misfits,
                 name,
                 include,
                 exclude,
@@ -207,13 +222,18 @@ fn read_frontmatter(path: &Path) -> Result<Option<yaml::Node>, String> {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read it as UTF-8 text ({e})"))?;
     let split = match frontmatter::split(&text) {
         Ok(split) => split,
-        Err(frontmatter::SplitError::Unterminated(_)) => {
+        Err(frontmatter::SplitError::Unterminated(..)) => {
             return Err("its frontmatter is never closed".into());
         }
         Err(_) => return Ok(None),
     };
-    let (root, duplicates) = yaml::parse(&text, split.yaml)
-        .map_err(|e| format!("its frontmatter is not valid YAML ({})", e.message))?;
+    let (root, duplicates) = crate::parse::load(&text, &split).map_err(|e| {
+        format!(
+            "its frontmatter is not valid {} ({})",
+            split.format.name(),
+            e.message
+        )
+    })?;
     if let Some(d) = duplicates.first() {
         return Err(format!("its frontmatter {}", d.message));
     }

@@ -1,8 +1,12 @@
 //! The parse stage: one file's bytes → its entry, plus the `frontmatter` and `schema` findings
 //! that only the file itself can show. Runs in parallel, one file at a time.
 
+mod friction;
 pub mod frontmatter;
+pub mod jsonfm;
 mod read;
+pub mod tomlfm;
+mod union;
 
 use std::ops::Range;
 
@@ -32,6 +36,23 @@ pub struct Context<'a> {
     pub is_source: bool,
     pub default_id: String,
     pub schema: Option<&'a Validator>,
+    /// The frontmatter keys with built-in meaning in this collection.
+    pub keys: &'a crate::keys::Keys,
+    /// The collection's schema document, to name the branches of a failed union.
+    pub schema_doc: Option<&'a serde_json::Value>,
+}
+
+/// Loads a split frontmatter in its language, as the one spanned tree that the rest reads.
+/// Duplicate keys do not stop the load: they come back beside the document.
+pub fn load(
+    text: &str,
+    split: &frontmatter::Split,
+) -> Result<(Node, Vec<yaml::YamlError>), yaml::YamlError> {
+    match split.format {
+        frontmatter::Format::Yaml => yaml::parse(text, split.yaml.clone()),
+        frontmatter::Format::Toml => tomlfm::parse(text, split.yaml.clone()),
+        frontmatter::Format::Json => jsonfm::parse(text, split.yaml.clone()),
+    }
 }
 
 /// Parses `file`: frontmatter split, YAML with spans, schema validation, built-in keys.
@@ -54,45 +75,18 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
     let split = match frontmatter::split(text) {
         Ok(split) => split,
         Err(e) => {
-            let (message, span, help) = match e {
-                frontmatter::SplitError::Empty => (
-                    "the file is empty".to_string(),
-                    0..0,
-                    "start the file with a `---` line, the YAML frontmatter, and a closing `---` line",
-                ),
-                frontmatter::SplitError::Missing => (
-                    "the file has no frontmatter".to_string(),
-                    first_line(text),
-                    "start the file with a `---` line, the YAML frontmatter, and a closing `---` line",
-                ),
-                frontmatter::SplitError::Unterminated(open) => (
-                    "the frontmatter is never closed".to_string(),
-                    open,
-                    "add a `---` line after the last line of the YAML",
-                ),
-            };
-            findings.push(
-                Diagnostic::new(
-                    fm,
-                    message,
-                    Label::new(id, span, "expected frontmatter here"),
-                )
-                .help(help),
-            );
+            findings.push(friction::split_error(id, &file.path, text, e));
             return Parsed {
                 entry: None,
                 findings,
             };
         }
     };
-    let (root, duplicates) = match yaml::parse(text, split.yaml.clone()) {
+    let language = split.format.name();
+    let (root, duplicates) = match load(text, &split) {
         Ok(ok) => ok,
         Err(e) => {
-            let d = Diagnostic::new(
-                fm,
-                format!("invalid YAML: {}", e.message),
-                Label::new(id, e.span, e.message.clone()),
-            );
+            let d = friction::load_error(id, text, &split, e);
             return Parsed {
                 entry: None,
                 findings: vec![d],
@@ -105,7 +99,9 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
             dup.message.clone(),
             Label::new(id, dup.span, "defined again here"),
         )
-        .help("remove one of the two keys: YAML does not allow a key twice in one mapping");
+        .help(format!(
+            "remove one of the two keys: {language} does not allow a key twice in one mapping"
+        ));
         if let Some((span, message)) = dup.related {
             d = d.related(Label::new(id, span, message));
         }
@@ -142,13 +138,16 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         split.yaml.end,
         split.body.clone(),
         &root,
+        cx.keys,
+        cx.schema.is_some(),
+        split.format,
     );
     if let Some(validator) = cx.schema {
         // The JSON takes the YAML tree's strings rather than copies of them. The tree, whose
         // spans place each violation, is built again only for a file that breaks its schema.
         let json = root.into_json();
         if !validator.is_valid(&json) {
-            let root = match yaml::parse(text, split.yaml.clone()) {
+            let root = match load(text, &split) {
                 Ok((root, _)) if matches!(root.value, Value::Map(_)) => root,
                 _ => Node {
                     span: split.open.clone(),
@@ -156,7 +155,14 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
                 },
             };
             for error in validator.iter_errors(&json) {
-                schema_findings(id, &root, split.open.clone(), &error, &mut findings);
+                schema_findings(
+                    id,
+                    &root,
+                    split.open.clone(),
+                    &error,
+                    cx.schema_doc,
+                    &mut findings,
+                );
             }
         }
     }
@@ -176,12 +182,6 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
     }
 }
 
-fn first_line(text: &str) -> Range<usize> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let line = text[start..].lines().next().unwrap_or("");
-    start..start + line.trim_end().len()
-}
-
 /// One finding per violation, at the offending value (for a missing property: at the key of
 /// the object that lacks it; for an unexpected property: at that key).
 fn schema_findings(
@@ -189,8 +189,13 @@ fn schema_findings(
     root: &Node,
     open: Range<usize>,
     error: &ValidationError<'_>,
+    schema: Option<&serde_json::Value>,
     out: &mut Vec<Diagnostic>,
 ) {
+    if let Some(d) = union::finding(file, root, open.clone(), error, schema) {
+        out.push(d);
+        return;
+    }
     let pointer = error.instance_path().as_str();
     let (node, key) = root.pointer(pointer).unwrap_or((root, None));
     let place = display_path(pointer);

@@ -55,6 +55,8 @@ pub fn read_all(
                 is_source: collection.sources,
                 default_id: f.default_id,
                 schema: schemas.get(f.collection),
+                keys: &collection.keys,
+                schema_doc: schemas.document(f.collection),
             };
             let parsed = super::parse(cx, &file, readable);
             (file, parsed)

@@ -69,6 +69,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .note(format!("the body's digest is {actual}"));
         if all_quotes_hold {
+            // A quoted digest (TOML and JSON always quote) keeps its quotes.
+            let written = kb
+                .files
+                .get(entry.file)
+                .text
+                .get(declared.span.clone())
+                .unwrap_or("");
+            let actual = match written.chars().next() {
+                Some(q @ ('"' | '\'')) => format!("{q}{actual}{q}"),
+                _ => actual,
+            };
             d = d
                 .help("if the document really changed, `kblint check --fix` records the new digest (every quote citing it still matches)")
                 .fix(Fix { file: entry.file, span: declared.span.clone(), replacement: actual, safe: true, description: "record the body's digest".into() });
