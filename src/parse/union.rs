@@ -67,15 +67,20 @@ pub fn finding(
     let same_value = branches
         .iter()
         .all(|b| b.iter().all(|e| e.instance_path().as_str() == here));
-    if same_place || (same_value && branches.len() > 1) {
-        let wanted: Vec<String> = branches
+    let every_branch_fails_here = (same_place || same_value) && branches.len() > 1;
+    // What each branch wanted, for a value where every branch fails.
+    let wanted = || {
+        branches
             .iter()
             .zip(&names)
             .map(|(b, name)| {
                 let details: Vec<String> = b.iter().map(|e| detail(e)).collect();
                 format!("{name}: {}", details.join("; "))
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    if every_branch_fails_here && (all_wrong_type || same_place) {
         d.message = match super::display_path(place) {
             Some(p) => format!(
                 "`{p}` is valid under none of the {} branches of `{keyword}`",
@@ -87,7 +92,7 @@ pub fn finding(
             ),
         };
         d.notes
-            .push(format!("every branch fails here: {}", wanted.join(" | ")));
+            .push(format!("every branch fails here: {}", wanted()));
     } else {
         d.message = format!(
             "{} (in {}, the closest of the {} branches of `{keyword}`)",
@@ -95,7 +100,10 @@ pub fn finding(
             names[best],
             branches.len()
         );
-        if errors.len() > 1 {
+        if every_branch_fails_here {
+            d.notes
+                .push(format!("every branch fails here: {}", wanted()));
+        } else if errors.len() > 1 {
             d.notes.push(format!(
                 "{} also fails with {} more error{}: {}",
                 names[best],
