@@ -14,7 +14,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "configuration and data",
-        &["config", "fingerprint", "keys", "model", "schema", "vocabulary"],
+        &[
+            "config",
+            "fingerprint",
+            "keys",
+            "model",
+            "schema",
+            "vocabulary",
+        ],
     ),
     ("discover, parse, index", &["discover", "index", "parse"]),
     ("analyses", &["analysis"]),

@@ -8,7 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kblint::parse::{frontmatter, yaml};
+use kblint::parse::frontmatter;
+use kblint::yaml;
 use serde_json::Value;
 
 fn cases() -> Vec<PathBuf> {
@@ -32,7 +33,7 @@ fn load(yaml_text: &str) -> Result<Value, String> {
     file.push_str("---\nbody\n");
     let split = frontmatter::split(&file).map_err(|e| format!("split: {e:?}"))?;
     match yaml::parse(&file, split.yaml) {
-        Ok((node, duplicates)) if duplicates.is_empty() => Ok(node.to_json()),
+        Ok((node, duplicates)) if duplicates.is_empty() => Ok(node.into_json()),
         Ok((_, duplicates)) => Err(duplicates[0].message.clone()),
         Err(e) => Err(e.message),
     }

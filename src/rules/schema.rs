@@ -8,9 +8,12 @@ declare_rule! {
     /// The frontmatter of each entry against its collection's JSON Schema (draft 2020-12 or 7,
     /// with `format` asserted: a `date` that is not a date is a finding). One finding per
     /// violation, at the offending value; for a missing property, at the key of the object that
-    /// lacks it; for an unexpected property, at that key. It also checks the shape of the keys
-    /// that kblint itself reads (`id`, `aliases`, `related`, `claims`, `sha256` of sources): a
-    /// claim needs an `id`, `negated` is true or false, and so on.
+    /// lacks it; for an unexpected property, at that key. A failed `anyOf` or `oneOf` is
+    /// reported at the deepest failing value of the branch that came closest (fewest errors,
+    /// then deepest), naming it (its `title`, its `$ref` name or its number). It also checks
+    /// the shape of the keys that kblint itself reads (`id`, `aliases`, `related`, `claims`,
+    /// `sha256` of sources, under the names the collection's `keys` gives them): a claim needs
+    /// an `id`, `negated` is true or false, and so on.
     ///
     /// ## Why
     ///
