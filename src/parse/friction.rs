@@ -109,9 +109,9 @@ pub fn load_error(file: FileId, text: &str, split: &Split, e: YamlError) -> Diag
         format!("invalid {language}: the frontmatter looks like a template ({shown})"),
         Label::new(file, e.span.clone(), e.message),
     )
-    .help(format!(
-        "kblint reads frontmatter as data, before any template runs: quote the value (`title: \"{{{{ .Title }}}}\"`) if it is text, or leave the file out with its collection's `exclude` if it is a template"
-    ));
+    .help(
+        "kblint reads frontmatter as data, before any template runs: quote the value (`title: \"{{ .Title }}\"`) if it is text, or leave the file out with its collection's `exclude` if it is a template",
+    );
     // The tag is shown apart only when it is not on the line the parser stopped at.
     let line = |o: usize| text[..o.min(text.len())].matches('\n').count();
     if line(at) != line(e.span.start) {

@@ -1,6 +1,7 @@
 //! The parse stage: one file's bytes → its entry, plus the `frontmatter` and `schema` findings
 //! that only the file itself can show. Runs in parallel, one file at a time.
 
+mod advice;
 mod friction;
 pub mod frontmatter;
 pub mod jsonfm;
@@ -203,11 +204,18 @@ fn schema_findings(
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let declared = schema
+                .map(|doc| advice::declared_keys(doc, error.schema_path().as_str()))
+                .unwrap_or_default();
             for name in unexpected {
                 let span = node.key(name).map_or(node.span.clone(), |k| k.span.clone());
                 let message = match &place {
                     Some(p) => format!("`{p}` has unexpected property `{name}`"),
                     None => format!("unexpected property `{name}`"),
+                };
+                let help = match advice::nearest_key(&declared, name) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "remove the key, or add it to the schema's `properties`".into(),
                 };
                 out.push(
                     Diagnostic::new(
@@ -215,7 +223,7 @@ fn schema_findings(
                         message,
                         Label::new(file, span, "not allowed by the schema"),
                     )
-                    .help("remove the key, or add it to the schema's `properties`"),
+                    .help(help),
                 );
             }
         }
@@ -232,11 +240,24 @@ fn schema_findings(
                 Some(p) => format!("`{p}` is missing required property `{name}`"),
                 None => format!("missing required property `{name}`"),
             };
-            out.push(Diagnostic::new(
+            let mut d = Diagnostic::new(
                 rule,
                 message,
                 Label::new(file, span, format!("`{name}` is required here")),
-            ));
+            );
+            let declared = schema
+                .map(|doc| advice::declared_keys(doc, error.schema_path().as_str()))
+                .unwrap_or_default();
+            if let Some(typo) = advice::misspelt_key(node, &name, &declared) {
+                d = d
+                    .related(Label::new(
+                        file,
+                        typo.span.clone(),
+                        format!("`{}` may be `{name}` misspelt", typo.text),
+                    ))
+                    .help(format!("rename `{}` to `{name}`", typo.text));
+            }
+            out.push(d);
         }
         _ => {
             let mut detail = error.to_string();
@@ -267,11 +288,17 @@ fn schema_findings(
             } else {
                 node.span.clone()
             };
-            out.push(Diagnostic::new(
+            let mut d = Diagnostic::new(
                 rule,
                 message,
                 Label::new(file, span, format!("breaks `{}`", error.kind().keyword())),
-            ));
+            );
+            if let ValidationErrorKind::Enum { options } = error.kind()
+                && let Some(near) = advice::nearest_value(options, error.instance())
+            {
+                d = d.help(format!("did you mean `{near}`?"));
+            }
+            out.push(d);
         }
     }
 }

@@ -1,8 +1,7 @@
 //! What several rules share: "did you mean" suggestions and the shape of a contradiction's
 //! finding. Every file directly under `src/rules/` is one rule; helpers live here.
 
-mod closest;
 mod contradiction;
 
-pub use closest::{Closest, closest};
+pub use crate::suggest::{Closest, closest};
 pub use contradiction::{describe, finding};
