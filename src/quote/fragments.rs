@@ -5,6 +5,7 @@ use std::ops::Range;
 use memchr::memmem;
 
 use super::normalize::{Normalized, is_ascii_white};
+use super::words::at_boundaries;
 
 /// Whether normalisation leaves `quote` as it is: ASCII, with single spaces between words and
 /// none at either end.
@@ -25,10 +26,7 @@ pub(super) fn first_plain(text: &str, hay: &str, from: usize) -> Option<usize> {
         Some((i, c)) if c.is_ascii() => (i, c as u8),
         // A letter that is not ASCII: its case variants, as the fragment knows them.
         Some(_) => return Fragment::new(text, 0).first(hay, from).map(|r| r.end),
-        None => {
-            return memmem::find(hay.as_bytes().get(from..)?, text.as_bytes())
-                .map(|at| from + at + text.len());
-        }
+        None => return find_whole(hay, text.as_bytes(), from, true).map(|r| r.end),
     };
     let other = if c.is_ascii_lowercase() {
         c.to_ascii_uppercase()
@@ -39,7 +37,7 @@ pub(super) fn first_plain(text: &str, hay: &str, from: usize) -> Option<usize> {
     let (head, rest) = (&t[..i], &t[i + 1..]);
     if c == other {
         // A digit: no other case, the whole fragment is looked for.
-        return memmem::find(b.get(from..)?, t).map(|at| from + at + t.len());
+        return find_whole(hay, t, from, true).map(|r| r.end);
     }
     if rest.is_empty() {
         return Fragment::new(text, 0).first(hay, from).map(|r| r.end);
@@ -50,10 +48,47 @@ pub(super) fn first_plain(text: &str, hay: &str, from: usize) -> Option<usize> {
     loop {
         let r = pos + finder.find(b.get(pos..)?)?;
         let p = r - head.len() - 1;
-        if b[p..].starts_with(head) && (b[r - 1] == c || b[r - 1] == other) {
+        if b[p..].starts_with(head)
+            && (b[r - 1] == c || b[r - 1] == other)
+            && at_boundaries(hay, p, r + rest.len())
+        {
             return Some(r + rest.len());
         }
         pos = r + 1;
+    }
+}
+
+/// The first occurrence of `needle` in `hay` at or after `from` that neither begins nor ends
+/// inside a word (any occurrence, when not `whole`).
+fn find_whole(hay: &str, needle: &[u8], from: usize, whole: bool) -> Option<Range<usize>> {
+    let b = hay.as_bytes();
+    let finder = memmem::Finder::new(needle);
+    let mut pos = from;
+    loop {
+        let at = pos + finder.find(b.get(pos..)?)?;
+        let end = at + needle.len();
+        if !whole || at_boundaries(hay, at, end) {
+            return Some(at..end);
+        }
+        pos = at + 1;
+    }
+}
+
+/// The last occurrence of `needle` inside `lo..hi` of `hay` that neither begins nor ends inside a
+/// word (of `hay`: the window does not hide what stands around it).
+fn rfind_whole(hay: &str, needle: &[u8], lo: usize, mut hi: usize) -> Option<Range<usize>> {
+    let b = hay.as_bytes();
+    let finder = memmem::FinderRev::new(needle);
+    loop {
+        let at = lo + finder.rfind(b.get(lo..hi)?)?;
+        let end = at + needle.len();
+        if at_boundaries(hay, at, end) {
+            return Some(at..end);
+        }
+        if end == lo || needle.is_empty() {
+            return None;
+        }
+        hi = end - 1;
     }
 }
 
@@ -109,6 +144,11 @@ impl Fragment {
     /// first). Found by searching the text after the first letter, which every spelling shares,
     /// and checking what stands before it.
     pub(super) fn first(&self, hay: &str, from: usize) -> Option<Range<usize>> {
+        self.first_where(hay, from, true)
+    }
+
+    /// [`Fragment::first`], cutting words or not (`whole`).
+    pub(super) fn first_where(&self, hay: &str, from: usize, whole: bool) -> Option<Range<usize>> {
         let b = hay.as_bytes();
         let (head, rest) = (
             &self.text.as_bytes()[..self.head],
@@ -117,27 +157,27 @@ impl Fragment {
         if rest.is_empty() {
             return self
                 .spellings()
-                .filter_map(|s| {
-                    memmem::find(b.get(from..)?, s.as_bytes())
-                        .map(|at| from + at..from + at + s.len())
-                })
+                .filter_map(|s| find_whole(hay, s.as_bytes(), from, whole))
                 .min_by_key(|r| (r.end, r.start));
         }
         let shortest = self.variants.iter().map(String::len).min().unwrap_or(0);
         let mut pos = from + head.len() + shortest;
         loop {
             let r = pos + self.finder.find(b.get(pos..)?)?;
+            let end = r + rest.len();
             let start = self
                 .variants
                 .iter()
                 .filter_map(|v| {
                     let p = r.checked_sub(head.len() + v.len()).filter(|&p| p >= from)?;
-                    (b[p..r].starts_with(head) && &b[p + head.len()..r] == v.as_bytes())
-                        .then_some(p)
+                    (b[p..r].starts_with(head)
+                        && &b[p + head.len()..r] == v.as_bytes()
+                        && (!whole || at_boundaries(hay, p, end)))
+                    .then_some(p)
                 })
                 .min();
             if let Some(p) = start {
-                return Some(p..r + rest.len());
+                return Some(p..end);
             }
             pos = r + 1;
         }
@@ -145,11 +185,8 @@ impl Fragment {
 
     /// The occurrence inside `lo..hi` that starts last.
     pub(super) fn last(&self, hay: &str, lo: usize, hi: usize) -> Option<Range<usize>> {
-        let window = hay.as_bytes().get(lo..hi)?;
         self.spellings()
-            .filter_map(|s| {
-                memmem::rfind(window, s.as_bytes()).map(|at| lo + at..lo + at + s.len())
-            })
+            .filter_map(|s| rfind_whole(hay, s.as_bytes(), lo, hi))
             .max_by_key(|r| (r.start, std::cmp::Reverse(r.end)))
     }
 

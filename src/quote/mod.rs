@@ -64,7 +64,7 @@ mod words;
 use std::ops::Range;
 
 pub use elsewhere::find_elsewhere;
-pub use nearest::{Difference, Nearest, nearest};
+pub use nearest::{Cut, Difference, Edge, Nearest, nearest};
 pub use normalize::Normalized;
 
 use fragments::{Quote, first_plain, is_plain, split};

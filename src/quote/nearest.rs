@@ -5,7 +5,7 @@ use std::ops::Range;
 use super::bitparallel::Pattern;
 use super::fragments::{Fragment, Quote, same_letter};
 use super::normalize::Normalized;
-use super::words::{inside_word, words};
+use super::words::{inside_word, joins, whole_words, words};
 
 /// The passage of a source most similar to a quote that was not found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,35 @@ pub struct Nearest {
     pub similarity: u8,
     /// Word by word, in order.
     pub differences: Vec<Difference>,
+    /// The words of the source that the quote starts or ends inside of (spec §5), in order.
+    pub cuts: Vec<Cut>,
+    /// The differences only extend the words the quote cuts to whole words, and the quote so
+    /// extended is in the source: replacing each difference's `quote` range with its
+    /// `source_text` is a correction that changes nothing else.
+    pub whole_words: bool,
+}
+
+/// A word of the source that a quote (or a fragment of it) starts or ends inside of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// The whole word, normalised.
+    pub word: String,
+    /// Byte range of the whole word in the ORIGINAL source.
+    pub source: Range<usize>,
+    pub edge: Edge,
+}
+
+/// Which end of the quote, or of a fragment of it, cuts a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// The quote starts inside the word.
+    QuoteStart,
+    /// The quote ends inside the word.
+    QuoteEnd,
+    /// The text after an ellipsis starts inside the word.
+    AfterEllipsis,
+    /// The text before an ellipsis ends inside the word.
+    BeforeEllipsis,
 }
 
 /// Words that differ between the quote and the nearest passage.
@@ -47,6 +76,9 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
     let text = source.text.as_str();
     if q.fragments.is_empty() || text.is_empty() {
         return None;
+    }
+    if let Some(n) = cut_words(source, &q, quote) {
+        return Some(n);
     }
     let mut placed: Vec<Placed> = Vec::with_capacity(q.fragments.len());
     let mut pos = 0;
@@ -103,13 +135,16 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
 
     let (mut edits, mut quote_chars, mut passage_chars) = (0usize, 0usize, 0usize);
     let mut differences = Vec::new();
-    for (f, p) in q.fragments.iter().zip(&placed) {
+    let mut cuts = Vec::new();
+    for (k, (f, p)) in q.fragments.iter().zip(&placed).enumerate() {
         let passage = text.get(p.range.clone()).unwrap_or("");
         quote_chars += f.text.chars().count();
         passage_chars += passage.chars().count();
         if !p.exact {
             edits += Pattern::new(&f.classes()).distance(passage);
-            differences.extend(word_diff(source, p.range.clone(), &q.norm, f));
+            let diffs = word_diff(source, p.range.clone(), &q.norm, f);
+            cuts.extend(cuts_of(&diffs, &q, k));
+            differences.extend(diffs);
         }
     }
     let most = quote_chars.max(passage_chars).max(1);
@@ -130,7 +165,150 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
         range,
         similarity,
         differences,
+        cuts,
+        whole_words: false,
     })
+}
+
+/// The nearest passage of a quote that is in the source only if it may cut words: each fragment
+/// extended to the words it cuts. `None` when the quote is not in the source even so.
+fn cut_words(source: &Normalized, q: &Quote, quote: &str) -> Option<Nearest> {
+    let text = source.text.as_str();
+    let mut pos = 0;
+    let mut differences = Vec::new();
+    let mut cuts = Vec::new();
+    let (mut start, mut end) = (usize::MAX, 0);
+    let (mut quote_chars, mut passage_chars) = (0usize, 0usize);
+    for (k, f) in q.fragments.iter().enumerate() {
+        let r = f.first_where(text, pos, false)?;
+        // The match has the fragment's bytes (but for the case of its first letter): offsets in
+        // one are offsets in the other.
+        if r.len() != f.text.len() {
+            return None;
+        }
+        pos = r.end;
+        let w = whole_words(text, r.start, r.end, 64);
+        start = start.min(w.start);
+        end = end.max(w.end);
+        quote_chars += f.text.chars().count();
+        passage_chars += text.get(w.clone()).unwrap_or("").chars().count();
+        // The stretches of the fragment that lie in a cut word: its first word when the start
+        // is cut, its last when the end is.
+        let mut pieces: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        if w.start < r.start {
+            let mut e = r.start;
+            while let Some(c) = text.get(e..r.end).and_then(|t| t.chars().next()) {
+                if !joins(c) {
+                    break;
+                }
+                e += c.len_utf8();
+            }
+            pieces.push((r.start..e, w.start..if e == r.end { w.end } else { e }));
+        }
+        if w.end > r.end && pieces.last().is_none_or(|(p, _)| p.end < r.end) {
+            let mut s = r.end;
+            while let Some(c) = text.get(r.start..s).and_then(|t| t.chars().next_back()) {
+                if !joins(c) {
+                    break;
+                }
+                s -= c.len_utf8();
+            }
+            pieces.push((s..r.end, s..w.end));
+        }
+        let mut diffs = Vec::new();
+        for (piece, word) in pieces {
+            let in_quote = f.at + (piece.start - r.start)..f.at + (piece.end - r.start);
+            diffs.push(Difference {
+                source: source.original_range(word.clone()),
+                source_text: text.get(word).unwrap_or("").to_string(),
+                quote_text: q.norm.text.get(in_quote.clone()).unwrap_or("").to_string(),
+                quote: q.norm.original_range(in_quote),
+            });
+        }
+        cuts.extend(cuts_of(&diffs, q, k));
+        differences.extend(diffs);
+    }
+    if differences.is_empty() || start >= end {
+        return None;
+    }
+    let most = quote_chars.max(passage_chars).max(1);
+    let edits = passage_chars.abs_diff(quote_chars).max(1);
+    let kept = most - edits.min(most);
+    let similarity = (((kept as u128 * 200 + most as u128) / (2 * most as u128)) as u8).min(99);
+    // The correction is offered only when the quote it makes is in the source.
+    let mut by_start: Vec<&Difference> = differences.iter().collect();
+    by_start.sort_by_key(|d| std::cmp::Reverse(d.quote.start));
+    let mut fixed = quote.to_string();
+    for d in by_start {
+        if fixed.get(d.quote.clone()).is_some() {
+            fixed.replace_range(d.quote.clone(), &d.source_text);
+        }
+    }
+    let whole_words = super::contains(source, &fixed) == Some(true);
+    Some(Nearest {
+        range: source.original_range(start..end),
+        similarity,
+        differences,
+        cuts,
+        whole_words,
+    })
+}
+
+/// The words that fragment `k` of `q` cuts, from its differences with the passage: a first
+/// difference at the fragment's start whose source word holds the quote's words but does not
+/// begin with them, or a last one at its end whose source word holds them but does not end with
+/// them.
+fn cuts_of(diffs: &[Difference], q: &Quote, k: usize) -> Vec<Cut> {
+    let Some(f) = q.fragments.get(k) else {
+        return Vec::new();
+    };
+    let span = q.norm.original_range(f.at..f.at + f.text.len());
+    let last = q.fragments.len() - 1;
+    // The source word and the quote's piece of it, in lower case, when the piece is part of it.
+    let inside = |d: &Difference| {
+        let (w, p) = (d.source_text.to_lowercase(), d.quote_text.to_lowercase());
+        (!p.is_empty()
+            && !w.contains(' ')
+            && !p.contains(' ')
+            && w.len() > p.len()
+            && w.contains(&p))
+        .then_some((w, p))
+    };
+    let cut = |d: &Difference, edge: Edge| Cut {
+        word: d.source_text.clone(),
+        source: d.source.clone(),
+        edge,
+    };
+    let mut out = Vec::new();
+    if let Some(d) = diffs.first()
+        && d.quote.start == span.start
+        && let Some((w, p)) = inside(d)
+        && !w.starts_with(&p)
+    {
+        out.push(cut(
+            d,
+            if k == 0 {
+                Edge::QuoteStart
+            } else {
+                Edge::AfterEllipsis
+            },
+        ));
+    }
+    if let Some(d) = diffs.last()
+        && d.quote.end == span.end
+        && let Some((w, p)) = inside(d)
+        && !w.ends_with(&p)
+    {
+        out.push(cut(
+            d,
+            if k == last {
+                Edge::QuoteEnd
+            } else {
+                Edge::BeforeEllipsis
+            },
+        ));
+    }
+    out
 }
 
 /// The passage of `text[from..]` nearest to the fragment (normalised byte range, whole words),

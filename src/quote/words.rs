@@ -4,6 +4,61 @@ use std::ops::Range;
 
 use unicode_normalization::char::canonical_combining_class;
 
+/// Whether a fragment may not stop between `c` and a character next to it that is also one of
+/// these: a letter, digit or mark of a script written with spaces (spec §5). Punctuation and
+/// white space are boundaries; scripts written without spaces (Han, kana, Thai, Lao, Khmer,
+/// Myanmar) and emoji are exempt.
+pub(super) fn joins(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        (c.is_alphanumeric() && !standalone(c)) || extends(c)
+    }
+}
+
+/// Whether a match at `s..e` of `hay` begins inside a word of `hay` (spec §5).
+pub(super) fn cuts_start(hay: &str, s: usize, e: usize) -> bool {
+    let first = hay.get(s..e).and_then(|t| t.chars().next());
+    let before = hay.get(..s).and_then(|t| t.chars().next_back());
+    matches!((before, first), (Some(b), Some(f)) if joins(b) && joins(f))
+}
+
+/// Whether a match at `s..e` of `hay` ends inside a word of `hay` (spec §5).
+pub(super) fn cuts_end(hay: &str, s: usize, e: usize) -> bool {
+    let last = hay.get(s..e).and_then(|t| t.chars().next_back());
+    let after = hay.get(e..).and_then(|t| t.chars().next());
+    matches!((last, after), (Some(l), Some(a)) if joins(l) && joins(a))
+}
+
+/// Whether a match at `s..e` of `hay` neither begins nor ends inside a word (spec §5).
+pub(super) fn at_boundaries(hay: &str, s: usize, e: usize) -> bool {
+    !cuts_start(hay, s, e) && !cuts_end(hay, s, e)
+}
+
+/// `s..e` extended to the whole words it cuts, at most `limit` characters each way: the start
+/// moved back while it begins inside a word, the end moved on while it ends inside one.
+pub(super) fn whole_words(hay: &str, mut s: usize, mut e: usize, limit: usize) -> Range<usize> {
+    for _ in 0..limit {
+        if !cuts_start(hay, s, e) {
+            break;
+        }
+        s = hay
+            .get(..s)
+            .and_then(|t| t.char_indices().next_back())
+            .map_or(s, |(i, _)| i);
+    }
+    for _ in 0..limit {
+        if !cuts_end(hay, s, e) {
+            break;
+        }
+        e += hay
+            .get(e..)
+            .and_then(|t| t.chars().next())
+            .map_or(0, char::len_utf8);
+    }
+    s..e
+}
+
 /// Whether byte `i` of `text` (a char boundary) is inside a word, where a passage should not
 /// start or end: between letters, digits or marks (of a script written with spaces), or at a `'`
 /// or `-` between two of them.

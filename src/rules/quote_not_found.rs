@@ -126,7 +126,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if n.differences.len() > 3 {
                     d = d.note(format!("and {} more differences", n.differences.len() - 3));
                 }
-                if near_miss(n) {
+                for (k, cut) in n.cuts.iter().enumerate() {
+                    d = d.note(cut_note(cut, k == 0));
+                }
+                if n.whole_words || near_miss(n) {
                     // The quote with each differing stretch replaced by what the source reads:
                     // elisions and the author's typography elsewhere are kept.
                     let mut corrected = quote.value.clone();
@@ -154,6 +157,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// What a cut word note says: "the quote ends inside `style`".
+fn cut_note(cut: &crate::quote::Cut, first: bool) -> String {
+    use crate::quote::Edge;
+    let what = match cut.edge {
+        Edge::QuoteStart => "the quote starts",
+        Edge::QuoteEnd => "the quote ends",
+        Edge::AfterEllipsis => "the text after an ellipsis starts",
+        Edge::BeforeEllipsis => "the text before an ellipsis ends",
+    };
+    let why = if first {
+        ": a quote may not start or end inside a word"
+    } else {
+        ""
+    };
+    format!("{what} inside `{}`{why}", cut.word)
 }
 
 /// At least 90% similar, and differing only in punctuation, case or a single word.
