@@ -103,3 +103,32 @@ fn a_near_miss_quote_is_replaced_only_with_unsafe_fixes() {
     assert!(after.contains(r#"quote: "A product manager \"owns the vision\" - for the whole lifecycle of the product""#), "{after}");
     assert_eq!(before.lines().count(), after.lines().count());
 }
+
+#[test]
+fn a_cut_word_is_extended_only_when_nothing_else_differs() {
+    let dir = copy_fixture("quote-not-found/cut-word");
+    let path = dir.path().join("kb/entries/e.md");
+    let before = std::fs::read_to_string(&path).unwrap();
+    kblint(dir.path(), &["check", "--fix"]);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    let out = kblint(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let after = std::fs::read_to_string(&path).unwrap();
+    for fixed in [
+        r#"quote: "The editor owns the style""#,
+        r#"quote: "61 acres""#,
+        r#"quote: "unreasonable, though at an unusual, depth""#,
+        r#"quote: "The editor ... style guide""#,
+        // A quote that differs in more than its cut words is left for the author.
+        r#"quote: "he editor own the sty""#,
+    ] {
+        assert!(after.contains(fixed), "{fixed} not in:\n{after}");
+    }
+    let out = kblint(dir.path(), &["check", "--format", "short"]);
+    let short = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        short.lines().filter(|l| l.contains("error[")).count(),
+        1,
+        "{short}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Quote matching (spec §5): a corpus of tricky quotes, the nearest passage, and the search of
 //! a quote in other sources.
 
-use kblint::quote::{Difference, Match, Nearest, Normalized, find, find_elsewhere, nearest};
+use kblint::quote::{Difference, Edge, Match, Nearest, Normalized, find, find_elsewhere, nearest};
 
 /// What a case expects: the original source text at every returned range, or no match.
 #[derive(Debug)]
@@ -65,7 +65,41 @@ const CASES: &[(&str, &str, &str, Want)] = &[
     ("repeated fragment found twice",         "yes and no, yes",                              "yes ... yes",                         Found(&["yes", "yes"])),
     ("a source ellipsis matches dots",        "and so on… forever",                           "and so on... forever",                Found(&["and so on", "forever"])),
     ("two dots are not an ellipsis",          "wait.. what",                                  "wait.. what",                         Found(&["wait.. what"])),
-    ("substring of a word",                   "the owners decide",                            "owner",                               Found(&["owner"])),
+    ("a word inside a longer word",           "the owners decide",                            "owner",                               NotFound),
+    // Word boundaries (spec §5): a fragment never begins or ends inside a word of the source.
+    ("starts inside a word",                  "The editor owns the style guide",              "he editor owns",                      NotFound),
+    ("ends inside a word",                    "The editor owns the style guide",              "owns the sty",                        NotFound),
+    ("starts and ends inside words",          "The editor owns the style guide",              "he editor owns the sty",              NotFound),
+    ("one word inside another",               "The editor owns the style guide",              "dito",                                NotFound),
+    ("case of the first letter and a cut",    "the editors decide",                           "Editor",                              NotFound),
+    ("whole words are found",                 "The editor owns the style guide",              "editor owns the style",               Found(&["editor owns the style"])),
+    ("a later occurrence on word boundaries", "breathe end, then the end",                    "the end",                             Found(&["the end"])),
+    ("a later occurrence, first letter case", "breathe end, then The end",                    "the end",                             Found(&["The end"])),
+    ("digits: a number inside a number",      "61 acres of land",                             "1 acre",                              NotFound),
+    ("digits: the whole number",              "61 acres of land",                             "61 acres",                            Found(&["61 acres"])),
+    ("digits: a decimal cut",                 "it grew 31.5 m",                               "1.5 m",                               NotFound),
+    ("digits next to letters",                "a 10km walk",                                  "km walk",                             NotFound),
+    ("digits: the point is a boundary",       "it grew 31.5 m",                               "5 m",                                 Found(&["5 m"])),
+    ("negation prefix",                       "a not unreasonable, though at an unusual, depth", "reasonable, though at an unusual, depth", NotFound),
+    ("accented letter before the start",      "le café crème",                                "fé crème",                            NotFound),
+    ("accented letter after the end",         "les cafés crème",                              "le café",                             NotFound),
+    ("accented letters, whole words",         "gegenüber dem Ärger",                          "dem Ärger",                           Found(&["dem Ärger"])),
+    ("accented letter inside a word",         "gegenüber dem Ärger",                          "über dem",                            NotFound),
+    ("combining accent after the end",        "a tax\u{301} b",                               "a tax",                               NotFound),
+    ("apostrophe is a boundary",              "we don't stop",                                "t stop",                              Found(&["t stop"])),
+    ("curly apostrophe is a boundary",        "we don’t stop",                                "we don",                              Found(&["we don"])),
+    ("hyphen is a boundary",                  "a long-term plan",                             "term plan",                           Found(&["term plan"])),
+    ("dash is a boundary",                    "a long—term plan",                             "long",                                Found(&["long"])),
+    ("cut after a hyphen",                    "a long-term plan",                             "erm plan",                            NotFound),
+    ("CJK inside a run of ideographs",        "我们今天去公园散步",                           "公园",                                Found(&["公园"])),
+    ("Latin next to Han",                     "使用Rust语言",                                 "Rust",                                Found(&["Rust"])),
+    ("kana inside a run",                     "これはひらがなです",                           "ひらがな",                            Found(&["ひらがな"])),
+    ("Thai inside a run",                     "ภาษาไทยง่าย",                                  "ไทย",                                 Found(&["ไทย"])),
+    ("Hangul is written with spaces",         "한국어 문법",                                  "국어 문법",                           NotFound),
+    ("elided fragment ends inside a word",    "The editor owns the style guide",              "The editor ... sty",                  NotFound),
+    ("elided fragment starts inside a word",  "The editor owns the style guide",              "The editor ... tyle guide",           NotFound),
+    ("elided fragments on word boundaries",   "The editor owns the style guide",              "editor ... style guide",              Found(&["editor", "style guide"])),
+    ("elided fragment skips a cut occurrence", "Art is start and art",                        "Art ... art",                         Found(&["Art", "art"])),
     ("a different word",                      "the product owner decides",                    "the product manager decides",         NotFound),
     ("quote longer than its source",          "Short text.",                                  "Short text. And a lot more that the source never said.", NotFound),
     ("empty source",                          "",                                             "anything",                            NotFound),
@@ -400,7 +434,7 @@ fn nearest_never_panics_on_odd_input() {
 #[test]
 fn find_elsewhere_names_the_first_source_that_has_the_quote() {
     let texts = [
-        "Nothing to see here.",
+        "Nothing to see here, I said.",
         "Managers look ahead, owners look at details.",
         "The product owner works on tactics more than on strategy.",
         "Another text entirely.",
@@ -667,6 +701,14 @@ const PIECES: &[&str] = &[
     "ｶﾞ",
 ];
 
+/// Letters, digits and marks of scripts written with spaces, among the characters of `PIECES`.
+fn joins(c: char) -> bool {
+    let cjk = matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}');
+    let mark =
+        matches!(c, '\u{300}'..='\u{36F}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}');
+    (c.is_alphanumeric() && !cjk) || mark
+}
+
 fn random_text(rng: &mut Rng, pieces: usize) -> String {
     (0..pieces)
         .map(|_| PIECES[rng.below(PIECES.len())])
@@ -688,7 +730,14 @@ fn any_piece_of_a_normalised_source_is_found_where_it_is() {
             .collect();
         let a = bounds[rng.below(bounds.len())];
         let b = bounds[rng.below(bounds.len())];
-        let quote = &norm.text[a.min(b)..a.max(b)];
+        let (a, b) = (a.min(b), a.max(b));
+        let quote = &norm.text[a..b];
+        // A piece that cuts a word of the source need not be found (spec §5).
+        let before = norm.text[..a].chars().next_back();
+        let after = norm.text[b..].chars().next();
+        let (first, last) = (quote.chars().next(), quote.chars().next_back());
+        let cuts = |x: Option<char>, y: Option<char>| x.is_some_and(joins) && y.is_some_and(joins);
+        let cut = cuts(before, first) || cuts(last, after);
         match find(&norm, quote) {
             Match::Found(ranges) => {
                 let mut last = 0;
@@ -711,6 +760,7 @@ fn any_piece_of_a_normalised_source_is_found_where_it_is() {
                     "{quote:?} is not empty"
                 );
             }
+            Match::NotFound if cut => {}
             Match::NotFound => panic!(
                 "{quote:?} not found in {source:?} (normalised {:?})",
                 norm.text
@@ -726,4 +776,131 @@ fn any_piece_of_a_normalised_source_is_found_where_it_is() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quotes that cut words (spec §5)
+// ---------------------------------------------------------------------------------------------
+
+/// The cut words of the nearest passage, as (edge, word) pairs.
+fn cuts(n: &Nearest) -> Vec<(Edge, &str)> {
+    n.cuts.iter().map(|c| (c.edge, c.word.as_str())).collect()
+}
+
+/// The quote with every difference replaced by what the source reads.
+fn corrected(quote: &str, n: &Nearest) -> String {
+    let mut out = quote.to_string();
+    let mut diffs: Vec<&Difference> = n.differences.iter().collect();
+    diffs.sort_by_key(|d| std::cmp::Reverse(d.quote.start));
+    for d in diffs {
+        out.replace_range(d.quote.clone(), &d.source_text);
+    }
+    out
+}
+
+#[test]
+fn nearest_names_the_words_a_quote_cuts() {
+    let source = "The editor owns the style guide and reviews every article.";
+    let quote = "he editor owns the sty";
+    let n = near(source, quote);
+    assert_eq!(&source[n.range.clone()], "The editor owns the style");
+    assert_eq!(
+        cuts(&n),
+        [(Edge::QuoteStart, "The"), (Edge::QuoteEnd, "style")]
+    );
+    assert_eq!(&source[n.cuts[1].source.clone()], "style");
+    let pairs: Vec<_> = n.differences.iter().map(|d| diff(source, d)).collect();
+    assert_eq!(pairs, [("The", "The", "he"), ("style", "style", "sty")]);
+    assert!(n.whole_words);
+    assert!(n.similarity < 100);
+    assert_eq!(corrected(quote, &n), "The editor owns the style");
+}
+
+#[test]
+fn a_cut_number_is_named_and_extended() {
+    let source = "The farm had 61 acres of land.";
+    let n = near(source, "1 acre");
+    assert_eq!(
+        cuts(&n),
+        [(Edge::QuoteStart, "61"), (Edge::QuoteEnd, "acres")]
+    );
+    assert!(n.whole_words);
+    assert_eq!(corrected("1 acre", &n), "61 acres");
+}
+
+#[test]
+fn a_word_cut_at_both_ends_is_named_once_for_each() {
+    let source = "The editor owns the style guide.";
+    let n = near(source, "dito");
+    assert_eq!(
+        cuts(&n),
+        [(Edge::QuoteStart, "editor"), (Edge::QuoteEnd, "editor")]
+    );
+    assert_eq!(n.differences.len(), 1, "{:?}", n.differences);
+    assert_eq!(corrected("dito", &n), "editor");
+    assert!(n.whole_words);
+}
+
+#[test]
+fn cuts_of_elided_fragments_are_named_by_their_ellipsis() {
+    let source = "The editor owns the style guide and reviews every article.";
+    let quote = "The edit ... tyle guide";
+    let n = near(source, quote);
+    assert_eq!(
+        cuts(&n),
+        [
+            (Edge::BeforeEllipsis, "editor"),
+            (Edge::AfterEllipsis, "style")
+        ]
+    );
+    assert_eq!(corrected(quote, &n), "The editor ... style guide");
+    assert!(n.whole_words);
+    // The elided quote keeps its typography where nothing is cut.
+    let quote = "The editor … tyle guide";
+    let n = near(source, quote);
+    assert_eq!(corrected(quote, &n), "The editor … style guide");
+}
+
+#[test]
+fn a_cut_quote_that_also_differs_gets_no_whole_word_correction() {
+    let source = "The editor owns the style guide and reviews every article.";
+    let n = near(source, "he editor own the sty");
+    assert!(!n.whole_words);
+    assert_eq!(
+        cuts(&n),
+        [(Edge::QuoteStart, "The"), (Edge::QuoteEnd, "style")]
+    );
+}
+
+#[test]
+fn a_negation_cut_off_is_not_verified() {
+    let source = "It was written at a not unreasonable, though at an unusual, depth.";
+    let quote = "reasonable, though at an unusual, depth";
+    assert_eq!(find(&Normalized::new(source), quote), Match::NotFound);
+    let n = near(source, quote);
+    assert_eq!(cuts(&n), [(Edge::QuoteStart, "unreasonable")]);
+}
+
+#[test]
+fn find_elsewhere_needs_whole_words_too() {
+    let texts = [
+        "The editor owns the style guide.",
+        "Ask the editor.",
+        "he editor owns the sty",
+    ];
+    let sources: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
+    let refs: Vec<&Normalized> = sources.iter().collect();
+    let got = find_elsewhere(
+        &refs,
+        &[
+            "he editor owns the sty",
+            "editor owns",
+            "dito",
+            "the editor",
+        ],
+    );
+    assert_eq!(got, [Some(2), Some(0), None, Some(0)]);
+    // Without the third source, no source holds them as whole words.
+    let got = find_elsewhere(&refs[..2], &["he editor owns the sty", "he editor"]);
+    assert_eq!(got, [None, None]);
 }

@@ -30,8 +30,11 @@
 //! the brackets) splits it into fragments; each is trimmed and empty ones are skipped. Fragments
 //! must occur in the source in order without overlapping, case-sensitively except for the first
 //! letter of each fragment: the first alphanumeric character, when it is a cased letter, may be in
-//! any case (`The` matches `the`, but `3 ways` does not match `3 Ways`). There is no word-boundary
-//! requirement and no limit on the size of an elided gap. When there are several ways to place the
+//! any case (`The` matches `the`, but `3 ways` does not match `3 Ways`). A fragment never begins
+//! or ends inside a word: where its first (last) character is a letter, digit or mark of a script
+//! written with spaces, so is not the source character before (after) it; punctuation is a
+//! boundary, and scripts written without spaces are exempt. An occurrence that cuts a word is
+//! skipped for the next one. There is no limit on the size of an elided gap. When there are several ways to place the
 //! fragments, the reported one ends earliest, and among those is the tightest window.
 //!
 //! # Nearest passage

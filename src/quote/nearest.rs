@@ -67,6 +67,8 @@ pub struct Difference {
 struct Placed {
     range: Range<usize>,
     exact: bool,
+    /// The word alignment of an inexact fragment with its passage, when there is one.
+    ops: Option<Vec<Op>>,
 }
 
 /// The passage of `source` most similar to `quote`; `None` for an empty quote or source, or
@@ -88,10 +90,15 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
             placed.push(Placed {
                 range: r,
                 exact: true,
+                ops: None,
             });
             continue;
         }
         let r = approximate(text, pos, f);
+        let (r, ops) = match align(text, pos, r.clone(), f) {
+            Some((passage, ops)) => (passage, Some(ops)),
+            None => (r, None),
+        };
         let mut hi = r.start;
         for j in (0..k).rev() {
             if !placed[j].exact {
@@ -106,6 +113,7 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
         placed.push(Placed {
             range: r,
             exact: false,
+            ops,
         });
     }
     // A fragment with no passage at all sits right after the one before it (or before the next).
@@ -142,7 +150,7 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
         passage_chars += passage.chars().count();
         if !p.exact {
             edits += Pattern::new(&f.classes()).distance(passage);
-            let diffs = word_diff(source, p.range.clone(), &q.norm, f);
+            let diffs = word_diff(source, p.range.clone(), &q.norm, f, p.ops.as_deref());
             cuts.extend(cuts_of(&diffs, &q, k));
             differences.extend(diffs);
         }
@@ -380,6 +388,7 @@ fn same_word(q: &str, p: &str, letter: Option<usize>) -> bool {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     Same,
     /// A word of the quote only.
@@ -394,6 +403,7 @@ fn word_diff(
     passage: Range<usize>,
     quote: &Normalized,
     f: &Fragment,
+    aligned: Option<&[Op]>,
 ) -> Vec<Difference> {
     let p_text = source.text.get(passage.clone()).unwrap_or("");
     let q_text = f.text.as_str();
@@ -404,6 +414,15 @@ fn word_diff(
         let rel = letter.filter(|l| a[i].contains(l)).map(|l| l - a[i].start);
         same_word(&q_text[a[i].clone()], &p_text[b[j].clone()], rel)
     };
+    let ops = match aligned {
+        Some(ops) => ops.to_vec(),
+        None => lcs_ops(&a, &b, eq),
+    };
+    group(source, passage, quote, f, &a, &b, &ops)
+}
+
+/// The alignment of quote words `a` with passage words `b` by their longest common subsequence.
+fn lcs_ops(a: &[Range<usize>], b: &[Range<usize>], eq: impl Fn(usize, usize) -> bool) -> Vec<Op> {
     let mut pre = 0;
     while pre < a.len() && pre < b.len() && eq(pre, pre) {
         pre += 1;
@@ -447,12 +466,56 @@ fn word_diff(
         ops.extend((0..m).map(|_| Op::Source));
     }
     ops.extend((0..suf).map(|_| Op::Same));
+    ops
+}
+
+/// The differences that the alignment `ops` of quote words `a` with passage words `b` makes:
+/// each run of words that are not the same, in order.
+fn group(
+    source: &Normalized,
+    passage: Range<usize>,
+    quote: &Normalized,
+    f: &Fragment,
+    a: &[Range<usize>],
+    b: &[Range<usize>],
+    ops: &[Op],
+) -> Vec<Difference> {
+    let p_text = source.text.get(passage.clone()).unwrap_or("");
+    let q_text = f.text.as_str();
 
     let mut out = Vec::new();
     let (mut i, mut j) = (0, 0);
     let mut group: Option<(usize, usize)> = None;
     let close = |g: (usize, usize), i: usize, j: usize, out: &mut Vec<Difference>| {
         let (qi, sj) = g;
+        // One quote word, `word` plus punctuation, against source words from `word` to one that
+        // ends with that punctuation: the words in between are dropped, and the punctuation
+        // stands where the source has it ("increased," for "increased and ... customers,").
+        if i == qi + 1 && j >= sj + 2 {
+            let (qw, first, last) = (
+                &q_text[a[qi].clone()],
+                &p_text[b[sj].clone()],
+                &p_text[b[j - 1].clone()],
+            );
+            if let Some(tail) = qw.strip_prefix(first)
+                && !tail.is_empty()
+                && !tail.chars().any(char::is_alphanumeric)
+                && last.len() > tail.len()
+                && last.ends_with(tail)
+            {
+                let r = passage.start + b[sj + 1].start..passage.start + b[j - 1].end - tail.len();
+                let at = quote
+                    .original_range(f.at + a[qi].start..f.at + a[qi].start + first.len())
+                    .end;
+                out.push(Difference {
+                    source: source.original_range(r.clone()),
+                    source_text: source.text.get(r).unwrap_or("").to_string(),
+                    quote_text: String::new(),
+                    quote: at..at,
+                });
+                return;
+            }
+        }
         let (src_norm, source_text) = if j > sj {
             let r = passage.start + b[sj].start..passage.start + b[j - 1].end;
             (
@@ -532,4 +595,234 @@ fn word_diff(
         close(g, i, j, &mut out);
     }
     out
+}
+
+/// Costs of the word alignment: a word of the source left out of the quote (`DROPPED`), a word of
+/// the quote not in the source (`ADDED`), either of punctuation only (`GAP_PUNCT`), opening a
+/// gap, replacing one word by another, and a word that differs only in punctuation at its ends.
+/// A substitution costs less than a word left out plus one put in, but more than a word left
+/// out; one long gap costs less than two short ones; a word the quote adds costs more than one
+/// it drops, so that the passage covers the quote rather than skipping its first words. So a
+/// dropped clause is one difference, and two swapped words are two substitutions.
+const DROPPED: u32 = 4;
+const ADDED: u32 = 7;
+const GAP_PUNCT: u32 = 1;
+const GAP_OPEN: u32 = 3;
+const SUBSTITUTE: u32 = 8;
+const PUNCTUATION: u32 = 1;
+/// Never replace a word by punctuation or the other way round.
+const MISMATCH: u32 = 20;
+const INF: u32 = u32::MAX / 4;
+
+/// The passage nearest to fragment `f` around `near` (normalised byte range of `text`, not
+/// before `lo`), aligned word by word: the quote's words all aligned, the source's free to start
+/// and end anywhere in a window of whole words around `near` (affine gaps, Gotoh 1982). Returns
+/// the passage (from the first source word aligned to the last) and the alignment; `None` when
+/// there is nothing to align.
+fn align(
+    text: &str,
+    lo: usize,
+    near: Range<usize>,
+    f: &Fragment,
+) -> Option<(Range<usize>, Vec<Op>)> {
+    let a = words(&f.text);
+    let n = a.len();
+    if n == 0 || near.is_empty() {
+        return None;
+    }
+    // A window of whole words around `near`: as many words again as the quote has, and some.
+    let spread = n + 8;
+    let b_all = text.as_bytes();
+    let mut start = near.start;
+    let mut spaces = 0;
+    while start > lo && spaces <= spread {
+        start -= 1;
+        if b_all[start] == b' ' {
+            spaces += 1;
+        }
+    }
+    while start > lo && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start > lo || spaces > spread {
+        // Start just after the space found.
+        while start < near.start && b_all.get(start) != Some(&b' ') {
+            start += 1;
+        }
+    }
+    let mut end = near.end;
+    let mut spaces = 0;
+    while end < text.len() && spaces <= spread {
+        if b_all[end] == b' ' {
+            spaces += 1;
+        }
+        end += 1;
+    }
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let window = text.get(start..end)?;
+    let b: Vec<Range<usize>> = words(window)
+        .into_iter()
+        .map(|r| start + r.start..start + r.end)
+        .collect();
+    let m = b.len();
+    if m == 0 || n.saturating_mul(m) > 4_000_000 {
+        return None;
+    }
+    let q = f.text.as_str();
+    let letter = f.letter.map(|(i, _)| i);
+    let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let punct = |w: &str| !w.chars().any(char::is_alphanumeric);
+    let dropped = |w: &str| if punct(w) { GAP_PUNCT } else { DROPPED };
+    let added = |w: &str| if punct(w) { GAP_PUNCT } else { ADDED };
+    // The quote may stop before punctuation that ends its last source word, or start after
+    // punctuation that begins its first.
+    let edge = |i: usize, qw: &str, sw: &str| {
+        let rest_punct = |r: Option<&str>| r.is_some_and(|r| !r.is_empty() && punct(r));
+        (i + 1 == n && rest_punct(sw.strip_prefix(qw)))
+            || (i == 0 && rest_punct(sw.strip_suffix(qw)))
+    };
+    let sub = |i: usize, j: usize| {
+        let (qw, sw) = (&q[a[i].clone()], &text[b[j].clone()]);
+        let rel = letter.filter(|l| a[i].contains(l)).map(|l| l - a[i].start);
+        if same_word(qw, sw, rel) || edge(i, qw, sw) {
+            0
+        } else if punct(qw) != punct(sw) {
+            MISMATCH
+        } else if core(qw) == core(sw)
+            || (i == 0 && core(qw).to_lowercase() == core(sw).to_lowercase())
+        {
+            PUNCTUATION
+        } else {
+            SUBSTITUTE
+        }
+    };
+    // mm: ends with a quote word aligned with a source word; del: with a source word left out
+    // of the quote; ins: with a quote word not in the source. Row 0 of `mm` is the free start.
+    let w = m + 1;
+    let at = |i: usize, j: usize| i * w + j;
+    let (mut mm, mut del, mut ins) = (
+        vec![INF; (n + 1) * w],
+        vec![INF; (n + 1) * w],
+        vec![INF; (n + 1) * w],
+    );
+    for j in 0..=m {
+        mm[at(0, j)] = 0;
+    }
+    for i in 1..=n {
+        let gq = added(&q[a[i - 1].clone()]);
+        for j in 0..=m {
+            if j > 0 {
+                let best = mm[at(i - 1, j - 1)]
+                    .min(del[at(i - 1, j - 1)])
+                    .min(ins[at(i - 1, j - 1)]);
+                mm[at(i, j)] = best + sub(i - 1, j - 1);
+                let gs = dropped(&text[b[j - 1].clone()]);
+                del[at(i, j)] = (mm[at(i, j - 1)] + GAP_OPEN)
+                    .min(del[at(i, j - 1)])
+                    .min(ins[at(i, j - 1)] + GAP_OPEN)
+                    + gs;
+            }
+            ins[at(i, j)] = (mm[at(i - 1, j)] + GAP_OPEN)
+                .min(ins[at(i - 1, j)])
+                .min(del[at(i - 1, j)] + GAP_OPEN)
+                + gq;
+        }
+    }
+    // The end: the least cost, the latest among equals (a changed last word is a substitution,
+    // not a word added), ending on an aligned word rather than an added one.
+    let mut best = (INF, 0, 0u8);
+    for j in 0..=m {
+        for (state, cost) in [(0u8, mm[at(n, j)]), (1u8, ins[at(n, j)])] {
+            if cost <= best.0 && (cost < best.0 || state == 0 || best.2 == 1) {
+                best = (cost, j, state);
+            }
+        }
+    }
+    let (_, mut j, mut state) = best;
+    let mut i = n;
+    let mut ops = Vec::with_capacity(n + m);
+    let last = j;
+    while i > 0 {
+        match state {
+            0 => {
+                let c = mm[at(i, j)] - sub(i - 1, j - 1);
+                ops.push(if c + sub(i - 1, j - 1) == c {
+                    Op::Same
+                } else {
+                    Op::Source
+                });
+                if mm[at(i, j)] != c {
+                    ops.push(Op::Quote);
+                }
+                let (pi, pj) = (i - 1, j - 1);
+                // Among equals, a word of the source left out before one the quote adds.
+                state = if mm[at(pi, pj)] == c {
+                    0
+                } else if del[at(pi, pj)] == c {
+                    2
+                } else {
+                    1
+                };
+                i = pi;
+                j = pj;
+            }
+            1 => {
+                ops.push(Op::Quote);
+                let c = ins[at(i, j)] - added(&q[a[i - 1].clone()]);
+                let pi = i - 1;
+                state = if ins[at(pi, j)] == c {
+                    1
+                } else if mm[at(pi, j)] + GAP_OPEN == c {
+                    0
+                } else {
+                    2
+                };
+                i = pi;
+            }
+            _ => {
+                ops.push(Op::Source);
+                let c = del[at(i, j)] - dropped(&text[b[j - 1].clone()]);
+                let pj = j - 1;
+                state = if del[at(i, pj)] == c {
+                    2
+                } else if mm[at(i, pj)] + GAP_OPEN == c {
+                    0
+                } else {
+                    1
+                };
+                j = pj;
+            }
+        }
+    }
+    ops.reverse();
+    if j >= last {
+        return None;
+    }
+    // A first or last word matched without the punctuation around it leaves that out.
+    let (first_q, last_q) = (&q[a[0].clone()], &q[a[n - 1].clone()]);
+    // So does a first or last word that differs, when the quote's word has no punctuation there.
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut s = b[j].start;
+    if ops.first() == Some(&Op::Same) && text[b[j].clone()].ends_with(first_q) {
+        s = b[j].end - first_q.len();
+    } else if alnum(first_q.chars().next()) {
+        let w = &text[b[j].clone()];
+        let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if !core.is_empty() {
+            s = b[j].end - core.len();
+        }
+    }
+    let mut e = b[last - 1].end;
+    if ops.last() == Some(&Op::Same) && text[b[last - 1].clone()].starts_with(last_q) {
+        e = b[last - 1].start + last_q.len();
+    } else if alnum(last_q.chars().next_back()) {
+        let w = &text[b[last - 1].clone()];
+        let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if !core.is_empty() {
+            e = b[last - 1].start + core.len();
+        }
+    }
+    Some((s..e.max(s), ops))
 }

@@ -10,7 +10,9 @@ declare_rule! {
     /// and apostrophes made straight, every dash made `-`, soft hyphens and zero-width characters
     /// dropped, every run of white space made one space. The first letter of each fragment may
     /// differ in case; an ellipsis (`...`, `…`, `[...]`) splits the quote into fragments that
-    /// must appear in that order.
+    /// must appear in that order. A quote never starts or ends inside a word of the source
+    /// (punctuation is a boundary; Han, kana, Thai, Lao, Khmer and Myanmar text is exempt), so
+    /// `he editor` is not found in "The editor", nor `1 acre` in "61 acres".
     ///
     /// When the quote is not found, the finding shows the nearest passage of the source (file,
     /// line, similarity) and the words that differ. A quote that appears verbatim in another
@@ -53,7 +55,8 @@ declare_rule! {
     ///
     /// Copy the words from the source as they stand; mark left-out words with `...`. For a
     /// near miss (90% similar or more, differing only in punctuation, case or one word),
-    /// `kblint check --fix --unsafe-fixes` replaces the quote with the source's text.
+    /// `kblint check --fix --unsafe-fixes` replaces the quote with the source's text; for a quote
+    /// that only cuts words, it extends them to whole words.
     name: "quote-not-found",
     default: Error,
     summary: "a quote matches neither its source nor any other source",
