@@ -39,16 +39,21 @@
 //!
 //! # Nearest passage
 //!
-//! Only for a quote that is not found. Fragments are placed in order: a fragment found exactly
-//! (after the previous one) keeps that place; one that is not is searched approximately (least
-//! Levenshtein distance in characters, bit-parallel Myers/Hyyrö) in the rest of the source, and
-//! the exact fragments before it are moved to their last occurrences before it. The passage runs
-//! from the first placed fragment to the last, elided text included; it is widened to whole words
-//! (at most 64 characters each side) and trimmed of spaces. Similarity counts only the fragments:
-//! `100 × (1 − edits / max(quote chars, passage chars))`, rounded, and at most 99 when there is
-//! any edit. Differences are word by word (LCS over words) within each fragment, never over the
-//! elided gaps; a word is a run of non-space characters, except that CJK, Thai-like scripts and
-//! emoji count each character (with its combining marks) as a word.
+//! Only for a quote that is not found. A quote found only by cutting words is shown with those
+//! words whole, and the cut words are named ([`Cut`]). Otherwise fragments are placed in order: a
+//! fragment found exactly (after the previous one) keeps that place; one that is not is searched
+//! approximately (least Levenshtein distance in characters, bit-parallel Myers/Hyyrö) in the rest
+//! of the source, then aligned word by word with a window of words around that place (affine
+//! gaps: a substitution is cheaper than a word dropped plus one added, one long gap cheaper than
+//! two short ones, a word the quote adds dearer than one it drops); its passage runs from the
+//! first source word aligned to the last, without punctuation the quote does not have there. The
+//! exact fragments before it are moved to their last occurrences before it. The passage runs
+//! from the first placed fragment to the last, elided text included. Similarity counts only the
+//! fragments: `100 × (1 − edits / max(quote chars, passage chars))`, rounded, and at most 99 when
+//! there is any edit. Differences are the runs of words the alignment does not pair as equal,
+//! within each fragment, never over the elided gaps; a word that differs only in punctuation at
+//! its ends is a difference of its own. A word is a run of non-space characters, except that CJK,
+//! Thai-like scripts and emoji count each character (with its combining marks) as a word.
 //!
 //! # Layout
 //!

@@ -395,6 +395,8 @@ enum Op {
     Quote,
     /// A word of the source only.
     Source,
+    /// A word of each that differ only in punctuation at their ends: a difference of its own.
+    Punctuation,
 }
 
 /// Word-level differences between fragment `f` and the passage `passage` (normalised range).
@@ -572,21 +574,38 @@ fn group(
             quote: quote_range,
         });
     };
+    let mut punct = false;
     for op in ops {
         match op {
             Op::Same => {
                 if let Some(g) = group.take() {
                     close(g, i, j, &mut out);
                 }
+                punct = false;
                 i += 1;
                 j += 1;
             }
             Op::Quote => {
+                if punct && let Some(g) = group.take() {
+                    close(g, i, j, &mut out);
+                }
+                punct = false;
                 group.get_or_insert((i, j));
                 i += 1;
             }
             Op::Source => {
                 group.get_or_insert((i, j));
+                j += 1;
+            }
+            Op::Punctuation => {
+                if let Some(g) = group.take() {
+                    close(g, i, j, &mut out);
+                }
+                // A difference of its own, unless source words dropped right after it join it
+                // (the quote's punctuation may be where the dropped words end).
+                group = Some((i, j));
+                punct = true;
+                i += 1;
                 j += 1;
             }
         }
@@ -747,14 +766,12 @@ fn align(
     while i > 0 {
         match state {
             0 => {
-                let c = mm[at(i, j)] - sub(i - 1, j - 1);
-                ops.push(if c + sub(i - 1, j - 1) == c {
-                    Op::Same
-                } else {
-                    Op::Source
-                });
-                if mm[at(i, j)] != c {
-                    ops.push(Op::Quote);
+                let cost = sub(i - 1, j - 1);
+                let c = mm[at(i, j)] - cost;
+                match cost {
+                    0 => ops.push(Op::Same),
+                    PUNCTUATION => ops.push(Op::Punctuation),
+                    _ => ops.extend([Op::Source, Op::Quote]),
                 }
                 let (pi, pj) = (i - 1, j - 1);
                 // Among equals, a word of the source left out before one the quote adds.
@@ -807,7 +824,7 @@ fn align(
     let mut s = b[j].start;
     if ops.first() == Some(&Op::Same) && text[b[j].clone()].ends_with(first_q) {
         s = b[j].end - first_q.len();
-    } else if alnum(first_q.chars().next()) {
+    } else if ops.starts_with(&[Op::Quote, Op::Source]) && alnum(first_q.chars().next()) {
         let w = &text[b[j].clone()];
         let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
         if !core.is_empty() {
@@ -817,7 +834,7 @@ fn align(
     let mut e = b[last - 1].end;
     if ops.last() == Some(&Op::Same) && text[b[last - 1].clone()].starts_with(last_q) {
         e = b[last - 1].start + last_q.len();
-    } else if alnum(last_q.chars().next_back()) {
+    } else if ops.last() == Some(&Op::Source) && alnum(last_q.chars().next_back()) {
         let w = &text[b[last - 1].clone()];
         let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
         if !core.is_empty() {
