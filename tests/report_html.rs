@@ -253,3 +253,32 @@ fn disputes_as_dot_has_one_cluster_per_dispute() {
     let again = kblint(dir.path(), &["disputes", "--format", "dot"]);
     assert_eq!(again.stdout, dot.as_bytes());
 }
+
+#[test]
+fn the_matrix_keeps_every_disputed_row_within_its_limit() {
+    let rows = |page: &str| page.matches("<tr id=\"row-").count();
+    let all = kblint(repo(), &["report", "--html", "-", "--max-rows", "0"]);
+    let all = String::from_utf8(all.stdout).unwrap();
+    assert!(!all.contains("<p class=\"note\">"));
+    let total = rows(&all);
+    let disputed = all.matches("<tr id=\"row-").count()
+        - all.matches("class=\"single\"").count()
+        - all.matches("class=\"agree\"").count()
+        - all.matches("class=\"several\"").count();
+    assert!(
+        disputed >= 1 && disputed < total,
+        "{total} rows, {disputed} disputed"
+    );
+    let few = kblint(repo(), &["report", "--html", "-", "--max-rows", "1"]);
+    let few = String::from_utf8(few.stdout).unwrap();
+    assert_eq!(
+        rows(&few),
+        disputed,
+        "every disputed row, even beyond the limit"
+    );
+    assert!(few.contains(&format!(
+        "<strong>{disputed} of {total} rows shown:</strong>"
+    )));
+    assert!(!few.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
+    assert!(all.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
+}

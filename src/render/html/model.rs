@@ -291,113 +291,111 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
         .flat_map(|c| c.claims.iter().copied())
         .collect();
 
-    // The agreement matrix: (subject, property) → source → cells.
-    let mut rows: BTreeMap<(String, String), BTreeMap<usize, Vec<Cell>>> = BTreeMap::new();
-    let mut row_disputes: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    // The agreement matrix. First each row's claims and the sources they cite, which is all
+    // that its status needs; the cells (quotes, names) only for the rows that are shown.
+    type Key<'k> = (&'k str, &'k str);
+    let mut rows: BTreeMap<Key<'_>, Vec<(ClaimId, Vec<usize>)>> = BTreeMap::new();
     for (id, claim) in kb.all_claims() {
         let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else {
             continue;
         };
-        let key = (kb.entries[subject].id.value.clone(), property.value.clone());
-        let mut by_source: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for cite in &claim.cites {
-            if let Some(slot) = cite.source.as_ref().and_then(|s| slot_of(&s.value)) {
-                let quotes = by_source.entry(slot).or_default();
-                quotes.extend(cite.quote.as_ref().map(|q| q.value.clone()));
-            }
-        }
-        if by_source.is_empty() {
+        let mut slots: Vec<usize> = claim
+            .cites
+            .iter()
+            .filter_map(|c| c.source.as_ref().and_then(|s| slot_of(&s.value)))
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        if slots.is_empty() {
             continue;
         }
-        if let Some(found) = in_dispute.get(&id) {
-            row_disputes
-                .entry(key.clone())
-                .or_default()
-                .extend(found.iter().cloned());
-        }
-        let row = rows.entry(key).or_default();
-        for (slot, quotes) in by_source {
-            row.entry(slot).or_default().push(Cell {
-                value: assertion(claim),
-                claim: claim_ref(kb, id),
-                quotes,
-                disputed: contradicting.contains(&id),
-            });
-        }
+        let key = (
+            kb.entries[subject].id.value.as_str(),
+            property.value.as_str(),
+        );
+        rows.entry(key).or_default().push((id, slots));
     }
-    let mut subjects: Vec<Subject> = Vec::new();
-    for ((subject, property), cells) in rows {
-        let status = if cells.values().flatten().any(|c| c.disputed) {
+    let status_of = |claims: &[(ClaimId, Vec<usize>)]| {
+        let sources: BTreeSet<usize> = claims.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+        let values: BTreeSet<String> = claims
+            .iter()
+            .map(|(c, _)| assertion(kb.claim(*c)))
+            .collect();
+        if claims.iter().any(|(c, _)| contradicting.contains(c)) {
             RowStatus::Disputed
-        } else if cells.len() < 2 {
+        } else if sources.len() < 2 {
             RowStatus::Single
-        } else if cells
-            .values()
-            .flatten()
-            .map(|c| &c.value)
-            .collect::<BTreeSet<_>>()
-            .len()
-            == 1
-        {
+        } else if values.len() == 1 {
             RowStatus::Agree
         } else {
             RowStatus::Several
+        }
+    };
+    let statuses: Vec<RowStatus> = rows.values().map(|claims| status_of(claims)).collect();
+    let rows_total = rows.len();
+    // Every disputed row, then the rows that two or more sources back, then the rest.
+    let mut keep = vec![true; rows_total];
+    if max_rows > 0 && rows_total > max_rows {
+        let rank = |s: RowStatus| match s {
+            RowStatus::Disputed => 0u8,
+            RowStatus::Agree | RowStatus::Several => 1,
+            RowStatus::Single => 2,
         };
-        let anchor = anchors.make("row", &format!("{subject}.{property}"));
-        let disputes = row_disputes
-            .remove(&(subject.clone(), property.clone()))
-            .map(|d| d.into_iter().collect())
-            .unwrap_or_default();
+        let mut ranked: Vec<(u8, usize)> = statuses
+            .iter()
+            .enumerate()
+            .map(|(n, s)| (rank(*s), n))
+            .collect();
+        ranked.sort_unstable();
+        keep = vec![false; rows_total];
+        for (n, (r, row)) in ranked.into_iter().enumerate() {
+            keep[row] = r == 0 || n < max_rows;
+        }
+    }
+    let rows_omitted = keep.iter().filter(|k| !**k).count();
+    let mut subjects: Vec<Subject> = Vec::new();
+    for (((subject, property), claims), status) in rows
+        .into_iter()
+        .zip(statuses)
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(row, _)| row)
+    {
+        let mut cells: BTreeMap<usize, Vec<Cell>> = BTreeMap::new();
+        let mut disputes: BTreeSet<String> = BTreeSet::new();
+        for (id, _) in claims {
+            let claim = kb.claim(id);
+            disputes.extend(in_dispute.get(&id).into_iter().flatten().cloned());
+            let mut by_source: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+            for cite in &claim.cites {
+                if let Some(slot) = cite.source.as_ref().and_then(|s| slot_of(&s.value)) {
+                    let quotes = by_source.entry(slot).or_default();
+                    quotes.extend(cite.quote.as_ref().map(|q| q.value.clone()));
+                }
+            }
+            for (slot, quotes) in by_source {
+                cells.entry(slot).or_default().push(Cell {
+                    value: assertion(claim),
+                    claim: claim_ref(kb, id),
+                    quotes,
+                    disputed: contradicting.contains(&id),
+                });
+            }
+        }
         let row = Row {
-            property,
-            anchor,
+            property: property.to_string(),
+            anchor: anchors.make("row", &format!("{subject}.{property}")),
             cells,
             status,
-            disputes,
+            disputes: disputes.into_iter().collect(),
         };
         match subjects.last_mut() {
             Some(s) if s.id == subject => s.rows.push(row),
             _ => subjects.push(Subject {
-                id: subject,
+                id: subject.to_string(),
                 rows: vec![row],
             }),
         }
-    }
-    let rows_total: usize = subjects.iter().map(|s| s.rows.len()).sum();
-    let mut rows_omitted = 0;
-    if max_rows > 0 && rows_total > max_rows {
-        let rank = |r: &Row| match r.status {
-            RowStatus::Disputed => 0,
-            RowStatus::Agree | RowStatus::Several => 1,
-            RowStatus::Single => 2,
-        };
-        let mut ranked: Vec<(u8, usize, usize)> = subjects
-            .iter()
-            .enumerate()
-            .flat_map(|(s, subject)| {
-                subject
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(move |(r, row)| (rank(row), s, r))
-            })
-            .collect();
-        ranked.sort_unstable();
-        let keep: HashSet<(usize, usize)> = ranked
-            .iter()
-            .enumerate()
-            .filter(|(n, r)| r.0 == 0 || *n < max_rows)
-            .map(|(_, r)| (r.1, r.2))
-            .collect();
-        for (s, subject) in subjects.iter_mut().enumerate() {
-            let mut r = 0;
-            subject.rows.retain(|_| {
-                r += 1;
-                keep.contains(&(s, r - 1))
-            });
-        }
-        subjects.retain(|s| !s.rows.is_empty());
-        rows_omitted = rows_total - keep.len();
     }
     let used: BTreeSet<usize> = subjects
         .iter()
@@ -514,7 +512,11 @@ fn dispute_claims(kb: &Kb, contradictions: &Contradictions) -> Vec<Vec<ClaimId>>
         .iter()
         .map(|c| c.claims.clone())
         .collect();
-    out.extend(stale_links(kb, contradictions).into_iter().map(|(a, b, _)| vec![a, b]));
+    out.extend(
+        stale_links(kb, contradictions)
+            .into_iter()
+            .map(|(a, b, _)| vec![a, b]),
+    );
     out
 }
 
