@@ -32,7 +32,9 @@ pub enum Command {
         rule: String,
     },
     /// List every acknowledged dispute of the KB, with both sides and their quotes
-    Disputes(CommonArgs),
+    Disputes(DisputesArgs),
+    /// Write a page that maps what the sources agree and disagree on
+    Report(ReportArgs),
     /// Write a starter kblint.toml, schemas, vocabulary, one source and one entry
     Init {
         /// Overwrite files that already exist
@@ -98,6 +100,45 @@ pub struct CheckArgs {
     /// With --fix, also apply fixes that change a quote (near misses)
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct DisputesArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DisputesFormat::Human)]
+    pub format: DisputesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DisputesFormat {
+    /// the acknowledged disputes, rustc-style, with both sides' quotes
+    #[default]
+    Human,
+    /// every dispute (acknowledged, unacknowledged, stale) as a Graphviz graph
+    Dot,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Write the page to FILE (`-` for standard output)
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+    /// Link to the KB's files as URL + path + `#L<line>` (a repository browser, e.g.
+    /// `https://github.com/OWNER/REPO/blob/main/`), instead of relative paths
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// At most N rows in the agreement matrix: the disputed ones first, then those that two or
+    /// more sources back (0: every row)
+    #[arg(long, value_name = "N", default_value_t = crate::render::html::MAX_ROWS)]
+    pub max_rows: usize,
+    /// The config file (default: the nearest kblint.toml in this folder or above)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read every file from the git index instead of the working tree
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -75,6 +75,27 @@ pub fn lint(
     Ok(Report::new(kb, settings.root, diagnostics))
 }
 
+/// Lints like [`lint`], but keeps the index for the views that show more than the findings
+/// (`kblint report --html`, `kblint disputes --format dot`). The findings come sorted as in a
+/// [`Report`].
+pub fn lint_keeping_kb(
+    root: &Path,
+    config: &str,
+    tree: &Tree,
+    overrides: &[(String, Level)],
+) -> Result<(Kb, Vec<diagnostic::Diagnostic>)> {
+    let settings = settings(root, config, tree, overrides)?;
+    let listing = tree.list();
+    let found = discover::discover(&settings, &listing)?;
+    let schemas = Schemas::load(&settings, tree, &listing)?;
+    let vocabulary = Vocabulary::load(&settings, tree)?;
+    let parsed = parse::read_all(&settings, &schemas, tree, found)?;
+    let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
+    let mut diagnostics = check::check(&kb, &settings);
+    report::sort(&kb.files, &mut diagnostics);
+    Ok((kb, diagnostics))
+}
+
 /// Where the files are read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {

@@ -4,7 +4,10 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use kblint::cli::{CheckArgs, Cli, ColorChoice, Command, CommonArgs, HookAction};
+use kblint::cli::{
+    CheckArgs, Cli, ColorChoice, Command, CommonArgs, DisputesArgs, DisputesFormat, HookAction,
+    ReportArgs,
+};
 use kblint::config::Level;
 use kblint::render::{self, Format};
 use kblint::{CheckOptions, Mode, rules};
@@ -24,7 +27,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules) => print(&list_rules()),
         Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Disputes(common)) => disputes(common),
+        Some(Command::Disputes(args)) => disputes(args),
+        Some(Command::Report(args)) => report(args),
         Some(Command::Init { force }) => kblint::init::run(&cwd(), force).map(|text| {
             let _ = write_out(&text);
             Exit::Clean
@@ -142,7 +146,14 @@ fn unstaged_notes(report: &kblint::Report) -> Vec<String> {
         .collect()
 }
 
-fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {
+fn disputes(args: DisputesArgs) -> anyhow::Result<Exit> {
+    let common = args.common;
+    if args.format == DisputesFormat::Dot {
+        let opts = options(&common, Vec::new(), Vec::new());
+        let map = kblint::render::html::map(&opts, kblint::render::html::Links::default(), 0)?;
+        write_out(&kblint::render::dot::render(&map))?;
+        return Ok(Exit::Clean);
+    }
     let only = vec![("acknowledged-dispute".to_string(), Level::Info)];
     let mut opts = options(&common, Vec::new(), only);
     let others: Vec<(String, Level)> = rules::RULES
@@ -155,6 +166,37 @@ fn disputes(common: CommonArgs) -> anyhow::Result<Exit> {
     let mut out = Vec::new();
     render::render(Format::Human, &report, &mut out, use_color(common.color))?;
     write_out_bytes(&out)?;
+    Ok(Exit::Clean)
+}
+
+fn report(args: ReportArgs) -> anyhow::Result<Exit> {
+    let common = CommonArgs {
+        config: args.config.clone(),
+        staged: args.staged,
+        ..CommonArgs::default()
+    };
+    let opts = options(&common, Vec::new(), Vec::new());
+    let to_stdout = args.html.as_os_str() == "-";
+    let links = match &args.base_url {
+        Some(url) => kblint::render::html::Links {
+            base: if url.is_empty() || url.ends_with('/') {
+                url.clone()
+            } else {
+                format!("{url}/")
+            },
+            lines: true,
+        },
+        None if to_stdout => kblint::render::html::Links::default(),
+        None => kblint::render::html::relative_links(&opts, &cwd().join(&args.html))?,
+    };
+    let map = kblint::render::html::map(&opts, links, args.max_rows)?;
+    let page = kblint::render::html::render(&map);
+    if to_stdout {
+        write_out(&page)?;
+    } else {
+        std::fs::write(&args.html, page)
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", args.html.display()))?;
+    }
     Ok(Exit::Clean)
 }
 

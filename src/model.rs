@@ -57,6 +57,8 @@ pub struct Entry {
 #[derive(Debug)]
 pub struct Claim {
     pub id: Text,
+    /// The KB's own words (`text`), when it is a string; the schema checks its presence.
+    pub text: Option<String>,
     pub subject: Option<Text>,
     pub property: Option<Text>,
     pub value: Option<Text>,
@@ -297,6 +299,10 @@ impl Claim {
         }
         Some(Claim {
             id,
+            text: match node.get("text").map(|n| &n.value) {
+                Some(Value::Str(s)) => Some(s.clone()),
+                _ => None,
+            },
             subject: text(
                 node.get("subject"),
                 format_args!("{key}[{n}].subject"),

@@ -140,7 +140,7 @@ fn missing_digests(kb: &Kb) -> Vec<Fix> {
 }
 
 /// Sorts by path, line, column, rule, then message: the same KB always gives the same output.
-fn sort(files: &Files, diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort(files: &Files, diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_cached_key(|d| {
         let f = files.get(d.primary.file);
         let p = f.position(d.primary.span.start);

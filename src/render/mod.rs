@@ -1,6 +1,8 @@
 //! Renderers: one per output format, all fed the same [`Report`].
 
+pub mod dot;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;
