@@ -69,16 +69,21 @@ pub fn finding(
         .all(|b| b.iter().all(|e| e.instance_path().as_str() == here));
     let every_branch_fails_here = (same_place || same_value) && branches.len() > 1;
     // What each branch wanted, for a value where every branch fails.
+    // (The first three: a union of many branches would fill the screen.)
     let wanted = || {
-        branches
+        let mut listed: Vec<String> = branches
             .iter()
             .zip(&names)
+            .take(3)
             .map(|(b, name)| {
                 let details: Vec<String> = b.iter().map(|e| detail(e)).collect();
                 format!("{name}: {}", details.join("; "))
             })
-            .collect::<Vec<_>>()
-            .join(" | ")
+            .collect();
+        if branches.len() > 3 {
+            listed.push(format!("{} more", branches.len() - 3));
+        }
+        listed.join(" | ")
     };
     if every_branch_fails_here && (all_wrong_type || same_place) {
         d.message = match super::display_path(place) {
@@ -153,7 +158,7 @@ fn detail(e: &ValidationError<'_>) -> String {
 
 /// A name for each branch of the union at `schema_path` in the collection's schema: its
 /// `title` (or that of the schema its local `$ref` points at), the last part of its `$ref`, or
-/// "branch N".
+/// "branch N" with the keys that an object branch requires (or its one key).
 fn branch_names(schema: Option<&Value>, schema_path: &str, n: usize) -> Vec<String> {
     let list = schema
         .and_then(|s| s.pointer(schema_path))
@@ -174,7 +179,23 @@ fn branch_names(schema: Option<&Value>, schema_path: &str, n: usize) -> Vec<Stri
                 let name = r.rsplit(['/', '#']).find(|s| !s.is_empty()).unwrap_or(r);
                 return format!("branch `{}`", target.unwrap_or(name));
             }
-            format!("branch {}", i + 1)
+            // An object branch without a name: the keys it requires, or its one key.
+            let keys: Vec<&str> = match branch
+                .and_then(|b| b.get("required"))
+                .and_then(Value::as_array)
+            {
+                Some(required) => required.iter().filter_map(Value::as_str).collect(),
+                None => branch
+                    .and_then(|b| b.get("properties"))
+                    .and_then(Value::as_object)
+                    .filter(|p| p.len() == 1)
+                    .map_or(Vec::new(), |p| p.keys().map(String::as_str).collect()),
+            };
+            if keys.is_empty() {
+                format!("branch {}", i + 1)
+            } else {
+                format!("branch {} (`{}`)", i + 1, keys.join("`, `"))
+            }
         })
         .collect()
 }
