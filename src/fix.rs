@@ -40,7 +40,11 @@ pub fn fixed_text(text: &str, mut fixes: Vec<&Fix>) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
     let (mut at, mut applied) = (0, 0);
     for fix in fixes {
-        if fix.span.start < at || fix.span.end > text.len() || !text.is_char_boundary(fix.span.start) || !text.is_char_boundary(fix.span.end) {
+        if fix.span.start < at
+            || fix.span.end > text.len()
+            || !text.is_char_boundary(fix.span.start)
+            || !text.is_char_boundary(fix.span.end)
+        {
             continue; // overlaps a fix already taken
         }
         out.push_str(&text[at..fix.span.start]);

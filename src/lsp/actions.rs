@@ -12,7 +12,7 @@ use crate::fix::fixed_text;
 use crate::index::Kb;
 
 use super::convert;
-use super::navigate::{claim_at, entry_of};
+use super::navigate::entry_of;
 
 /// The rules whose findings are contradictions that a `disputes` link acknowledges.
 const CONTRADICTIONS: &[&str] = &["conflicting-values", "negation-conflict", "order-cycle"];
@@ -68,10 +68,7 @@ pub fn actions(
         {
             let f = kb.files.get(d.primary.file);
             out.push(CodeAction {
-                title: format!(
-                    "Allow `{}` here (then write the reason after `--`)",
-                    d.rule
-                ),
+                title: format!("Allow `{}` here (then write the reason after `--`)", d.rule),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![lsp(d)]),
                 edit: Some(insert(uri_of(f), f, edit)),
@@ -131,8 +128,7 @@ fn whole(uri: Uri, file: &File, text: String) -> WorkspaceEdit {
     while !file.text.is_char_boundary(start) || !text.is_char_boundary(start) {
         start -= 1;
     }
-    while !file.text.is_char_boundary(old.len() - end) || !text.is_char_boundary(new.len() - end)
-    {
+    while !file.text.is_char_boundary(old.len() - end) || !text.is_char_boundary(new.len() - end) {
         end -= 1;
     }
     let edit = TextEdit::new(
@@ -155,14 +151,9 @@ fn insert(uri: Uri, file: &File, (at, text): (usize, String)) -> WorkspaceEdit {
 fn allow(kb: &Kb, d: &Diagnostic) -> Option<(usize, String)> {
     let file = kb.files.get(d.primary.file);
     let text = &file.text;
-    let opener = if text.starts_with("---") {
-        "---"
-    } else if text.starts_with("+++") {
-        "+++"
-    } else {
+    if !text.starts_with("---") && !text.starts_with("+++") {
         return None; // JSON frontmatter has no comments, and a file without any has no place.
-    };
-    let _ = opener;
+    }
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let closing = entry_of(kb, d.primary.file).map(|e| kb.entries[e].yaml_end);
     let at = d.primary.span.start.min(text.len());
@@ -175,10 +166,7 @@ fn allow(kb: &Kb, d: &Diagnostic) -> Option<(usize, String)> {
                 .chars()
                 .take_while(|c| *c == ' ' || *c == '\t')
                 .collect();
-            Some((
-                start,
-                format!("{indent}# kblint-allow {} --{eol}", d.rule),
-            ))
+            Some((start, format!("{indent}# kblint-allow {} --{eol}", d.rule)))
         }
         _ => Some((
             first_line_end,
@@ -250,22 +238,14 @@ fn disputes(kb: &Kb, d: &Diagnostic) -> Vec<(String, (usize, String))> {
             }
         };
         if let Some(insertion) = insertion {
-            out.push((
-                format!("Record as a dispute with `{name}`"),
-                insertion,
-            ));
+            out.push((format!("Record as a dispute with `{name}`"), insertion));
         }
     }
-    let _ = claim_at;
     out
 }
 
 /// The claim whose `id` value stands at `span` of file `file`.
-fn claim_by_id_span(
-    kb: &Kb,
-    file: FileId,
-    span: &Range<usize>,
-) -> Option<crate::index::ClaimId> {
+fn claim_by_id_span(kb: &Kb, file: FileId, span: &Range<usize>) -> Option<crate::index::ClaimId> {
     let e = entry_of(kb, file)?;
     let claim = kb.entries[e]
         .claims

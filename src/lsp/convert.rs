@@ -26,7 +26,10 @@ pub fn position(text: &str, offset: usize) -> Position {
 
 /// The LSP range of a byte span of `text`.
 pub fn range(text: &str, span: &std::ops::Range<usize>) -> Range {
-    Range::new(position(text, span.start), position(text, span.end.max(span.start)))
+    Range::new(
+        position(text, span.start),
+        position(text, span.end.max(span.start)),
+    )
 }
 
 /// The byte offset of an LSP position in `text`; a position past the end of its line is the

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
 
 use anyhow::Result;
-use lsp_server::{Message, Notification, Request, RequestId, Response};
+use lsp_server::{Message, Notification, Request, Response};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionItem,
     CompletionItemKind, CompletionOptions, CompletionResponse, Hover, HoverContents,
@@ -112,7 +112,9 @@ impl Server {
                     let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         self.request(req)
                     }))
-                    .unwrap_or_else(|_| Err((INTERNAL_ERROR, "kblint failed on this request".into())));
+                    .unwrap_or_else(|_| {
+                        Err((INTERNAL_ERROR, "kblint failed on this request".into()))
+                    });
                     let response = match reply {
                         Ok(value) => Response::new_ok(id, value),
                         Err((code, message)) => Response::new_err(id, code, message),
@@ -227,15 +229,13 @@ impl Server {
                 trigger_characters: Some(vec![":".into(), " ".into(), "#".into()]),
                 ..CompletionOptions::default()
             }),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::new("source.fixAll.kblint"),
-                    ]),
-                    ..CodeActionOptions::default()
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new("source.fixAll.kblint"),
+                ]),
+                ..CodeActionOptions::default()
+            })),
             ..ServerCapabilities::default()
         };
         let result = InitializeResult {
@@ -254,7 +254,8 @@ impl Server {
         }
         match n.method.as_str() {
             "textDocument/didOpen" => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
                 else {
                     return;
                 };
@@ -453,15 +454,17 @@ impl Server {
         }
     }
 
-    fn location(&self, kb: &crate::index::Kb, file: usize, span: &std::ops::Range<usize>) -> Location {
+    fn location(
+        &self,
+        kb: &crate::index::Kb,
+        file: usize,
+        span: &std::ops::Range<usize>,
+    ) -> Location {
         let f = kb.files.get(file);
         Location::new(self.uri_of(f), convert::range(&f.text, span))
     }
 
-    fn definition(
-        &self,
-        p: lsp_types::GotoDefinitionParams,
-    ) -> Result<Value, (i32, String)> {
+    fn definition(&self, p: lsp_types::GotoDefinitionParams) -> Result<Value, (i32, String)> {
         let at = p.text_document_position_params;
         let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
             return Ok(Value::Null);
@@ -490,11 +493,10 @@ impl Server {
         let Some(target) = navigate::name_at(kb, file, offset).and_then(|n| n.target) else {
             return Ok(Value::Null);
         };
-        let found: Vec<Location> =
-            navigate::references(kb, target, p.context.include_declaration)
-                .into_iter()
-                .map(|(f, span)| self.location(kb, f, &span))
-                .collect();
+        let found: Vec<Location> = navigate::references(kb, target, p.context.include_declaration)
+            .into_iter()
+            .map(|(f, span)| self.location(kb, f, &span))
+            .collect();
         to_value(found)
     }
 
@@ -577,7 +579,8 @@ impl Server {
             found.retain(|a| {
                 a.kind.as_ref().is_some_and(|k| {
                     only.iter().any(|o| {
-                        k.as_str() == o.as_str() || k.as_str().starts_with(&format!("{}.", o.as_str()))
+                        k.as_str() == o.as_str()
+                            || k.as_str().starts_with(&format!("{}.", o.as_str()))
                     })
                 })
             });
@@ -594,9 +597,7 @@ fn kb_path(root: &Path, path: &Path) -> Option<String> {
     // The editor's path may go through a symbolic link: compare the real folders.
     let dir = path.parent()?.canonicalize().ok()?;
     let rel = dir.join(path.file_name()?);
-    rel.strip_prefix(root)
-        .ok()
-        .map(crate::tree::slash_path)
+    rel.strip_prefix(root).ok().map(crate::tree::slash_path)
 }
 
 /// The URI of KB path `path`: the open document's own URI, or one made from the root.
@@ -642,6 +643,3 @@ fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, (i32, Strin
 fn to_value(v: impl serde::Serialize) -> Result<Value, (i32, String)> {
     serde_json::to_value(v).map_err(|e| (INTERNAL_ERROR, e.to_string()))
 }
-
-#[allow(dead_code)]
-fn _unused(_: RequestId) {}

@@ -284,9 +284,24 @@ pub fn slot(text: &str, offset: usize) -> Option<Slot> {
     let offset = offset.min(text.len());
     let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
     let line = text.get(start..offset)?;
-    let item = line.trim_start().trim_start_matches("- ").trim_start();
-    let key = match item.split_once(':') {
-        Some((key, _)) => key.trim().to_string(),
+    // The last `key:` before the cursor (`source: `, `{source: x, quote: `, `related: [a, `).
+    let colon = line
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| c == ':' && (i + 1 == line.len() || line[i + 1..].starts_with(' ')))
+        .map(|(i, _)| i);
+    let key_before = |i: usize| {
+        let before = line[..i].trim_end();
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '-' || *c == '_')
+            .last()
+            .map_or(before.len(), |(i, _)| i);
+        before[start..].to_string()
+    };
+    let key = match colon {
+        Some(i) => key_before(i),
         None if line.trim_start().starts_with('-') => {
             // `  - name` under `related:` or `disputes:`.
             let indent = line.len() - line.trim_start().len();
@@ -310,12 +325,7 @@ pub fn slot(text: &str, offset: usize) -> Option<Slot> {
 }
 
 /// The names that fit `slot`, each with a detail (its file, or what it is).
-pub fn candidates(
-    kb: &Kb,
-    slot: &Slot,
-    file: FileId,
-    offset: usize,
-) -> Vec<(String, String)> {
+pub fn candidates(kb: &Kb, slot: &Slot, file: FileId, offset: usize) -> Vec<(String, String)> {
     let path = |e: EntryId| kb.files.get(kb.entries[e].file).path.clone();
     match slot {
         Slot::Source => (0..kb.entries.len())

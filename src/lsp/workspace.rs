@@ -11,9 +11,9 @@ use anyhow::Result;
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileId, Files};
-use crate::model::Entry;
 use crate::discover::{self, Found};
 use crate::index::Kb;
+use crate::model::Entry;
 use crate::parse;
 use crate::schema::Schemas;
 use crate::tree::Tree;
