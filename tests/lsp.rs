@@ -755,3 +755,79 @@ fn exit_without_shutdown_or_a_closed_input_ends_the_process() {
     drop(s.stdin.take());
     assert_eq!(s.wait(), 0, "a client that goes away ends the server");
 }
+
+#[test]
+fn findings_are_published_for_the_newest_version_only() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::start(dir.path());
+    s.open("kb/entries/po.md", &po(QUOTE));
+    s.diagnostics("kb/entries/po.md");
+    // Twenty changes in a row, without waiting; the last one has the misquote.
+    for version in 2..=21 {
+        let quote = if version == 21 { MISQUOTE } else { QUOTE };
+        s.change("kb/entries/po.md", version, &po(quote));
+    }
+    let uri = s.uri("kb/entries/po.md");
+    let last = s.wait_for(|m| m["params"]["uri"] == uri && m["params"]["version"] == 21);
+    assert_eq!(
+        with_rule(&last["params"], "quote-not-found").len(),
+        1,
+        "{last:#}"
+    );
+    // Whatever was published before it came in order, each for the newest version received.
+    let versions: Vec<i64> = s
+        .pending
+        .iter()
+        .filter(|m| m["params"]["uri"] == uri)
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    // Nothing older comes after it.
+    let before = s.pending.len();
+    let r = s.request("shutdown", Value::Null);
+    assert_eq!(r, Value::Null);
+    let later: Vec<&Value> = s.pending[before..]
+        .iter()
+        .filter(|m| m["params"]["uri"] == uri)
+        .collect();
+    assert!(
+        later.iter().all(|m| m["params"]["version"] == 21),
+        "{later:#?}"
+    );
+    s.notify("exit", Value::Null);
+    assert_eq!(s.wait(), 0);
+}
+
+#[test]
+fn the_server_asks_to_watch_files_when_the_client_allows_it() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::spawn(dir.path());
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir.path()),
+               "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+    );
+    s.notify("initialized", json!({}));
+    let r = s.wait_for(|m| m["method"] == "client/registerCapability");
+    assert_eq!(
+        r["params"]["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    s.send(json!({"jsonrpc": "2.0", "id": r["id"], "result": null}));
+    // A source saved outside the editor: the open entry is checked again.
+    s.open("kb/entries/pm.md", &pm("tactical"));
+    let params = s.diagnostics("kb/entries/pm.md");
+    assert!(
+        with_rule(&params, "quote-not-found").is_empty(),
+        "{params:#}"
+    );
+    let path = dir.path().join("kb/sources/漢字-guide.md");
+    std::fs::write(&path, SOURCE.replace("own the vision", "set the direction")).unwrap();
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&path), "type": 2}]}),
+    );
+    let params = s.diagnostics("kb/entries/pm.md");
+    assert_eq!(with_rule(&params, "quote-not-found").len(), 1, "{params:#}");
+    assert_eq!(s.finish(), 0);
+}

@@ -74,6 +74,8 @@ struct Server {
     /// (they were just opened or edited, and the editor waits for their version).
     touched: BTreeSet<String>,
     backlog: VecDeque<Message>,
+    /// Whether the client lets the server ask to be told of changed files.
+    watch: bool,
 }
 
 impl Server {
@@ -90,6 +92,7 @@ impl Server {
             published: BTreeMap::new(),
             touched: BTreeSet::new(),
             backlog: VecDeque::new(),
+            watch: false,
         }
     }
 
@@ -214,6 +217,13 @@ impl Server {
                 Some(dir) => dir.join(c),
                 None => PathBuf::from(c),
             });
+        self.watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         self.initialized = true;
         let sync = TextDocumentSyncOptions {
             open_close: Some(true),
@@ -290,6 +300,19 @@ impl Server {
                 self.publish(&uri, None, Vec::new());
             }
             "workspace/didChangeWatchedFiles" => self.reload = true,
+            "initialized" if self.watch => {
+                // Files saved or deleted outside the editor: every change loads the KB again.
+                let registration = serde_json::json!({"registrations": [{
+                    "id": "kblint-watch",
+                    "method": "workspace/didChangeWatchedFiles",
+                    "registerOptions": {"watchers": [{"globPattern": "**/*"}]},
+                }]});
+                self.send(Message::Request(Request::new(
+                    "kblint-watch".to_string().into(),
+                    "client/registerCapability".into(),
+                    registration,
+                )));
+            }
             _ => {} // `initialized`, `$/cancelRequest`, `didSave`, ...: nothing to do
         }
     }
