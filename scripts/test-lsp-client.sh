@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 PYTEST_LSP_VERSION=1.0.1
 VENV=.tools/lsp-client
-if [ ! -x "$VENV/bin/pytest" ] || ! "$VENV/bin/pip" show pytest-lsp 2>/dev/null | grep -q "^Version: $PYTEST_LSP_VERSION$"; then
+installed=$("$VENV/bin/pip" show pytest-lsp 2>/dev/null || true)
+if [ ! -x "$VENV/bin/pytest" ] || ! grep -qx "Version: $PYTEST_LSP_VERSION" <<<"$installed"; then
   echo "installing pytest-lsp $PYTEST_LSP_VERSION into $VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "pytest-lsp==$PYTEST_LSP_VERSION"
