@@ -50,6 +50,8 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the JSON Schema of kblint.toml (for editors)
     ConfigSchema,
+    /// Run a language server on standard input and output, for editors (LSP 3.17)
+    Lsp,
 }
 
 #[derive(Debug, Subcommand)]

@@ -189,6 +189,10 @@ impl Files {
         self.files.push(file);
         self.files.len() - 1
     }
+    /// Puts `file` in the place of file `id` (which must exist).
+    pub fn replace(&mut self, id: FileId, file: File) {
+        self.files[id] = file;
+    }
     pub fn get(&self, id: FileId) -> &File {
         &self.files[id]
     }

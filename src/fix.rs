@@ -21,24 +21,37 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<usize> {
         by_file.entry(fix.file).or_default().push(fix);
     }
     let mut applied = 0;
-    for (file, mut fixes) in by_file {
+    for (file, fixes) in by_file {
         let file = report.files.get(file);
-        fixes.sort_by_key(|f| (f.span.start, f.span.end));
-        let mut text = String::with_capacity(file.text.len());
-        let mut at = 0;
-        for fix in fixes {
-            if fix.span.start < at || fix.span.end > file.text.len() {
-                continue; // overlaps a fix already taken
-            }
-            text.push_str(&file.text[at..fix.span.start]);
-            text.push_str(&fix.replacement);
-            at = fix.span.end;
-            applied += 1;
-        }
-        text.push_str(&file.text[at..]);
+        let (text, n) = fixed_text(&file.text, fixes);
+        applied += n;
         let path = report.root.join(&file.path);
         std::fs::write(&path, text)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(applied)
+}
+
+/// `text` with `fixes` applied, in order of position; a fix that overlaps one already taken is
+/// left out. Returns the new text and how many fixes were applied. The language server builds
+/// its edits with this too, so that an editor's fix writes what `--fix` writes.
+pub fn fixed_text(text: &str, mut fixes: Vec<&Fix>) -> (String, usize) {
+    fixes.sort_by_key(|f| (f.span.start, f.span.end));
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut applied) = (0, 0);
+    for fix in fixes {
+        if fix.span.start < at
+            || fix.span.end > text.len()
+            || !text.is_char_boundary(fix.span.start)
+            || !text.is_char_boundary(fix.span.end)
+        {
+            continue; // overlaps a fix already taken
+        }
+        out.push_str(&text[at..fix.span.start]);
+        out.push_str(&fix.replacement);
+        at = fix.span.end;
+        applied += 1;
+    }
+    out.push_str(&text[at..]);
+    (out, applied)
 }

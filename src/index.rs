@@ -98,6 +98,17 @@ impl Kb {
         }
     }
 
+    /// The files, entries, parse findings and vocabulary it was made of, to make another `Kb`
+    /// after a change (the language server replaces one file and indexes again).
+    pub fn into_parts(self) -> (Files, Vec<Entry>, Vec<Diagnostic>, Option<Vocabulary>) {
+        (
+            self.files,
+            self.entries,
+            self.parse_findings,
+            self.vocabulary,
+        )
+    }
+
     /// The entry that `name` (an id or an alias) refers to.
     pub fn entry(&self, name: &str) -> Option<EntryId> {
         self.names.get(name).copied()

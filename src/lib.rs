@@ -40,6 +40,7 @@ pub mod report; // the sorted findings and the summary
 pub mod fix; // `--fix`: the findings' edits, applied
 pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
+pub mod lsp; // `kblint lsp`: the language server
 pub mod render; // human, short, json, sarif, github
 
 // Command line.

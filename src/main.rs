@@ -45,6 +45,7 @@ fn main() -> ExitCode {
             print(&String::from_utf8_lossy(&out))
         }
         Some(Command::ConfigSchema) => print(&kblint::config::json_schema()),
+        Some(Command::Lsp) => kblint::lsp::run().map(|()| Exit::Clean),
     };
     let exit = result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

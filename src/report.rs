@@ -103,7 +103,7 @@ impl Report {
 
 /// A `sha256` fix for every source that has none: a line inserted before the closing `---`
 /// (for TOML, right after the opening `+++`; a JSON source gets none).
-fn missing_digests(kb: &Kb) -> Vec<Fix> {
+pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
     let mut fixes = Vec::new();
     for (n, entry) in kb.entries.iter().enumerate() {
         // A JSON object has no place to add a key without touching its other lines.

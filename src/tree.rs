@@ -22,6 +22,12 @@ pub enum Tree {
         blobs: BTreeMap<String, String>,
         what: String,
     },
+    /// Another tree with some files' texts replaced or added: an editor's unsaved buffers.
+    Overlay {
+        base: Box<Tree>,
+        /// Path relative to the KB root → the text that stands for the file's bytes.
+        texts: BTreeMap<String, String>,
+    },
 }
 
 impl Tree {
@@ -64,9 +70,24 @@ impl Tree {
         })
     }
 
+    /// `base` with the files of `texts` (path → text) read from there first.
+    pub fn overlay(base: Tree, texts: BTreeMap<String, String>) -> Tree {
+        Tree::Overlay {
+            base: Box::new(base),
+            texts,
+        }
+    }
+
     /// Every file path, sorted.
     pub fn list(&self) -> Vec<String> {
         match self {
+            Tree::Overlay { base, texts } => {
+                let mut paths = base.list();
+                paths.extend(texts.keys().cloned());
+                paths.sort();
+                paths.dedup();
+                paths
+            }
             Tree::Git { blobs, .. } => blobs.keys().cloned().collect(),
             Tree::WorkTree(root) => {
                 let mut paths = Vec::new();
@@ -94,12 +115,28 @@ impl Tree {
         match self {
             Tree::Git { blobs, .. } => blobs.contains_key(path),
             Tree::WorkTree(root) => root.join(path).is_file(),
+            Tree::Overlay { base, texts } => texts.contains_key(path) || base.contains(path),
         }
     }
 
     /// The bytes of each path, in order; a file that cannot be read gives its error message.
     pub fn read(&self, paths: &[String]) -> Result<Vec<Result<Vec<u8>, String>>> {
         match self {
+            Tree::Overlay { base, texts } => {
+                let below: Vec<String> = paths
+                    .iter()
+                    .filter(|p| !texts.contains_key(*p))
+                    .cloned()
+                    .collect();
+                let mut below = base.read(&below)?.into_iter();
+                Ok(paths
+                    .iter()
+                    .map(|p| match texts.get(p) {
+                        Some(text) => Ok(text.as_bytes().to_vec()),
+                        None => below.next().unwrap_or_else(|| Err("nothing read".into())),
+                    })
+                    .collect())
+            }
             Tree::WorkTree(root) => {
                 use rayon::prelude::*;
                 Ok(paths
@@ -345,4 +382,29 @@ fn cat_file(repo: &Path, oids: &[String]) -> Result<Vec<Vec<u8>>> {
     let _ = writer.join();
     let _ = child.wait();
     Ok(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overlay_is_read_before_the_files_below_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "on disk").unwrap();
+        std::fs::write(dir.path().join("b.md"), "b on disk").unwrap();
+        let texts = BTreeMap::from([
+            ("a.md".to_string(), "unsaved".to_string()),
+            ("new.md".to_string(), "new".to_string()),
+        ]);
+        let tree = Tree::overlay(Tree::work_tree(dir.path()), texts);
+        assert_eq!(tree.list(), ["a.md", "b.md", "new.md"]);
+        assert!(tree.contains("new.md") && tree.contains("b.md") && !tree.contains("c.md"));
+        let paths = ["b.md", "a.md", "c.md", "new.md"].map(String::from);
+        let read = tree.read(&paths).unwrap();
+        assert_eq!(read[0].as_deref(), Ok(&b"b on disk"[..]));
+        assert_eq!(read[1].as_deref(), Ok(&b"unsaved"[..]));
+        assert!(read[2].is_err());
+        assert_eq!(read[3].as_deref(), Ok(&b"new"[..]));
+    }
 }

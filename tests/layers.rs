@@ -27,7 +27,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("analyses", &["analysis"]),
     ("rules", &["rules"]),
     ("pipeline", &["changed", "check", "lib", "report"]),
-    ("outputs and commands", &["fix", "hook", "init", "render"]),
+    (
+        "outputs and commands",
+        &["fix", "hook", "init", "lsp", "render"],
+    ),
     ("command line", &["cli", "main"]),
 ];
 

@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, File, FileId, Label};
 use crate::model::Entry;
 use crate::yaml::{self, Node, Value};
 
-pub use read::{ParsedKb, read_all};
+pub use read::{ParsedKb, read_all, read_one};
 
 /// The rule of findings about a file that cannot be read as an entry.
 const FRONTMATTER: &str = "frontmatter";

@@ -46,20 +46,7 @@ pub fn read_all(
                     .and_then(|mut one| one.pop())
                     .unwrap_or_else(|| Err("nothing read".into()))
             });
-            let (text, readable) = decode(bytes);
-            let file = File::new(f.path, text);
-            let collection = &settings.collections[f.collection];
-            let cx = Context {
-                file: id,
-                collection: f.collection,
-                is_source: collection.sources,
-                default_id: f.default_id,
-                schema: schemas.get(f.collection),
-                keys: &collection.keys,
-                schema_doc: schemas.document(f.collection),
-            };
-            let parsed = super::parse(cx, &file, readable);
-            (file, parsed)
+            read_one(settings, schemas, id, f, bytes)
         })
         .collect();
     let mut files = Files::with_capacity(parsed.len());
@@ -75,6 +62,31 @@ pub fn read_all(
         entries,
         findings,
     })
+}
+
+/// Parses one file of the KB, `id` in its table, from its bytes (or why they could not be read).
+/// The language server re-parses only the file that changed with it.
+pub fn read_one(
+    settings: &Settings,
+    schemas: &Schemas,
+    id: usize,
+    f: Found,
+    bytes: Result<Vec<u8>, String>,
+) -> (File, Parsed) {
+    let (text, readable) = decode(bytes);
+    let file = File::new(f.path, text);
+    let collection = &settings.collections[f.collection];
+    let cx = Context {
+        file: id,
+        collection: f.collection,
+        is_source: collection.sources,
+        default_id: f.default_id,
+        schema: schemas.get(f.collection),
+        keys: &collection.keys,
+        schema_doc: schemas.document(f.collection),
+    };
+    let parsed = super::parse(cx, &file, readable);
+    (file, parsed)
 }
 
 /// A file's bytes as text; a file that is not UTF-8 text keeps a lossy copy for display.

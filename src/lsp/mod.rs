@@ -1,0 +1,668 @@
+//! `kblint lsp`: a Language Server Protocol 3.17 server on standard input and output (spec §11).
+//!
+//! A thin layer over the pipeline: the [`workspace`] holds the KB parsed once, with the editor's
+//! unsaved texts over the files on disk, and re-parses only the file that changed; the checks are
+//! the ones `kblint check` runs. This module reads the messages, keeps the open documents, and
+//! publishes each open document's findings, converted by [`convert`]. The server is synchronous:
+//! changes that arrive while the KB is checked are all applied before it is checked again, and a
+//! result is published only when no newer change is waiting, so the editor never receives
+//! findings for an older version of a document.
+//!
+//! Diagnostics are published for open documents only (and for the config file, when it has an
+//! error): a KB has thousands of files, and an editor's problem list is for what the author is
+//! working on; `kblint check` reports the whole KB.
+
+mod actions;
+mod convert;
+mod navigate;
+mod transport;
+mod workspace;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
+
+use anyhow::Result;
+use lsp_server::{Message, Notification, Request, Response};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionItem,
+    CompletionItemKind, CompletionOptions, CompletionResponse, Hover, HoverContents,
+    HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+use serde_json::Value;
+
+use crate::diagnostic::File;
+use workspace::{Doc, Workspace};
+
+/// JSON-RPC and LSP error codes.
+const INVALID_REQUEST: i32 = -32600;
+const METHOD_NOT_FOUND: i32 = -32601;
+const INVALID_PARAMS: i32 = -32602;
+const INTERNAL_ERROR: i32 = -32603;
+const SERVER_NOT_INITIALIZED: i32 = -32002;
+
+/// Runs the server until the client sends `exit` or closes the connection. An `exit` that does
+/// not follow a `shutdown` request is an error (exit status 2), as LSP asks for a nonzero status.
+pub fn run() -> Result<()> {
+    let (out, writer) = transport::writer();
+    let (input, _reader) = transport::reader(out.clone());
+    let result = Server::new(out).serve(&input);
+    // Everything queued is written before the process ends. The reader thread may be blocked on
+    // standard input: the process ends without waiting for it.
+    let _ = writer.join();
+    result
+}
+
+struct Server {
+    out: Sender<Vec<u8>>,
+    initialized: bool,
+    shutdown: bool,
+    /// Where the server was started (the workspace folder), to look for the config from.
+    start: Option<PathBuf>,
+    /// A config named in the initialization options (`{"config": "path/to/kblint.toml"}`).
+    config: Option<PathBuf>,
+    workspace: Option<Workspace>,
+    /// KB paths changed since the last check.
+    dirty: BTreeSet<String>,
+    /// Every change waits until all the messages already received are read.
+    reload: bool,
+    /// What was last published, by URI, so that unchanged lists are not sent again.
+    published: BTreeMap<String, Vec<lsp_types::Diagnostic>>,
+    /// Documents whose findings must be published after the next check even if unchanged
+    /// (they were just opened or edited, and the editor waits for their version).
+    touched: BTreeSet<String>,
+    backlog: VecDeque<Message>,
+    /// Whether the client lets the server ask to be told of changed files.
+    watch: bool,
+}
+
+impl Server {
+    fn new(out: Sender<Vec<u8>>) -> Server {
+        Server {
+            out,
+            initialized: false,
+            shutdown: false,
+            start: None,
+            config: None,
+            workspace: None,
+            dirty: BTreeSet::new(),
+            reload: false,
+            published: BTreeMap::new(),
+            touched: BTreeSet::new(),
+            backlog: VecDeque::new(),
+            watch: false,
+        }
+    }
+
+    fn serve(&mut self, input: &Receiver<Message>) -> Result<()> {
+        loop {
+            let msg = match self.backlog.pop_front() {
+                Some(msg) => msg,
+                None => match input.recv() {
+                    Ok(msg) => msg,
+                    // The client went away: nothing more to do.
+                    Err(_) => return Ok(()),
+                },
+            };
+            match msg {
+                Message::Request(req) => {
+                    if self.needs_check(&req) {
+                        self.check_now();
+                    }
+                    let id = req.id.clone();
+                    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.request(req)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err((INTERNAL_ERROR, "kblint failed on this request".into()))
+                    });
+                    let response = match reply {
+                        Ok(value) => Response::new_ok(id, value),
+                        Err((code, message)) => Response::new_err(id, code, message),
+                    };
+                    self.send(Message::Response(response));
+                }
+                Message::Notification(n) if n.method == "exit" => {
+                    return if self.shutdown {
+                        Ok(())
+                    } else {
+                        Err(anyhow::anyhow!("`exit` came before `shutdown`"))
+                    };
+                }
+                Message::Notification(n) => {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.notification(n)
+                    }));
+                }
+                Message::Response(_) => {}
+            }
+            if (self.reload || !self.dirty.is_empty()) && !self.changes_waiting(input) {
+                self.check_now();
+            }
+        }
+    }
+
+    /// Reads every message already received into the backlog; whether one of them changes a
+    /// document (then the check waits for it).
+    fn changes_waiting(&mut self, input: &Receiver<Message>) -> bool {
+        while let Ok(msg) = input.try_recv() {
+            self.backlog.push_back(msg);
+        }
+        self.backlog.iter().any(|m| {
+            matches!(m, Message::Notification(n) if n.method.starts_with("textDocument/did")
+                || n.method == "workspace/didChangeWatchedFiles")
+        })
+    }
+
+    /// Whether a request reads the checked KB (so pending changes are checked first).
+    fn needs_check(&self, req: &Request) -> bool {
+        self.initialized
+            && !self.shutdown
+            && req.method.starts_with("textDocument/")
+            && (self.reload || !self.dirty.is_empty())
+    }
+
+    fn send(&self, msg: Message) {
+        let _ = self.out.send(transport::encode(&msg));
+    }
+
+    fn request(&mut self, req: Request) -> Result<Value, (i32, String)> {
+        if req.method == "initialize" {
+            if self.initialized {
+                return Err((INVALID_REQUEST, "the server is already initialized".into()));
+            }
+            return self.initialize(req.params);
+        }
+        if !self.initialized {
+            return Err((SERVER_NOT_INITIALIZED, "send `initialize` first".into()));
+        }
+        if req.method == "shutdown" {
+            self.shutdown = true;
+            return Ok(Value::Null);
+        }
+        if self.shutdown {
+            return Err((INVALID_REQUEST, "the server is shutting down".into()));
+        }
+        let params = req.params;
+        match req.method.as_str() {
+            "textDocument/definition" => self.definition(parse(params)?),
+            "textDocument/references" => self.references(parse(params)?),
+            "textDocument/hover" => self.hover(parse(params)?),
+            "textDocument/completion" => self.completion(parse(params)?),
+            "textDocument/codeAction" => self.code_action(parse(params)?),
+            other => Err((METHOD_NOT_FOUND, format!("unknown method `{other}`"))),
+        }
+    }
+
+    fn initialize(&mut self, params: Value) -> Result<Value, (i32, String)> {
+        let params: lsp_types::InitializeParams = parse(params)?;
+        #[allow(deprecated)] // `root_uri` and `root_path`, for clients that send nothing else
+        let start = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|u| convert::uri_to_path(&u))
+            .or(params.root_path.clone().map(PathBuf::from));
+        self.start = start;
+        self.config = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("config"))
+            .and_then(Value::as_str)
+            .map(|c| match &self.start {
+                Some(dir) => dir.join(c),
+                None => PathBuf::from(c),
+            });
+        self.watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.initialized = true;
+        let sync = TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::FULL),
+            ..TextDocumentSyncOptions::default()
+        };
+        let capabilities = ServerCapabilities {
+            text_document_sync: Some(TextDocumentSyncCapability::Options(sync)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(vec![":".into(), " ".into(), "#".into()]),
+                ..CompletionOptions::default()
+            }),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new("source.fixAll.kblint"),
+                ]),
+                ..CodeActionOptions::default()
+            })),
+            ..ServerCapabilities::default()
+        };
+        let result = InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo {
+                name: "kblint".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        };
+        serde_json::to_value(result).map_err(|e| (INTERNAL_ERROR, e.to_string()))
+    }
+
+    fn notification(&mut self, n: Notification) {
+        if !self.initialized || self.shutdown {
+            return;
+        }
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
+                let doc = p.text_document;
+                self.edit(doc.uri, doc.version, Some(doc.text));
+            }
+            "textDocument/didChange" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
+                // Full sync: the last change holds the whole text.
+                let Some(change) = p.content_changes.into_iter().last() else {
+                    return;
+                };
+                let doc = p.text_document;
+                if change.range.is_some() {
+                    return; // not announced: the server asks for whole texts
+                }
+                self.edit(doc.uri, doc.version, Some(change.text));
+            }
+            "textDocument/didClose" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
+                let uri = p.text_document.uri;
+                self.edit(uri.clone(), 0, None);
+                // A closed document shows no findings.
+                self.publish(&uri, None, Vec::new());
+            }
+            "workspace/didChangeWatchedFiles" => self.reload = true,
+            "initialized" if self.watch => {
+                // Files saved or deleted outside the editor: every change loads the KB again.
+                let registration = serde_json::json!({"registrations": [{
+                    "id": "kblint-watch",
+                    "method": "workspace/didChangeWatchedFiles",
+                    "registerOptions": {"watchers": [{"globPattern": "**/*"}]},
+                }]});
+                self.send(Message::Request(Request::new(
+                    "kblint-watch".to_string().into(),
+                    "client/registerCapability".into(),
+                    registration,
+                )));
+            }
+            _ => {} // `initialized`, `$/cancelRequest`, `didSave`, ...: nothing to do
+        }
+    }
+
+    /// Records the text of a document (`None`: closed, the file on disk counts again).
+    fn edit(&mut self, uri: Uri, version: i32, text: Option<String>) {
+        let Some(path) = convert::uri_to_path(&uri) else {
+            return;
+        };
+        if self.workspace.is_none() {
+            self.workspace = self.find_workspace(&path);
+            self.reload = true;
+        }
+        let Some(ws) = &mut self.workspace else {
+            return;
+        };
+        let Some(rel) = kb_path(&ws.root, &path) else {
+            return; // a file outside the KB
+        };
+        match text {
+            Some(text) => {
+                ws.open.insert(
+                    rel.clone(),
+                    Doc {
+                        uri: uri.clone(),
+                        version,
+                        text,
+                    },
+                );
+                self.touched.insert(uri.as_str().to_string());
+            }
+            None => {
+                ws.open.remove(&rel);
+                self.touched.remove(uri.as_str());
+            }
+        }
+        self.dirty.insert(rel);
+    }
+
+    /// The KB that holds `path`: the configured one, or the nearest `kblint.toml` above the
+    /// workspace folder or the file.
+    fn find_workspace(&self, path: &Path) -> Option<Workspace> {
+        let from_file = path.parent().map(Path::to_path_buf);
+        let starts = [self.start.clone(), from_file];
+        for start in starts.iter().flatten() {
+            let start = start.canonicalize().unwrap_or_else(|_| start.clone());
+            if let Ok((root, config)) = crate::config::locate(self.config.as_deref(), &start) {
+                let root = root.canonicalize().unwrap_or(root);
+                return Some(Workspace::new(root, config));
+            }
+        }
+        None
+    }
+
+    /// Checks the KB with every change received so far, and publishes.
+    fn check_now(&mut self) {
+        let dirty = std::mem::take(&mut self.dirty);
+        let reload = std::mem::take(&mut self.reload);
+        let Some(ws) = &mut self.workspace else {
+            return;
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if reload {
+                ws.reload();
+            } else {
+                ws.update(&dirty);
+            }
+        }));
+        if outcome.is_err() {
+            ws.state = Err("kblint failed while checking the KB".into());
+        }
+        self.publish_all();
+    }
+
+    /// Publishes the findings of every open document, and the config error if there is one.
+    fn publish_all(&mut self) {
+        let Some(ws) = &self.workspace else {
+            return;
+        };
+        let mut lists: Vec<(Uri, Option<i32>, Vec<lsp_types::Diagnostic>)> = Vec::new();
+        let config_uri = uri_for(ws, &ws.config);
+        match &ws.state {
+            Ok(loaded) => {
+                if let Some(kb) = loaded.kb() {
+                    let uri_of = |f: &File| uri_for(ws, &f.path);
+                    for (path, doc) in &ws.open {
+                        let list = loaded
+                            .file_of(path)
+                            .and_then(|id| loaded.diagnostics.get(&id))
+                            .map(|ds| {
+                                ds.iter()
+                                    .map(|d| convert::diagnostic(d, &kb.files, &uri_of))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        lists.push((doc.uri.clone(), Some(doc.version), list));
+                    }
+                }
+                if !ws.open.contains_key(&ws.config) {
+                    lists.push((config_uri, None, Vec::new()));
+                }
+            }
+            Err(message) => {
+                for (path, doc) in &ws.open {
+                    if *path != ws.config {
+                        lists.push((doc.uri.clone(), Some(doc.version), Vec::new()));
+                    }
+                }
+                let (uri, version, text) = match ws.open.get(&ws.config) {
+                    Some(doc) => (doc.uri.clone(), Some(doc.version), Some(doc.text.clone())),
+                    None => (
+                        config_uri,
+                        None,
+                        std::fs::read_to_string(ws.root.join(&ws.config)).ok(),
+                    ),
+                };
+                lists.push((uri, version, vec![config_error(message, &ws.config, text)]));
+            }
+        }
+        for (uri, version, list) in lists {
+            self.publish(&uri, version, list);
+        }
+    }
+
+    /// Sends `list` for `uri` unless it is what the editor already shows (a document just
+    /// opened or edited always gets its list, with its version).
+    fn publish(&mut self, uri: &Uri, version: Option<i32>, list: Vec<lsp_types::Diagnostic>) {
+        let key = uri.as_str().to_string();
+        let touched = self.touched.remove(&key);
+        let same = self.published.get(&key) == Some(&list);
+        if same && !touched {
+            return;
+        }
+        if list.is_empty() && !self.published.contains_key(&key) && !touched {
+            return;
+        }
+        if list.is_empty() {
+            self.published.remove(&key);
+        } else {
+            self.published.insert(key, list.clone());
+        }
+        let params = PublishDiagnosticsParams::new(uri.clone(), list, version);
+        self.send(Message::Notification(Notification::new(
+            "textDocument/publishDiagnostics".into(),
+            params,
+        )));
+    }
+
+    /// The loaded KB and the file at `uri`, for a request about a position in it.
+    fn file_at(&self, uri: &Uri) -> Option<(&workspace::Loaded, crate::diagnostic::FileId)> {
+        let ws = self.workspace.as_ref()?;
+        let path = convert::uri_to_path(uri)?;
+        let rel = kb_path(&ws.root, &path)?;
+        let loaded = ws.state.as_ref().ok()?;
+        Some((loaded, loaded.file_of(&rel)?))
+    }
+
+    fn uri_of(&self, file: &File) -> Uri {
+        match &self.workspace {
+            Some(ws) => uri_for(ws, &file.path),
+            None => convert::path_to_uri(Path::new(&file.path)),
+        }
+    }
+
+    fn location(
+        &self,
+        kb: &crate::index::Kb,
+        file: usize,
+        span: &std::ops::Range<usize>,
+    ) -> Location {
+        let f = kb.files.get(file);
+        Location::new(self.uri_of(f), convert::range(&f.text, span))
+    }
+
+    fn definition(&self, p: lsp_types::GotoDefinitionParams) -> Result<Value, (i32, String)> {
+        let at = p.text_document_position_params;
+        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
+            return Ok(Value::Null);
+        };
+        let Some(kb) = loaded.kb() else {
+            return Ok(Value::Null);
+        };
+        let offset = convert::offset(&kb.files.get(file).text, at.position);
+        let target = navigate::name_at(kb, file, offset).and_then(|n| n.target);
+        let Some(target) = target else {
+            return Ok(Value::Null);
+        };
+        let (f, span) = navigate::declaration(kb, target);
+        to_value(self.location(kb, f, &span))
+    }
+
+    fn references(&self, p: lsp_types::ReferenceParams) -> Result<Value, (i32, String)> {
+        let at = p.text_document_position;
+        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
+            return Ok(Value::Null);
+        };
+        let Some(kb) = loaded.kb() else {
+            return Ok(Value::Null);
+        };
+        let offset = convert::offset(&kb.files.get(file).text, at.position);
+        let Some(target) = navigate::name_at(kb, file, offset).and_then(|n| n.target) else {
+            return Ok(Value::Null);
+        };
+        let found: Vec<Location> = navigate::references(kb, target, p.context.include_declaration)
+            .into_iter()
+            .map(|(f, span)| self.location(kb, f, &span))
+            .collect();
+        to_value(found)
+    }
+
+    fn hover(&self, p: lsp_types::HoverParams) -> Result<Value, (i32, String)> {
+        let at = p.text_document_position_params;
+        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
+            return Ok(Value::Null);
+        };
+        let Some(kb) = loaded.kb() else {
+            return Ok(Value::Null);
+        };
+        let text = &kb.files.get(file).text;
+        let offset = convert::offset(text, at.position);
+        let shown = navigate::hover_quote(kb, file, offset).or_else(|| {
+            let name = navigate::name_at(kb, file, offset)?;
+            let target = name.target?;
+            Some((name.text.span.clone(), navigate::hover_name(kb, target)))
+        });
+        let Some((span, markdown)) = shown else {
+            return Ok(Value::Null);
+        };
+        to_value(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(convert::range(text, &span)),
+        })
+    }
+
+    fn completion(&self, p: lsp_types::CompletionParams) -> Result<Value, (i32, String)> {
+        let at = p.text_document_position;
+        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
+            return Ok(Value::Null);
+        };
+        let Some(kb) = loaded.kb() else {
+            return Ok(Value::Null);
+        };
+        let text = &kb.files.get(file).text;
+        let offset = convert::offset(text, at.position);
+        let Some(slot) = navigate::slot(text, offset) else {
+            return to_value(CompletionResponse::Array(Vec::new()));
+        };
+        let kind = match slot {
+            navigate::Slot::Property => CompletionItemKind::PROPERTY,
+            navigate::Slot::Value => CompletionItemKind::ENUM_MEMBER,
+            _ => CompletionItemKind::REFERENCE,
+        };
+        let items: Vec<CompletionItem> = navigate::candidates(kb, &slot, file, offset)
+            .into_iter()
+            .map(|(label, detail)| CompletionItem {
+                label,
+                kind: Some(kind),
+                detail: (!detail.is_empty()).then_some(detail),
+                ..CompletionItem::default()
+            })
+            .collect();
+        to_value(CompletionResponse::Array(items))
+    }
+
+    fn code_action(&self, p: lsp_types::CodeActionParams) -> Result<Value, (i32, String)> {
+        let Some((loaded, file)) = self.file_at(&p.text_document.uri) else {
+            return Ok(Value::Null);
+        };
+        let Some(kb) = loaded.kb() else {
+            return Ok(Value::Null);
+        };
+        let f = kb.files.get(file);
+        let start = convert::offset(&f.text, p.range.start);
+        let end = convert::offset(&f.text, p.range.end);
+        let all = loaded.diagnostics.get(&file).map_or(&[][..], Vec::as_slice);
+        let here: Vec<_> = all
+            .iter()
+            .filter(|d| d.primary.span.start <= end && start <= d.primary.span.end)
+            .collect();
+        let extra = crate::report::missing_digests(kb);
+        let uri_of = |f: &File| self.uri_of(f);
+        let mut found = actions::actions(kb, file, &here, all, &extra, &uri_of);
+        if let Some(only) = &p.context.only {
+            found.retain(|a| {
+                a.kind.as_ref().is_some_and(|k| {
+                    only.iter().any(|o| {
+                        k.as_str() == o.as_str()
+                            || k.as_str().starts_with(&format!("{}.", o.as_str()))
+                    })
+                })
+            });
+        }
+        to_value(found)
+    }
+}
+
+/// `path` relative to the KB root, with `/` separators; `None` outside it.
+fn kb_path(root: &Path, path: &Path) -> Option<String> {
+    if let Ok(rel) = path.strip_prefix(root) {
+        return Some(crate::tree::slash_path(rel));
+    }
+    // The editor's path may go through a symbolic link: compare the real folders.
+    let dir = path.parent()?.canonicalize().ok()?;
+    let rel = dir.join(path.file_name()?);
+    rel.strip_prefix(root).ok().map(crate::tree::slash_path)
+}
+
+/// The URI of KB path `path`: the open document's own URI, or one made from the root.
+fn uri_for(ws: &Workspace, path: &str) -> Uri {
+    match ws.open.get(path) {
+        Some(doc) => doc.uri.clone(),
+        None => convert::path_to_uri(&ws.root.join(path)),
+    }
+}
+
+/// A configuration error as a diagnostic on the config file, at the line it names
+/// (`kblint.toml:3: ...`), or on the first line.
+fn config_error(message: &str, config: &str, text: Option<String>) -> lsp_types::Diagnostic {
+    let line = message
+        .strip_prefix(config)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.trim().parse::<u32>().ok())
+        .unwrap_or(1);
+    let text = text.unwrap_or_default();
+    let length = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .map_or(0, |l| l.encode_utf16().count());
+    let line = line.saturating_sub(1);
+    lsp_types::Diagnostic {
+        range: lsp_types::Range::new(
+            lsp_types::Position::new(line, 0),
+            lsp_types::Position::new(line, u32::try_from(length).unwrap_or(0)),
+        ),
+        severity: Some(lsp_types::DiagnosticSeverity::ERROR),
+        code: Some(lsp_types::NumberOrString::String("config".into())),
+        source: Some("kblint".into()),
+        message: message.to_string(),
+        ..lsp_types::Diagnostic::default()
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, (i32, String)> {
+    serde_json::from_value(params).map_err(|e| (INVALID_PARAMS, format!("invalid params: {e}")))
+}
+
+fn to_value(v: impl serde::Serialize) -> Result<Value, (i32, String)> {
+    serde_json::to_value(v).map_err(|e| (INTERNAL_ERROR, e.to_string()))
+}
