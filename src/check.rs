@@ -1,27 +1,26 @@
-//! The check stage: every rule that is not off, with its configured severity, on the indexed KB
-//! and the analyses that the enabled rules declare they need.
+//! The check stage: every rule that is on somewhere, on the indexed KB and the analyses that the
+//! enabled rules declare they need; each finding gets the severity that the configuration gives
+//! its rule in the collection of the file it points at (`[collections.NAME.rules]` over
+//! `[rules]`), and is dropped where the rule is off.
 
 use rayon::prelude::*;
 
 use crate::analysis::{Analysis, Context};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::index::Kb;
 use crate::rules::{RULES, Rule};
 
-/// Every finding of the enabled rules, unsorted.
-pub fn check(kb: &Kb, settings: &Settings) -> Vec<Diagnostic> {
-    let enabled: Vec<(&'static Rule, Severity)> = RULES
+/// Every finding of the enabled rules, unsorted. `collections` gives the collection of each
+/// file of the KB (by file id).
+pub fn check(kb: &Kb, settings: &Settings, collections: &[Option<usize>]) -> Vec<Diagnostic> {
+    let enabled: Vec<&'static Rule> = RULES
         .iter()
-        .filter_map(|r| {
-            settings
-                .level(r.name, r.default)
-                .severity()
-                .map(|s| (*r, s))
-        })
+        .copied()
+        .filter(|r| settings.enabled_anywhere(r.name, r.default))
         .collect();
     let mut needs: Vec<Analysis> = Vec::new();
-    for need in enabled.iter().flat_map(|(r, _)| r.needs) {
+    for need in enabled.iter().flat_map(|r| r.needs) {
         if !needs.contains(need) {
             needs.push(*need);
         }
@@ -29,7 +28,7 @@ pub fn check(kb: &Kb, settings: &Settings) -> Vec<Diagnostic> {
     let cx = Context::new(kb, &needs);
     enabled
         .par_iter()
-        .flat_map_iter(|(rule, severity)| {
+        .flat_map_iter(|rule| {
             let mut out = Vec::new();
             (rule.check)(&cx, &mut out);
             debug_assert!(
@@ -37,10 +36,21 @@ pub fn check(kb: &Kb, settings: &Settings) -> Vec<Diagnostic> {
                 "rule `{}` made a finding under another name",
                 rule.name
             );
-            out.into_iter().map(move |mut d| {
-                d.severity = *severity;
-                d
-            })
+            out.into_iter()
+                .filter_map(move |d| with_severity(d, settings, collections))
         })
         .collect()
+}
+
+/// The finding with the severity its rule has in the collection of the file it points at;
+/// `None` when the rule is off there.
+pub fn with_severity(
+    mut d: Diagnostic,
+    settings: &Settings,
+    collections: &[Option<usize>],
+) -> Option<Diagnostic> {
+    let default = crate::rules::find(d.rule).map_or(crate::config::Level::Error, |r| r.default);
+    let collection = collections.get(d.primary.file).copied().flatten();
+    d.severity = settings.level_in(d.rule, default, collection).severity()?;
+    Some(d)
 }

@@ -31,6 +31,16 @@ pub enum Command {
         /// The rule's name, as `kblint rules` lists it
         rule: String,
     },
+    /// Write every current error and warning to the baseline file, so that `check` reports
+    /// only new ones (`kblint-baseline.json`, or the config's `baseline`)
+    Baseline {
+        /// The config file (default: the nearest kblint.toml in this folder or above)
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Only remove the entries that match no finding any more; add nothing
+        #[arg(long)]
+        prune: bool,
+    },
     /// List every acknowledged dispute of the KB, with both sides and their quotes
     Disputes(DisputesArgs),
     /// Write a page that maps what the sources agree and disagree on
@@ -102,6 +112,12 @@ pub struct CheckArgs {
     /// With --fix, also apply fixes that change a quote (near misses)
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// Also list the findings that suppressions and the baseline hide, with their reasons
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Print how many findings each rule (and each collection) has, instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]

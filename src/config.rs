@@ -61,6 +61,10 @@ pub struct RawConfig {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Level>")]
     pub rules: BTreeMap<String, Spanned<Level>>,
+    /// Path of the baseline file, whose findings `kblint check` does not report (default
+    /// `kblint-baseline.json`; `kblint baseline` writes it).
+    #[schemars(with = "Option<String>")]
+    pub baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -83,6 +87,10 @@ pub struct RawCollection {
     /// `claims`). A key given up is an ordinary key, checked by the schema alone.
     #[schemars(with = "Option<crate::keys::RawKeys>")]
     pub keys: Option<Spanned<crate::keys::RawKeys>>,
+    /// Severity per rule for this collection's files, over the top-level `[rules]`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Level>")]
+    pub rules: BTreeMap<String, Spanned<Level>>,
 }
 
 /// Settings resolved from the file: nothing optional left that the pipeline must guess.
@@ -97,7 +105,12 @@ pub struct Settings {
     pub collections: Vec<Collection>,
     /// The levels set in `[rules]` and on the command line, by rule name.
     levels: BTreeMap<String, Level>,
+    /// The baseline file's path relative to the root (`kblint-baseline.json`).
+    pub baseline: String,
 }
+
+/// The baseline file when the config names none.
+pub const BASELINE: &str = "kblint-baseline.json";
 
 #[derive(Debug)]
 pub struct Collection {
@@ -109,6 +122,8 @@ pub struct Collection {
     pub sources: bool,
     /// The frontmatter keys that carry kblint's built-in meanings here.
     pub keys: crate::keys::Keys,
+    /// The levels of `[collections.NAME.rules]`, over the top-level ones.
+    levels: BTreeMap<String, Level>,
 }
 
 impl Collection {
@@ -130,9 +145,39 @@ impl Settings {
         self.levels.get(name).copied().unwrap_or(default)
     }
 
-    /// Overrides a rule's level (from the command line).
+    /// The level of the rule `name` for the files of collection `collection` (an index in
+    /// `collections`; `None` for a file of no collection): `[collections.NAME.rules]`, then
+    /// `[rules]`, then `default`.
+    pub fn level_in(&self, name: &str, default: Level, collection: Option<usize>) -> Level {
+        collection
+            .and_then(|c| self.collections.get(c))
+            .and_then(|c| c.levels.get(name))
+            .copied()
+            .unwrap_or_else(|| self.level(name, default))
+    }
+
+    /// Whether the rule `name` is on for the files of some collection, or for the KB as a whole.
+    pub fn enabled_anywhere(&self, name: &str, default: Level) -> bool {
+        self.level(name, default) != Level::Off
+            || self
+                .collections
+                .iter()
+                .any(|c| c.levels.get(name).is_some_and(|l| *l != Level::Off))
+    }
+
+    /// Overrides a rule's level everywhere (from the command line).
     pub fn set_level(&mut self, name: &str, level: Level) {
         self.levels.insert(name.to_string(), level);
+        for c in &mut self.collections {
+            c.levels.remove(name);
+        }
+    }
+
+    /// The collection that includes `path`, as an index in `collections`.
+    pub fn collection_of(&self, path: &str) -> Option<usize> {
+        self.collections
+            .iter()
+            .position(|c| c.default_id(path).is_some())
     }
 
     /// 1-based line of a byte offset in the config, for messages.
@@ -152,17 +197,7 @@ impl Settings {
             let line = e.span().map_or(1, |s| line_of(&text, s.start));
             anyhow::anyhow!("{config_path}:{line}: {}", e.message())
         })?;
-        let mut levels = BTreeMap::new();
-        for (name, level) in &raw.rules {
-            if !rules.contains(&name.as_str()) {
-                let line = line_of(&text, level.span().start);
-                bail!(
-                    "{config_path}:{line}: unknown rule `{name}` in [rules] (the rules are: {})",
-                    rules.join(", ")
-                );
-            }
-            levels.insert(name.clone(), *level.get_ref());
-        }
+        let levels = levels_of(&raw.rules, "[rules]", config_path, &text, rules)?;
         let mut collections = Vec::new();
         for (name, c) in raw.collections {
             let line = line_of(&text, c.include.span().start);
@@ -199,6 +234,8 @@ impl Settings {
                     anyhow::anyhow!("{config_path}:{line}: collection `{name}`: {e}")
                 })?,
             };
+            let table = format!("[collections.{name}.rules]");
+            let levels = levels_of(&c.rules, &table, config_path, &text, rules)?;
             collections.push(Collection {
                 name,
                 include,
@@ -207,6 +244,7 @@ impl Settings {
                 schema: c.schema,
                 sources: c.sources,
                 keys,
+                levels,
             });
         }
         Ok(Settings {
@@ -216,8 +254,33 @@ impl Settings {
             vocabulary: raw.vocabulary,
             collections,
             levels,
+            baseline: raw
+                .baseline
+                .map_or_else(|| BASELINE.to_string(), |b| b.into_inner()),
         })
     }
+}
+
+/// The levels of a `[rules]` table; a name that is not a rule's is an error naming its line.
+fn levels_of(
+    table: &BTreeMap<String, Spanned<Level>>,
+    what: &str,
+    config_path: &str,
+    text: &str,
+    rules: &[&str],
+) -> Result<BTreeMap<String, Level>> {
+    let mut levels = BTreeMap::new();
+    for (name, level) in table {
+        if !rules.contains(&name.as_str()) {
+            let line = line_of(text, level.span().start);
+            bail!(
+                "{config_path}:{line}: unknown rule `{name}` in {what} (the rules are: {})",
+                rules.join(", ")
+            );
+        }
+        levels.insert(name.clone(), *level.get_ref());
+    }
+    Ok(levels)
 }
 
 /// Finds the config: `explicit`, or the nearest `kblint.toml` walking up from `start`.

@@ -31,10 +31,12 @@ pub mod parse; // one file → its entry and its own findings
 pub mod analysis; // citations and contradictions, computed once, behind a context
 pub mod rules; // one file per rule, one registry
 
-// Stages: check and report.
+// Stages: check, suppress, report, baseline.
+pub mod baseline; // `kblint-baseline.json`: the findings parked when the KB adopted kblint
 pub mod changed; // `--changed-since`: only the findings that changes introduced
 pub mod check; // every enabled rule, with its severity
 pub mod report; // the sorted findings and the summary
+pub mod suppress; // `# kblint-allow RULE -- REASON` comments
 
 // Outputs and commands.
 pub mod fix; // `--fix`: the findings' edits, applied
@@ -50,6 +52,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::baseline::Baseline;
 use crate::config::{Level, Settings};
 use crate::index::Kb;
 pub use crate::report::{Report, Summary};
@@ -57,23 +60,113 @@ use crate::schema::Schemas;
 use crate::tree::Tree;
 use crate::vocabulary::Vocabulary;
 
-/// Lints the KB whose config is `config` (relative to `root`), reading every file from `tree`.
-/// `overrides` are rule levels given on the command line.
+/// Lints the KB whose config is `config` (relative to `root`), reading every file from `tree`
+/// (the baseline file too). `overrides` are rule levels given on the command line.
 pub fn lint(
     root: &Path,
     config: &str,
     tree: &Tree,
     overrides: &[(String, Level)],
 ) -> Result<Report> {
+    run(root, config, tree, overrides, true)
+}
+
+/// Lints as [`lint`] does, but hides nothing that the baseline holds: what `kblint baseline`
+/// writes from.
+pub fn lint_without_baseline(root: &Path, config: &str, tree: &Tree) -> Result<Report> {
+    run(root, config, tree, &[], false)
+}
+
+fn run(
+    root: &Path,
+    config: &str,
+    tree: &Tree,
+    overrides: &[(String, Level)],
+    with_baseline: bool,
+) -> Result<Report> {
     let settings = settings(root, config, tree, overrides)?;
     let listing = tree.list();
     let found = discover::discover(&settings, &listing)?;
+    let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
     let vocabulary = Vocabulary::load(&settings, tree)?;
+    let baseline = match with_baseline {
+        true => Baseline::load(&settings, tree)?,
+        false => None,
+    };
     let parsed = parse::read_all(&settings, &schemas, tree, found)?;
     let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
-    let diagnostics = check::check(&kb, &settings);
-    Ok(Report::new(kb, settings.root, diagnostics))
+    let diagnostics = check::check(&kb, &settings, &collections);
+    let suppress::Outcome {
+        mut kept,
+        suppressed,
+        findings,
+    } = suppress::suppress(&kb.files, diagnostics);
+    kept.extend(
+        findings
+            .into_iter()
+            .filter_map(|d| check::with_severity(d, &settings, &collections)),
+    );
+    let mut report = Report::new(kb, settings.root.clone(), kept, suppressed);
+    if let Some(baseline) = baseline {
+        let stale = settings.level_in(baseline::STALE, Level::Warn, None);
+        baseline::apply(&mut report, baseline, stale.severity());
+    }
+    report.collections = settings
+        .collections
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    report.file_collections = collections;
+    Ok(report)
+}
+
+/// `kblint baseline`: writes every current error and warning of the KB to its baseline file;
+/// with `prune`, only removes the entries that match no finding. Returns what was done.
+pub fn write_baseline(config: Option<&Path>, cwd: &Path, prune: bool) -> Result<String> {
+    let (root, config) = config::locate(config, cwd)?;
+    let tree = Tree::work_tree(&root);
+    let settings = settings(&root, &config, &tree, &[])?;
+    let report = lint_without_baseline(&root, &config, &tree)?;
+    let path = settings.baseline.clone();
+    let (entries, said) = if prune {
+        let Some(old) = Baseline::load(&settings, &tree)? else {
+            anyhow::bail!(
+                "there is no baseline to prune: `{path}` does not exist (`kblint baseline` writes it)"
+            );
+        };
+        let kept = baseline::pruned(&report, &old);
+        let removed = old.entries.len() - kept.len();
+        let said = format!(
+            "pruned {path}: removed {removed} entr{} that matched no finding, kept {}\n",
+            if removed == 1 { "y" } else { "ies" },
+            kept.len()
+        );
+        (kept, said)
+    } else {
+        let entries = baseline::entries_of(&report);
+        let said = format!(
+            "wrote {path}: {} finding{} ({} error{}, {} warning{}); `kblint check` now reports only new ones\n",
+            entries.len(),
+            plural(entries.len()),
+            report.summary.errors,
+            plural(report.summary.errors),
+            report.summary.warnings,
+            plural(report.summary.warnings),
+        );
+        (entries, said)
+    };
+    let full = root.join(&path);
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&full, baseline::to_text(entries))
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", full.display()))?;
+    Ok(said)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Lints like [`lint`], but keeps the index for the views that show more than the findings
@@ -88,11 +181,21 @@ pub fn lint_keeping_kb(
     let settings = settings(root, config, tree, overrides)?;
     let listing = tree.list();
     let found = discover::discover(&settings, &listing)?;
+    let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
     let vocabulary = Vocabulary::load(&settings, tree)?;
     let parsed = parse::read_all(&settings, &schemas, tree, found)?;
     let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
-    let mut diagnostics = check::check(&kb, &settings);
+    let diagnostics = check::check(&kb, &settings, &collections);
+    // What suppression comments cover is left out here too (the baseline is not read).
+    let outcome = suppress::suppress(&kb.files, diagnostics);
+    let mut diagnostics = outcome.kept;
+    diagnostics.extend(
+        outcome
+            .findings
+            .into_iter()
+            .filter_map(|d| check::with_severity(d, &settings, &collections)),
+    );
     report::sort(&kb.files, &mut diagnostics);
     Ok((kb, diagnostics))
 }
@@ -147,9 +250,37 @@ pub fn check_kb(options: &CheckOptions) -> Result<Report> {
             .iter()
             .map(|p| relative_to(&root, &options.cwd.join(p)))
             .collect::<Result<Vec<_>>>()?;
+        report.notices = outside_the_kb(&report, &root, &wanted);
         report.narrow(&wanted);
     }
     Ok(report)
+}
+
+/// A notice for each PATH that holds no file of the KB, saying why: git ignores it, or no
+/// collection includes it. (Otherwise `kblint check stray.md` would say "0 errors", which
+/// reads as "clean".)
+fn outside_the_kb(report: &Report, root: &Path, wanted: &[String]) -> Vec<String> {
+    let mut notices = Vec::new();
+    for w in wanted {
+        let inside = report.files.iter().any(|(id, f)| {
+            report.file_collections.get(id).is_some_and(Option::is_some)
+                && (w.is_empty() || f.path == *w || f.path.starts_with(&format!("{w}/")))
+        });
+        if inside {
+            continue;
+        }
+        let ignored = tree::git(root, &["check-ignore", "--quiet", "--", w]).is_ok();
+        let why = if ignored {
+            "git ignores it, and kblint reads no file that git ignores"
+        } else if root.join(w).is_dir() {
+            "no collection of the config includes a file in it"
+        } else {
+            "no collection of the config includes it"
+        };
+        let shown = if w.is_empty() { "." } else { w.as_str() };
+        notices.push(format!("`{shown}` is not part of the KB: {why}"));
+    }
+    notices
 }
 
 /// Config stage: `kblint.toml`, read from the tree being linted, with the command line's levels.

@@ -29,6 +29,12 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Disputes(args)) => disputes(args),
         Some(Command::Report(args)) => report(args),
+        Some(Command::Baseline { config, prune }) => {
+            kblint::write_baseline(config.as_deref(), &cwd(), prune).map(|text| {
+                let _ = write_out(&text);
+                Exit::Clean
+            })
+        }
         Some(Command::Init { force }) => kblint::init::run(&cwd(), force).map(|text| {
             let _ = write_out(&text);
             Exit::Clean
@@ -98,9 +104,17 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             .map(|out| String::from_utf8_lossy(&out).trim().to_string())
             .unwrap_or_default();
     }
+    for notice in &report.notices {
+        eprintln!("warning: {notice}");
+    }
+    report.show_suppressed = args.show_suppressed;
     let color = use_color(args.common.color);
     let mut out = Vec::new();
-    render::render(args.format, &report, &mut out, color)?;
+    if args.statistics {
+        render::statistics::render(args.format, &report, &mut out)?;
+    } else {
+        render::render(args.format, &report, &mut out, color)?;
+    }
     write_out_bytes(&out)?;
     if args.format == Format::Github
         && let Some(note) = render::github::overflow_note(&report)

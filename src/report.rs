@@ -11,6 +11,13 @@ use crate::model::Format;
 pub struct Report {
     pub files: Files,
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings that a suppression comment or the baseline hides, sorted like the others.
+    pub suppressed: Vec<Suppressed>,
+    /// The collections' names, and the collection of each file of the KB (by file id).
+    pub collections: Vec<String>,
+    pub file_collections: Vec<Option<usize>>,
+    /// Paths asked for on the command line that are not part of the KB, each with why.
+    pub notices: Vec<String>,
     pub summary: Summary,
     /// Fixes that belong to no finding: a `sha256` for each source that has none.
     pub extra_fixes: Vec<Fix>,
@@ -19,6 +26,15 @@ pub struct Report {
     /// Put before every path by the renderers whose readers resolve paths from the top of the
     /// repository (SARIF, GitHub annotations): the KB root's folder inside it, like `docs/`.
     pub repo_prefix: String,
+    /// Whether the renderers list the suppressed findings too (`--show-suppressed`).
+    pub show_suppressed: bool,
+}
+
+/// A finding that a suppression or the baseline hides, with the reason it gives.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -29,11 +45,19 @@ pub struct Summary {
     pub citations: usize,
     pub errors: usize,
     pub warnings: usize,
+    pub infos: usize,
+    /// Findings hidden by a suppression comment or the baseline.
+    pub suppressed: usize,
 }
 
 impl Report {
     /// The report of the KB at `root`, whose checks found `diagnostics`.
-    pub fn new(mut kb: Kb, root: PathBuf, mut diagnostics: Vec<Diagnostic>) -> Report {
+    pub fn new(
+        mut kb: Kb,
+        root: PathBuf,
+        mut diagnostics: Vec<Diagnostic>,
+        mut suppressed: Vec<Suppressed>,
+    ) -> Report {
         let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
         let citations = kb
             .entries
@@ -46,8 +70,7 @@ impl Report {
             entries: kb.entries.len(),
             claims,
             citations,
-            errors: 0,
-            warnings: 0,
+            ..Summary::default()
         };
         let extra_fixes = missing_digests(&kb);
         let files = std::mem::take(&mut kb.files);
@@ -55,13 +78,19 @@ impl Report {
         // is freed off the critical path, while the report is rendered.
         rayon::spawn(move || drop(kb));
         sort(&files, &mut diagnostics);
+        suppressed.sort_by_cached_key(|s| sort_key(&files, &s.diagnostic));
         let mut report = Report {
             files,
             diagnostics,
+            suppressed,
+            collections: Vec::new(),
+            file_collections: Vec::new(),
+            notices: Vec::new(),
             summary,
             extra_fixes,
             root,
             repo_prefix: String::new(),
+            show_suppressed: false,
         };
         report.recount();
         report
@@ -76,24 +105,53 @@ impl Report {
     /// Keeps only the findings in the files under `paths` (KB paths; `""` is the whole KB).
     pub fn narrow(&mut self, paths: &[String]) {
         let files = &self.files;
-        let keep: Vec<bool> = self
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let path = &files.get(d.primary.file).path;
-                paths
-                    .iter()
-                    .any(|w| w.is_empty() || path == w || path.starts_with(&format!("{w}/")))
-            })
-            .collect();
+        let wanted = |d: &Diagnostic| {
+            let path = &files.get(d.primary.file).path;
+            paths
+                .iter()
+                .any(|w| w.is_empty() || path == w || path.starts_with(&format!("{w}/")))
+        };
+        let keep: Vec<bool> = self.diagnostics.iter().map(wanted).collect();
+        self.suppressed.retain(|s| wanted(&s.diagnostic));
         let mut keep = keep.into_iter();
         self.retain(|_| keep.next().unwrap_or(true));
     }
 
-    fn recount(&mut self) {
+    /// Moves the findings that `hide` gives a reason for into `suppressed`, and recounts.
+    pub fn hide(&mut self, mut hide: impl FnMut(usize, &Diagnostic) -> Option<String>) {
+        let mut kept = Vec::with_capacity(self.diagnostics.len());
+        for (n, d) in std::mem::take(&mut self.diagnostics)
+            .into_iter()
+            .enumerate()
+        {
+            match hide(n, &d) {
+                Some(reason) => self.suppressed.push(Suppressed {
+                    diagnostic: d,
+                    reason,
+                }),
+                None => kept.push(d),
+            }
+        }
+        self.diagnostics = kept;
+        let files = &self.files;
+        self.suppressed
+            .sort_by_cached_key(|s| sort_key(files, &s.diagnostic));
+        self.recount();
+    }
+
+    /// Adds findings (of the baseline file, say) and sorts again.
+    pub fn add(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+        sort(&self.files, &mut self.diagnostics);
+        self.recount();
+    }
+
+    pub fn recount(&mut self) {
         let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
         self.summary.errors = count(Severity::Error);
         self.summary.warnings = count(Severity::Warning);
+        self.summary.infos = count(Severity::Info);
+        self.summary.suppressed = self.suppressed.len();
     }
 
     pub fn has_errors(&self) -> bool {
@@ -141,16 +199,18 @@ pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
 
 /// Sorts by path, line, column, rule, then message: the same KB always gives the same output.
 pub(crate) fn sort(files: &Files, diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_cached_key(|d| {
-        let f = files.get(d.primary.file);
-        let p = f.position(d.primary.span.start);
-        (
-            f.path.clone(),
-            p.line,
-            p.column,
-            d.rule,
-            d.message.clone(),
-            d.primary.span.end,
-        )
-    });
+    diagnostics.sort_by_cached_key(|d| sort_key(files, d));
+}
+
+fn sort_key(files: &Files, d: &Diagnostic) -> (String, usize, usize, &'static str, String, usize) {
+    let f = files.get(d.primary.file);
+    let p = f.position(d.primary.span.start);
+    (
+        f.path.clone(),
+        p.line,
+        p.column,
+        d.rule,
+        d.message.clone(),
+        d.primary.span.end,
+    )
 }

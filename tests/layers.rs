@@ -26,7 +26,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("discover, parse, index", &["discover", "index", "parse"]),
     ("analyses", &["analysis"]),
     ("rules", &["rules"]),
-    ("pipeline", &["changed", "check", "lib", "report"]),
+    (
+        "pipeline",
+        &["baseline", "changed", "check", "lib", "report", "suppress"],
+    ),
     (
         "outputs and commands",
         &["fix", "hook", "init", "lsp", "render"],

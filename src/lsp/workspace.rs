@@ -228,7 +228,20 @@ impl Loaded {
         let findings = self.parse_findings.iter().flatten().cloned().collect();
         let kb = Kb::new(files, entries, findings, vocabulary);
         let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
-        for d in check::check(&kb, &self.settings) {
+        let collections: Vec<Option<usize>> = kb
+            .files
+            .iter()
+            .map(|(_, f)| self.settings.collection_of(&f.path))
+            .collect();
+        let found = check::check(&kb, &self.settings, &collections);
+        // What `# kblint-allow` comments cover is not published, as in `lint`; the findings
+        // about the comments themselves are.
+        let outcome = crate::suppress::suppress(&kb.files, found);
+        let meta = outcome
+            .findings
+            .into_iter()
+            .filter_map(|d| check::with_severity(d, &self.settings, &collections));
+        for d in outcome.kept.into_iter().chain(meta) {
             by_file.entry(d.primary.file).or_default().push(d);
         }
         for list in by_file.values_mut() {

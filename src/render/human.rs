@@ -8,7 +8,7 @@ use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label, LabelStyle, S
 use codespan_reporting::files::{Error, Files as CodespanFiles};
 use codespan_reporting::term::{self, Config, termcolor};
 
-use crate::diagnostic::{Files, Severity};
+use crate::diagnostic::{Diagnostic, Files, Severity};
 use crate::report::Report;
 
 pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
@@ -24,52 +24,33 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
         &mut plain
     };
     for d in &report.diagnostics {
-        let level = match d.severity {
-            Severity::Error => Level::Error,
-            Severity::Warning => Level::Warning,
-            Severity::Info => Level::Note,
-        };
-        let mut labels = vec![
-            Label::new(
-                LabelStyle::Primary,
-                d.primary.file,
-                clamp(report, d.primary.file, &d.primary.span),
-            )
-            .with_message(&d.primary.message),
-        ];
-        labels.extend(d.related.iter().map(|r| {
-            Label::new(
-                LabelStyle::Secondary,
-                r.file,
-                clamp(report, r.file, &r.span),
-            )
-            .with_message(&r.message)
-        }));
-        let mut notes = d.notes.clone();
-        let explain = format!("for more, run `kblint explain {}`", d.rule);
-        notes.push(match &d.help {
-            Some(help) => format!("help: {help}\n{explain}"),
-            None => format!("help: {explain}"),
-        });
-        let snippet = Snippet::new(level)
-            .with_code(d.rule)
-            .with_message(&d.message)
-            .with_labels(labels)
-            .with_notes(notes);
-        term::emit_to_write_style(writer, &config, &files, &snippet).map_err(|e| match e {
-            Error::Io(e) => e,
-            other => io::Error::other(other.to_string()),
-        })?;
+        emit(writer, &config, &files, report, d, None)?;
+    }
+    if report.show_suppressed {
+        for hidden in &report.suppressed {
+            let note = format!("suppressed: {}", hidden.reason);
+            emit(
+                writer,
+                &config,
+                &files,
+                report,
+                &hidden.diagnostic,
+                Some(note),
+            )?;
+        }
     }
     let s = &report.summary;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let notes = report.diagnostics.len() - s.errors - s.warnings;
-    let notes = if notes > 0 {
+    let mut notes = if notes > 0 {
         format!(", {}", plural(notes, "note", "notes"))
     } else {
         String::new()
     };
+    if s.suppressed > 0 {
+        notes.push_str(&format!(", {} suppressed", s.suppressed));
+    }
     writeln!(
         writer,
         "{}, {}{notes} ({}, {}, {}, {})",
@@ -80,6 +61,54 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
         plural(s.claims, "claim", "claims"),
         plural(s.citations, "citation", "citations"),
     )
+}
+
+/// One finding as a snippet; `extra` is a note printed first (why it is suppressed).
+fn emit(
+    writer: &mut dyn termcolor::WriteColor,
+    config: &Config,
+    files: &Adapter<'_>,
+    report: &Report,
+    d: &Diagnostic,
+    extra: Option<String>,
+) -> io::Result<()> {
+    let level = match d.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Note,
+    };
+    let mut labels = vec![
+        Label::new(
+            LabelStyle::Primary,
+            d.primary.file,
+            clamp(report, d.primary.file, &d.primary.span),
+        )
+        .with_message(&d.primary.message),
+    ];
+    labels.extend(d.related.iter().map(|r| {
+        Label::new(
+            LabelStyle::Secondary,
+            r.file,
+            clamp(report, r.file, &r.span),
+        )
+        .with_message(&r.message)
+    }));
+    let mut notes: Vec<String> = extra.into_iter().collect();
+    notes.extend(d.notes.iter().cloned());
+    let explain = format!("for more, run `kblint explain {}`", d.rule);
+    notes.push(match &d.help {
+        Some(help) => format!("help: {help}\n{explain}"),
+        None => format!("help: {explain}"),
+    });
+    let snippet = Snippet::new(level)
+        .with_code(d.rule)
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes);
+    term::emit_to_write_style(writer, config, files, &snippet).map_err(|e| match e {
+        Error::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 /// Keeps a span inside its file and on char boundaries, so that no label can make the renderer fail.

@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod short;
+pub mod statistics;
 
 use std::io::{self, Write};
 

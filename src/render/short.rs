@@ -16,5 +16,20 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             d.message
         )?;
     }
+    if report.show_suppressed {
+        for hidden in &report.suppressed {
+            let d = &hidden.diagnostic;
+            let (line, column, _, _) = super::region(report, &d.primary);
+            let path = &report.files.get(d.primary.file).path;
+            writeln!(
+                out,
+                "{path}:{line}:{column}: {}[{}] {} (suppressed: {})",
+                d.severity.as_str(),
+                d.rule,
+                d.message,
+                hidden.reason
+            )?;
+        }
+    }
     Ok(())
 }

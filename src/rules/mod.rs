@@ -16,6 +16,7 @@ mod acknowledged_dispute;
 mod conflicting_values;
 mod duplicate_id;
 mod frontmatter;
+mod invalid_suppression;
 mod misattributed_quote;
 mod missing_quote;
 mod negation_conflict;
@@ -23,12 +24,14 @@ mod order_cycle;
 mod quote_not_found;
 mod schema;
 mod source_hash_mismatch;
+mod stale_baseline_entry;
 mod stale_dispute;
 mod uncited_claim;
 mod unknown_property;
 mod unknown_source;
 mod unresolved_reference;
 mod unused_source;
+mod unused_suppression;
 
 /// A check of the KB, with its documentation.
 #[derive(Debug)]
@@ -102,6 +105,9 @@ pub static RULES: &[&Rule] = &[
     &order_cycle::RULE,
     &stale_dispute::RULE,
     &acknowledged_dispute::RULE,
+    &invalid_suppression::RULE,
+    &unused_suppression::RULE,
+    &stale_baseline_entry::RULE,
 ];
 
 /// What the examples of `kblint explain` take for granted.

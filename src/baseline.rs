@@ -1,0 +1,299 @@
+//! The baseline stage (spec §10): the findings a KB had when it adopted kblint, parked in
+//! `kblint-baseline.json` so that only new ones fail a run.
+//!
+//! Each entry names a finding by its fingerprint (the one SARIF's `partialFingerprints` carry:
+//! rule, path, the text at the finding, the message without digits, and an ordinal among equal
+//! findings of the file), and hides exactly one finding. So fixing one baselined finding and
+//! adding another of the same rule in the same file gives one new finding and one stale entry,
+//! where a count per file and rule would see no change. An entry that hides nothing is a
+//! `stale-baseline-entry` at its line in the baseline file.
+//!
+//! The file holds no line numbers and no timestamps, and its entries are sorted by path, rule
+//! and fingerprint, one per line: an unchanged KB gives byte-identical files, and two branches
+//! that touch different files change different lines of it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, File, Label, Severity};
+use crate::fingerprint;
+use crate::report::Report;
+use crate::suppress::NOT_SUPPRESSIBLE;
+use crate::tree::Tree;
+
+/// The rule of baseline entries that match no finding.
+pub const STALE: &str = "stale-baseline-entry";
+
+/// One finding of the baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub rule: String,
+    pub path: String,
+    pub fingerprint: String,
+    /// The finding's message when the baseline was written, for people; not matched.
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// A baseline file as read.
+pub struct Baseline {
+    /// Its path relative to the KB root.
+    pub path: String,
+    pub text: String,
+    pub entries: Vec<Entry>,
+}
+
+impl Baseline {
+    /// Reads the baseline file that `settings` names from `tree`: `None` when there is none.
+    /// A file that is not a baseline is an error naming its line and column.
+    pub fn load(settings: &Settings, tree: &Tree) -> Result<Option<Baseline>> {
+        let path = settings.baseline.clone();
+        if !tree.contains(&path) {
+            return Ok(None);
+        }
+        let text = tree.read_text(&path)?;
+        let raw: RawFile = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{path}:{}:{}: not a kblint baseline: {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        if raw.version != 1 {
+            bail!(
+                "{path}: baseline version {} is not one this kblint reads (1); run `kblint baseline` to write it again",
+                raw.version
+            );
+        }
+        Ok(Some(Baseline {
+            path,
+            text,
+            entries: raw.findings,
+        }))
+    }
+}
+
+/// Which findings of `report` the entries hide, and which entries hide nothing: for each
+/// finding whether an entry matches it, and for each entry whether it matched.
+fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<bool>) {
+    let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
+    let mut by_fingerprint: HashMap<&str, Vec<usize>> = HashMap::with_capacity(entries.len());
+    for (n, e) in entries.iter().enumerate().rev() {
+        by_fingerprint.entry(&e.fingerprint).or_default().push(n);
+    }
+    let mut used = vec![false; entries.len()];
+    let hidden = report
+        .diagnostics
+        .iter()
+        .zip(&fingerprints)
+        .map(|(d, fp)| {
+            if !baselinable(d) {
+                return false;
+            }
+            let Some(candidates) = by_fingerprint.get_mut(fp.as_str()) else {
+                return false;
+            };
+            let path = &report.files.get(d.primary.file).path;
+            let at = candidates
+                .iter()
+                .rposition(|&n| entries[n].rule == d.rule && &entries[n].path == path);
+            match at {
+                Some(at) => {
+                    used[candidates.remove(at)] = true;
+                    true
+                }
+                None => false,
+            }
+        })
+        .collect();
+    (hidden, used)
+}
+
+/// Whether a finding goes into a baseline: errors and warnings, but not the findings about
+/// suppressions and the baseline itself, which are to be fixed at once.
+fn baselinable(d: &Diagnostic) -> bool {
+    d.severity != Severity::Info && !NOT_SUPPRESSIBLE.contains(&d.rule)
+}
+
+/// Hides the findings that the baseline's entries match, and adds a `stale-baseline-entry`
+/// finding (with the severity `severity` gives it, when it is not off) for each entry that
+/// matches none.
+pub fn apply(report: &mut Report, baseline: Baseline, severity: Option<Severity>) {
+    let (hidden, used) = matching(report, &baseline.entries);
+    let reason = format!("in the baseline ({})", baseline.path);
+    report.hide(|n, _| hidden[n].then(|| reason.clone()));
+    let Some(severity) = severity else {
+        return;
+    };
+    if used.iter().all(|u| *u) {
+        return;
+    }
+    let spans = entry_spans(&baseline.text, &baseline.entries);
+    let file = report.files.add(File::new(baseline.path, baseline.text));
+    let stale = baseline
+        .entries
+        .iter()
+        .zip(spans)
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|((e, span), _)| {
+            let mut d = Diagnostic::new(
+                STALE,
+                format!(
+                    "baseline entry for a `{}` finding in `{}` matches no finding",
+                    e.rule, e.path
+                ),
+                Label::new(file, span, "no such finding any more"),
+            )
+            .help("the finding was fixed, or its text changed: `kblint baseline --prune` removes the entries that match nothing");
+            if !e.message.is_empty() {
+                d = d.note(format!("it was: {}", e.message));
+            }
+            d.severity = severity;
+            d
+        })
+        .collect();
+    report.add(stale);
+}
+
+/// Where each entry's fingerprint is in the file's text: the n-th entry with a fingerprint is
+/// at its n-th occurrence (the start of the file when it cannot be found).
+fn entry_spans(text: &str, entries: &[Entry]) -> Vec<Range<usize>> {
+    let mut next: HashMap<&str, usize> = HashMap::new();
+    entries
+        .iter()
+        .map(|e| {
+            let quoted = format!("\"{}\"", e.fingerprint);
+            let from = next.get(e.fingerprint.as_str()).copied().unwrap_or(0);
+            match text.get(from..).and_then(|t| t.find(&quoted)) {
+                Some(i) => {
+                    let start = from + i + 1;
+                    next.insert(&e.fingerprint, start + e.fingerprint.len());
+                    start..start + e.fingerprint.len()
+                }
+                None => 0..0,
+            }
+        })
+        .collect()
+}
+
+/// The baseline entries of every error and warning of `report` (a run without a baseline).
+pub fn entries_of(report: &Report) -> Vec<Entry> {
+    let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
+    report
+        .diagnostics
+        .iter()
+        .zip(fingerprints)
+        .filter(|(d, _)| baselinable(d))
+        .map(|(d, fingerprint)| Entry {
+            rule: d.rule.to_string(),
+            path: report.files.get(d.primary.file).path.clone(),
+            fingerprint,
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
+/// The entries of `baseline` that match a finding of `report` (a run without a baseline):
+/// what `kblint baseline --prune` keeps.
+pub fn pruned(report: &Report, baseline: &Baseline) -> Vec<Entry> {
+    let (_, used) = matching(report, &baseline.entries);
+    baseline
+        .entries
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| *used)
+        .map(|(e, _)| e.clone())
+        .collect()
+}
+
+/// The baseline file's text: entries sorted by path, rule and fingerprint, one per line.
+pub fn to_text(mut entries: Vec<Entry>) -> String {
+    entries.sort_by(|a, b| {
+        (&a.path, &a.rule, &a.fingerprint, &a.message).cmp(&(
+            &b.path,
+            &b.rule,
+            &b.fingerprint,
+            &b.message,
+        ))
+    });
+    let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut out = String::from("{\n  \"version\": 1,\n  \"findings\": [");
+    for (n, e) in entries.iter().enumerate() {
+        out.push_str(if n == 0 { "\n" } else { ",\n" });
+        out.push_str(&format!(
+            "    {{ \"rule\": {}, \"path\": {}, \"fingerprint\": {}, \"message\": {} }}",
+            string(&e.rule),
+            string(&e.path),
+            string(&e.fingerprint),
+            string(&e.message)
+        ));
+    }
+    out.push_str(if entries.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, fp: &str) -> Entry {
+        Entry {
+            rule: "schema".into(),
+            path: path.into(),
+            fingerprint: fp.into(),
+            message: "a \"quoted\" word".into(),
+        }
+    }
+
+    #[test]
+    fn the_file_is_sorted_and_reads_back() {
+        let text = to_text(vec![
+            entry("b.md", "2"),
+            entry("a.md", "9"),
+            entry("a.md", "1"),
+        ]);
+        let raw: RawFile = serde_json::from_str(&text).unwrap();
+        let order: Vec<(&str, &str)> = raw
+            .findings
+            .iter()
+            .map(|e| (e.path.as_str(), e.fingerprint.as_str()))
+            .collect();
+        assert_eq!(order, [("a.md", "1"), ("a.md", "9"), ("b.md", "2")]);
+        assert_eq!(text.lines().count(), 8, "{text}");
+        let empty: RawFile = serde_json::from_str(&to_text(Vec::new())).unwrap();
+        assert!(empty.findings.is_empty());
+    }
+
+    #[test]
+    fn each_entry_is_found_at_its_own_line() {
+        let entries = vec![
+            entry("a.md", "ab"),
+            entry("a.md", "ab"),
+            entry("b.md", "cd"),
+        ];
+        let text = to_text(entries.clone());
+        let spans = entry_spans(&text, &entries);
+        let lines: Vec<usize> = spans
+            .iter()
+            .map(|s| text[..s.start].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, [4, 5, 6]);
+    }
+}

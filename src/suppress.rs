@@ -1,0 +1,523 @@
+//! The suppress stage (spec §9): `# kblint-allow RULE[, RULE] -- REASON` comments in a file's
+//! frontmatter take the findings they cover out of the run, with their reason.
+//!
+//! A comment covers what starts on its line, with everything nested under it: a key and its
+//! value, or a list item (a whole claim, a whole citation); where several start on the line,
+//! the outermost. Standing alone on its line, it covers what starts on the next line that is
+//! neither blank nor a comment. `# kblint-allow-file …` covers the whole file. The parsers drop
+//! comments, so the comment lines are read here from the frontmatter's text, line by line (a
+//! `#` is a comment where it starts a line or follows white space, outside every key and
+//! value); what a comment covers comes from the spans of the frontmatter's tree.
+//!
+//! The stage makes the findings of two rules that no comment can suppress:
+//! `invalid-suppression` (no reason, an unknown rule) and `unused-suppression` (covers no
+//! finding), whose fix removes the comment byte for byte.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label};
+use crate::parse::frontmatter;
+use crate::report::Suppressed;
+use crate::yaml::{self, Node, Value};
+
+/// The rule of malformed suppressions.
+pub const INVALID: &str = "invalid-suppression";
+/// The rule of suppressions that suppress nothing.
+pub const UNUSED: &str = "unused-suppression";
+/// The rules whose findings no suppression can hide.
+pub const NOT_SUPPRESSIBLE: [&str; 3] = [INVALID, UNUSED, "stale-baseline-entry"];
+
+/// What the stage did to a run's findings.
+pub struct Outcome {
+    /// The findings no comment covers.
+    pub kept: Vec<Diagnostic>,
+    /// The findings a comment covers, with its reason.
+    pub suppressed: Vec<Suppressed>,
+    /// `invalid-suppression` and `unused-suppression` findings (their severity not yet set).
+    pub findings: Vec<Diagnostic>,
+}
+
+/// One `# kblint-allow` comment.
+struct Directive {
+    file: FileId,
+    /// From the `#` to the end of the comment's text.
+    comment: Range<usize>,
+    /// What removing the comment removes: the white space before it, or its whole line.
+    removal: Range<usize>,
+    /// The rules it names, with where each name is.
+    rules: Vec<(&'static str, Range<usize>)>,
+    reason: String,
+    /// What it covers: byte ranges of the file; the whole file for `kblint-allow-file`.
+    covers: Vec<Range<usize>>,
+    /// How many findings of each of `rules` it suppressed.
+    used: Vec<usize>,
+}
+
+/// Takes the findings that a suppression covers out of `diagnostics`.
+pub fn suppress(files: &Files, diagnostics: Vec<Diagnostic>) -> Outcome {
+    let mut findings = Vec::new();
+    let mut directives: Vec<Directive> = Vec::new();
+    let finder = memchr::memmem::Finder::new("kblint-allow");
+    for (id, file) in files.iter() {
+        if finder.find(file.text.as_bytes()).is_some() {
+            scan(id, file, &mut directives, &mut findings);
+        }
+    }
+    if directives.is_empty() {
+        return Outcome {
+            kept: diagnostics,
+            suppressed: Vec::new(),
+            findings,
+        };
+    }
+    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (n, d) in directives.iter().enumerate() {
+        by_file.entry(d.file).or_default().push(n);
+    }
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    let mut suppressed = Vec::new();
+    for d in diagnostics {
+        let mut reason: Option<String> = None;
+        if !NOT_SUPPRESSIBLE.contains(&d.rule) {
+            for &n in by_file.get(&d.primary.file).into_iter().flatten() {
+                let directive = &mut directives[n];
+                let Some(r) = directive.rules.iter().position(|(name, _)| *name == d.rule) else {
+                    continue;
+                };
+                let span = &d.primary.span;
+                if directive
+                    .covers
+                    .iter()
+                    .any(|c| c.start <= span.start && span.end <= c.end)
+                {
+                    directive.used[r] += 1;
+                    reason.get_or_insert_with(|| directive.reason.clone());
+                }
+            }
+        }
+        match reason {
+            Some(reason) => suppressed.push(Suppressed {
+                diagnostic: d,
+                reason,
+            }),
+            None => kept.push(d),
+        }
+    }
+    for d in &directives {
+        unused(d, &mut findings);
+    }
+    Outcome {
+        kept,
+        suppressed,
+        findings,
+    }
+}
+
+/// The `unused-suppression` findings of a directive: one for the whole comment when it
+/// suppressed nothing, else one for each rule it names in vain.
+fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
+    let idle: Vec<usize> = (0..d.rules.len()).filter(|&r| d.used[r] == 0).collect();
+    if idle.is_empty() {
+        return;
+    }
+    let names = |which: &[usize]| {
+        which
+            .iter()
+            .map(|&r| format!("`{}`", d.rules[r].0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if idle.len() == d.rules.len() {
+        out.push(
+            Diagnostic::new(
+                UNUSED,
+                format!("this suppression of {} suppresses nothing", names(&idle)),
+                Label::new(d.file, d.comment.clone(), "covers no finding of its rules"),
+            )
+            .help("remove the comment (`kblint check --fix` does), or move it to the line where the finding starts")
+            .fix(Fix {
+                file: d.file,
+                span: d.removal.clone(),
+                replacement: String::new(),
+                safe: true,
+                description: "remove the unused suppression".into(),
+            }),
+        );
+        return;
+    }
+    // Some of its rules are used: the fix keeps those names and drops the others.
+    let list = d.rules[0].1.start..d.rules[d.rules.len() - 1].1.end;
+    let keep: Vec<&str> = (0..d.rules.len())
+        .filter(|r| !idle.contains(r))
+        .map(|r| d.rules[r].0)
+        .collect();
+    for &r in &idle {
+        out.push(
+            Diagnostic::new(
+                UNUSED,
+                format!(
+                    "`{}` in this suppression suppresses nothing (the comment's other rules do)",
+                    d.rules[r].0
+                ),
+                Label::new(d.file, d.rules[r].1.clone(), "no finding of this rule here"),
+            )
+            .help("remove the rule from the comment (`kblint check --fix` does)")
+            .fix(Fix {
+                file: d.file,
+                span: list.clone(),
+                replacement: keep.join(", "),
+                safe: true,
+                description: "remove the unused rule from the suppression".into(),
+            }),
+        );
+    }
+}
+
+/// Reads the `# kblint-allow` comments of one file's frontmatter.
+fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Diagnostic>) {
+    let text = file.text.as_str();
+    let Ok(split) = frontmatter::split(text) else {
+        return;
+    };
+    // A frontmatter that does not load has a `frontmatter` finding already, and no tree to say
+    // what a comment covers.
+    let Some(tree) = load(text, &split) else {
+        return;
+    };
+    let mut scalars = Vec::new();
+    scalar_spans(text, &tree, &mut scalars);
+    scalars.sort_by_key(|r| r.start);
+    let lines = lines(text, split.yaml.clone());
+    for (n, line) in lines.iter().enumerate() {
+        let Some(hash) = comment_start(text, line.clone(), &scalars) else {
+            continue;
+        };
+        let comment_text = &text[hash + 1..line.end];
+        let body = comment_text.trim_start();
+        let Some(rest) = body.strip_prefix("kblint-allow") else {
+            continue;
+        };
+        let comment = hash..line.end;
+        let standalone = text[line.start..hash].trim().is_empty();
+        let removal = if standalone {
+            // The whole line, with its terminator.
+            line.start..lines.get(n + 1).map_or(split.yaml.end, |l| l.start)
+        } else {
+            text[line.start..hash].trim_end().len() + line.start..line.end
+        };
+        let rest_at = line.end - rest.len();
+        let (whole_file, rest, rest_at) = match rest.strip_prefix("-file") {
+            Some(r) => (true, r, rest_at + 5),
+            None => (false, rest, rest_at),
+        };
+        if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+            findings.push(invalid(
+                id,
+                comment.clone(),
+                "malformed suppression: expected `# kblint-allow RULE[, RULE...] -- REASON`".into(),
+            ));
+            continue;
+        }
+        let Some(dashes) = rest.find("--") else {
+            findings.push(no_reason(id, comment.clone()));
+            continue;
+        };
+        let reason = rest[dashes + 2..].trim();
+        if reason.is_empty() {
+            findings.push(no_reason(id, comment.clone()));
+            continue;
+        }
+        let mut rules = Vec::new();
+        let mut bad = false;
+        let mut at = rest_at;
+        for part in rest[..dashes].split(',') {
+            let name = part.trim();
+            let start = at + (part.len() - part.trim_start().len());
+            at += part.len() + 1;
+            let span = start..start + name.len();
+            if name.is_empty() {
+                continue;
+            }
+            match crate::rules::find(name) {
+                Some(rule) if NOT_SUPPRESSIBLE.contains(&rule.name) => {
+                    findings.push(invalid(id, span, format!("`{name}` cannot be suppressed")));
+                    bad = true;
+                }
+                Some(rule) => rules.push((rule.name, span)),
+                None => {
+                    findings.push(
+                        invalid(id, span, format!("suppression of unknown rule `{name}`"))
+                            .help("name a rule that `kblint rules` lists"),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            continue;
+        }
+        if rules.is_empty() {
+            findings.push(invalid(
+                id,
+                comment.clone(),
+                "the suppression names no rule".into(),
+            ));
+            continue;
+        }
+        let covers = if whole_file {
+            std::iter::once(0..text.len()).collect()
+        } else {
+            // Where the covered nodes start: this line, or the next one with content.
+            let target = if standalone {
+                lines[n + 1..]
+                    .iter()
+                    .find(|l| {
+                        let t = text[(*l).clone()].trim();
+                        !t.is_empty() && !t.starts_with('#')
+                    })
+                    .cloned()
+            } else {
+                Some(line.clone())
+            };
+            let mut covers = Vec::new();
+            if let Some(target) = target {
+                outermost(&tree, &target, &mut covers);
+            }
+            covers
+        };
+        let used = vec![0; rules.len()];
+        out.push(Directive {
+            file: id,
+            comment,
+            removal,
+            rules,
+            reason: reason.to_string(),
+            covers,
+            used,
+        });
+    }
+}
+
+fn invalid(file: FileId, span: Range<usize>, message: String) -> Diagnostic {
+    Diagnostic::new(
+        INVALID,
+        message,
+        Label::new(file, span, "this suppression suppresses nothing"),
+    )
+}
+
+fn no_reason(file: FileId, span: Range<usize>) -> Diagnostic {
+    invalid(file, span, "the suppression gives no reason".into())
+        .help("say why after two dashes: `# kblint-allow RULE -- REASON`")
+}
+
+/// The frontmatter's tree, with a span on every key and value.
+fn load(text: &str, split: &frontmatter::Split) -> Option<Node> {
+    yaml::parse(text, split.yaml.clone())
+        .ok()
+        .map(|(root, _)| root)
+}
+
+/// The spans of every key and scalar value: a `#` inside one starts no comment.
+fn scalar_spans(text: &str, node: &Node, out: &mut Vec<Range<usize>>) {
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|i| scalar_spans(text, i, out)),
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                out.push(quoted(text, k.span.clone()));
+                scalar_spans(text, v, out);
+            }
+        }
+        _ => out.push(quoted(text, node.span.clone())),
+    }
+}
+
+/// A quoted scalar's span ends at its closing quote (the parser's may run on over the white
+/// space and comment after it).
+fn quoted(text: &str, span: Range<usize>) -> Range<usize> {
+    let Some(s) = text.get(span.clone()) else {
+        return span;
+    };
+    let bytes = s.as_bytes();
+    let end = match bytes.first() {
+        Some(b'\'') => {
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    None => break None,
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => break Some(i + 1),
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        Some(b'"') => {
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    None => break None,
+                    Some(b'\\') => i += 2,
+                    Some(b'"') => break Some(i + 1),
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        _ => None,
+    };
+    end.map_or(span.clone(), |e| span.start..span.start + e)
+}
+
+/// The lines of `range`, without their terminators (`\n`, `\r\n`).
+fn lines(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = range.start;
+    while at < range.end {
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[at..range.end]).map_or(range.end, |i| at + i);
+        let content = if text[at..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        out.push(at..content);
+        at = end + 1;
+    }
+    out
+}
+
+/// Where the comment of a line starts: the first `#` at the start of the line or after white
+/// space that no key or value holds.
+fn comment_start(text: &str, line: Range<usize>, scalars: &[Range<usize>]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (line.start..line.end).find(|&i| {
+        bytes[i] == b'#'
+            && (i == line.start || matches!(bytes[i - 1], b' ' | b'\t'))
+            && !inside(scalars, i)
+    })
+}
+
+/// Whether `at` lies inside one of `spans` (sorted by start).
+fn inside(spans: &[Range<usize>], at: usize) -> bool {
+    // Keys and values never overlap: only the last one that starts before `at` can hold it.
+    let n = spans.partition_point(|s| s.start <= at);
+    n > 0 && at < spans[n - 1].end
+}
+
+/// The outermost keys (with their values) and list items that start on `line`.
+fn outermost(node: &Node, line: &Range<usize>, out: &mut Vec<Range<usize>>) {
+    let on_line = |at: usize| line.start <= at && at <= line.end;
+    match &node.value {
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let whole = k.span.start..v.span.end.max(k.span.end);
+                if on_line(k.span.start) {
+                    out.push(whole);
+                } else if whole.start <= line.end && line.start < whole.end {
+                    outermost(v, line, out);
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                if on_line(item.span.start) {
+                    out.push(item.span.clone());
+                } else if item.span.start <= line.end && line.start < item.span.end {
+                    outermost(item, line, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, at: &[&str]) -> (Vec<String>, Vec<String>) {
+        let mut files = Files::default();
+        let id = files.add(File::new("a.md".into(), text.into()));
+        let diagnostics = at
+            .iter()
+            .map(|needle| {
+                let start = text.find(needle).unwrap();
+                Diagnostic::new(
+                    "schema",
+                    *needle,
+                    Label::new(id, start..start + needle.len(), ""),
+                )
+            })
+            .collect();
+        let outcome = suppress(&files, diagnostics);
+        (
+            outcome.kept.iter().map(|d| d.message.clone()).collect(),
+            outcome
+                .findings
+                .iter()
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_trailing_comment_covers_its_node_and_what_is_nested_under_it() {
+        let text = "---\nid: a\nclaims:\n  - id: x   # kblint-allow schema -- why\n    text: t\n  - id: y\n    text: u\n---\n";
+        let (kept, meta) = run(text, &["text: t", "u"]);
+        assert_eq!(kept, ["u"]);
+        assert!(meta.is_empty(), "{meta:?}");
+    }
+
+    #[test]
+    fn a_standalone_comment_covers_the_next_line_with_content() {
+        let text = "---\n# kblint-allow schema -- why\n\n# another comment\nid: a\ntitle: b\n---\n";
+        let (kept, meta) = run(text, &["id: a", "title: b"]);
+        assert_eq!(kept, ["title: b"]);
+        assert!(meta.is_empty(), "{meta:?}");
+    }
+
+    #[test]
+    fn a_hash_inside_a_value_is_no_comment() {
+        let text = "---\ntitle: \"x # kblint-allow schema -- no\"\nbody: |\n  # kblint-allow schema -- no\nyear: \"2024\"  # kblint-allow schema -- yes\n---\n";
+        let (kept, meta) = run(text, &["x #", "2024"]);
+        assert_eq!(kept, ["x #"]);
+        assert!(meta.is_empty(), "{meta:?}");
+    }
+
+    #[test]
+    fn bad_suppressions_are_findings() {
+        let text = "---\nid: a # kblint-allow schema\ntitle: b # kblint-allow nope -- why\nx: 1 # kblint-allow unused-suppression -- why\ny: 2 # kblint-allow: schema -- why\n---\n";
+        let (kept, meta) = run(text, &["id: a", "title: b"]);
+        assert_eq!(kept, ["id: a", "title: b"]);
+        assert_eq!(
+            meta,
+            [
+                "invalid-suppression: the suppression gives no reason",
+                "invalid-suppression: suppression of unknown rule `nope`",
+                "invalid-suppression: `unused-suppression` cannot be suppressed",
+                "invalid-suppression: malformed suppression: expected `# kblint-allow RULE[, RULE...] -- REASON`",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unused_suppression_is_removed_byte_for_byte() {
+        let text = "---\nid: a   # kblint-allow schema -- why\n# kblint-allow-file schema, frontmatter -- why\ntitle: b\n---\n";
+        let mut files = Files::default();
+        let id = files.add(File::new("a.md".into(), text.into()));
+        let outcome = suppress(&files, Vec::new());
+        assert_eq!(outcome.findings.len(), 2);
+        let mut fixed = text.to_string();
+        let mut fixes: Vec<&Fix> = outcome
+            .findings
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .collect();
+        fixes.sort_by_key(|f| std::cmp::Reverse(f.span.start));
+        for f in fixes {
+            assert_eq!(f.file, id);
+            fixed.replace_range(f.span.clone(), &f.replacement);
+        }
+        assert_eq!(fixed, "---\nid: a\ntitle: b\n---\n");
+    }
+}
