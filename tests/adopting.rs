@@ -18,7 +18,9 @@ fn kblint_bin() -> PathBuf {
 fn path_with_kblint() -> std::ffi::OsString {
     let dir = kblint_bin().parent().unwrap().to_path_buf();
     let mut paths = vec![dir];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).unwrap()
 }
 
@@ -132,7 +134,10 @@ fn the_endoflife_pages_adopt_kblint_with_a_baseline() {
     assert_eq!(findings(&json), []);
     assert_eq!(json["summary"]["suppressed"].as_u64(), Some(before));
     git_ok(dir, &["add", "kblint-baseline.json"]);
-    git_ok(dir, &["commit", "--quiet", "-m", "adopt kblint with a baseline"]);
+    git_ok(
+        dir,
+        &["commit", "--quiet", "-m", "adopt kblint with a baseline"],
+    );
 
     // The hook, as a team installs it.
     let (code, _, stderr) = kblint(dir, &["hook", "install"]);
@@ -171,7 +176,10 @@ fn the_endoflife_pages_adopt_kblint_with_a_baseline() {
         String::from_utf8_lossy(&commit.stderr)
     );
     assert_eq!(said.matches("error[").count(), 1, "{said}");
-    assert!(said.contains("error[schema]") && said.contains("framewrk"), "{said}");
+    assert!(
+        said.contains("error[schema]") && said.contains("framewrk"),
+        "{said}"
+    );
     assert!(said.contains("1 error, 0 warnings"), "{said}");
 
     // Without the typo, the hook lets a commit through.
@@ -190,7 +198,12 @@ fn the_endoflife_pages_adopt_kblint_with_a_baseline() {
     assert_eq!(code, 0);
     let hidden = json["suppressed"].as_array().unwrap();
     assert_eq!(hidden.len(), 1, "akeneo-pim.md has one baselined finding");
-    assert!(hidden[0]["message"].as_str().unwrap().starts_with("`auto.methods[1]`"));
+    assert!(
+        hidden[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`auto.methods[1]`")
+    );
     // Remove the `auto:` block that holds it: up to the next top-level line.
     let start = text.find("\nauto:\n").unwrap() + 1;
     let end = start
