@@ -218,8 +218,17 @@ fn init_adopts_existing_notes_with_globs_and_a_schema_they_pass() {
     );
     let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
-    // 2 starter files + alpha, beta, gamma, day-one and top.
-    assert_eq!(json["summary"]["entries"], 7, "{json}");
+    // alpha, beta, gamma, day-one and top: no example entry or source beside them.
+    assert_eq!(json["summary"]["entries"], 5, "{json}");
+    for path in [
+        "kb/entries/editor.md",
+        "kb/sources/example-handbook.md",
+        "schema/vocabulary.yaml",
+        "schema/entry.schema.json",
+    ] {
+        assert!(!dir.path().join(path).exists(), "`{path}` was written");
+    }
+    assert!(!config.contains("vocabulary ="), "{config}");
 
     // The schema is live: a note that breaks it is a finding.
     std::fs::write(
@@ -234,6 +243,38 @@ fn init_adopts_existing_notes_with_globs_and_a_schema_they_pass() {
         "{}",
         stdout(&check)
     );
+}
+
+#[test]
+fn init_notes_keys_that_look_like_misspellings_of_common_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 0..6 {
+        let path = dir.path().join(format!("products/p{n}.md"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let key = if n == 0 {
+            "alternative_urls"
+        } else {
+            "alternate_urls"
+        };
+        std::fs::write(path, format!("---\ntitle: P{n}\n{key}: [/p{n}]\n---\n")).unwrap();
+    }
+    let init = kblint(&["init"], dir.path());
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let said = stdout(&init);
+    assert!(
+        said.contains("note: in collection `products`, `alternative_urls` (1 note) looks like a misspelling of `alternate_urls` (5 notes)"),
+        "{said}"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(dir.path(), "schema/products.schema.json")).unwrap();
+    let description = schema["properties"]["alternative_urls"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        description.starts_with("Only in 1 note, beside `alternate_urls` in 5"),
+        "{schema}"
+    );
+    assert!(schema["properties"]["alternate_urls"]["description"].is_null());
 }
 
 #[test]

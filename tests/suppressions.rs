@@ -2,7 +2,6 @@
 //! `--show-suppressed`, `--statistics`, the summary's counts, SARIF, PATHs outside the KB, and
 //! the baseline with `--changed-since`.
 
-
 use std::path::Path;
 use std::process::Command;
 

@@ -27,6 +27,8 @@ pub(super) struct Adopted {
     exclude: Vec<String>,
     notes: Vec<String>,
     required: Vec<String>,
+    /// Keys that look like misspellings of more common ones, in words.
+    near: Vec<String>,
     pub(super) schema: String,
     /// Built-in keys whose values do not fit kblint's meaning here, with the reason.
     misfits: Vec<(&'static str, String)>,
@@ -133,7 +135,7 @@ impl Notes {
             };
             let frontmatters: Vec<&yaml::Node> =
                 notes.iter().map(|p| &self.adoptable[*p]).collect();
-            let (schema, required) = derive_schema(&name, &frontmatters);
+            let (schema, required, near) = derive_schema(&name, &frontmatters);
             let misfits = crate::keys::misfits(&frontmatters);
             out.push(Adopted {
                 misfits,
@@ -142,6 +144,7 @@ impl Notes {
                 exclude,
                 notes: notes.iter().map(|s| s.to_string()).collect(),
                 required,
+                near,
                 schema,
             });
         }
@@ -206,6 +209,9 @@ impl Notes {
                 a.schema_path(),
                 if a.required.is_empty() { "nothing".to_string() } else { a.required.join(", ") },
             ));
+            for near in &a.near {
+                out.push_str(&format!("note: in collection `{}`, {near}\n", a.name));
+            }
         }
         for (path, why) in &self.foreign {
             if let Some(why) = why {

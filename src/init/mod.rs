@@ -8,7 +8,9 @@
 //! and types the notes hold, which every one of them passes. The collections are written as
 //! live collections, not as comments: pointing kblint at one's own notes is the point of the
 //! first run. What the notes still break (a `related` that names nothing, two notes with one
-//! id) the closing lint run reports.
+//! id) the closing lint run reports. Over existing notes it writes no example entry, source or
+//! vocabulary (nothing to delete afterwards), and names the keys that look like misspellings
+//! of more common ones (`alternative_urls` in 2 notes beside `alternate_urls` in 206).
 
 mod adopt;
 mod derive;
@@ -69,7 +71,7 @@ pub fn run(dir: &Path, force: bool) -> Result<String> {
         said.push_str(&format!("{verb} {path}\n"));
     }
     said.push_str(&notes.describe(&adopted));
-    said.push_str(&first_lint(dir));
+    said.push_str(&first_lint(dir, !adopted.is_empty()));
     Ok(said)
 }
 /// The starter `kblint.toml`, before the adopted collections.
@@ -95,8 +97,34 @@ pub(super) const STARTER_NOTES: [&str; 2] =
 /// Names the starter config and schemas already use.
 pub(super) const TAKEN_NAMES: [&str; 4] = ["entries", "sources", "entry", "source"];
 
-/// Every file `init` writes, in order, with its text.
+/// What a config over existing notes says about the collections it does not write.
+const ADOPTED_HINTS: &str = "
+# A collection of sources (snapshots of cited documents, `sources = true`) and a vocabulary of
+# claim properties (the `vocabulary` key) can come later: see docs/config.md.
+# With findings to fix over time, `kblint baseline` parks them and `check` reports only new ones.
+";
+
+/// Every file `init` writes, in order, with its text. Over existing notes, only the config
+/// and the notes' schemas: no example entry, source or vocabulary to delete afterwards.
 fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
+    if !adopted.is_empty() {
+        let header_end = CONFIG.find("vocabulary =").unwrap_or(CONFIG.len());
+        let mut config = CONFIG[..header_end].to_string();
+        config.push_str(ADOPTED_HINTS);
+        for a in adopted {
+            config.push_str(&a.config());
+        }
+        config.push_str(RULES);
+        let mut files = vec![
+            ("kblint.toml".to_string(), config),
+            (
+                "kblint.schema.json".to_string(),
+                crate::config::json_schema(),
+            ),
+        ];
+        files.extend(adopted.iter().map(|a| (a.schema_path(), a.schema.clone())));
+        return files;
+    }
     let digest = crate::digest::sha256_hex(SOURCE_BODY.as_bytes());
     let source = format!(
         "---\nid: example-handbook\ntitle: Example Handbook\nretrieved: 2026-01-01\nsha256: {digest}\n---\n{SOURCE_BODY}"
@@ -129,16 +157,19 @@ fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
 }
 
 /// Lints what was just written, so that the user learns at once whether it is clean.
-fn first_lint(dir: &Path) -> String {
+fn first_lint(dir: &Path, adopted: bool) -> String {
     match crate::lint(dir, crate::config::FILE_NAME, &Tree::work_tree(dir), &[]) {
         Err(e) => format!("kblint check cannot run yet: {e:#}\n"),
+        Ok(report) if report.diagnostics.is_empty() && adopted => {
+            "kblint check: no findings\nnext: tighten the derived schemas, then run `kblint check`\n".into()
+        }
         Ok(report) if report.diagnostics.is_empty() => {
             "kblint check: no findings\nnext: edit the example entry and source, or write your own, then run `kblint check`\n".into()
         }
         Ok(report) => {
             let s = &report.summary;
             format!(
-                "kblint check: {} error{}, {} warning{} in the files that were already here\nnext: run `kblint check` to see them; `kblint explain RULE` says how to fix each\n",
+                "kblint check: {} error{}, {} warning{} in the files that were already here\nnext: run `kblint check` to see them (`kblint explain RULE` says how to fix each), or `kblint baseline` to park them and fix them over time\n",
                 s.errors,
                 plural(s.errors),
                 s.warnings,
