@@ -312,7 +312,9 @@ fn no_reason(file: FileId, span: Range<usize>) -> Diagnostic {
         .help("say why after two dashes: `# kblint-allow RULE -- REASON`")
 }
 
-/// The frontmatter's tree, with a span on every key and value.
+/// The frontmatter's tree, with a span on every key and value. (The comment scan above is
+/// line-based and reads `#` comments the same way in a TOML frontmatter: where the parse stage
+/// loads TOML into the same spanned tree, this is the one place to call it.)
 fn load(text: &str, split: &frontmatter::Split) -> Option<Node> {
     yaml::parse(text, split.yaml.clone())
         .ok()
