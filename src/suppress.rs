@@ -19,7 +19,7 @@ use std::ops::Range;
 use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label};
 use crate::parse::frontmatter;
 use crate::report::Suppressed;
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{Node, Value};
 
 /// The rule of malformed suppressions.
 pub const INVALID: &str = "invalid-suppression";
@@ -280,9 +280,14 @@ fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Di
             } else {
                 Some(line.clone())
             };
+            // On a TOML `[[claims]]` line, the item that the header opens is what starts there.
+            let header = target.as_ref().is_some_and(|t| {
+                split.format == frontmatter::Format::Toml
+                    && text[t.clone()].trim_start().starts_with("[[")
+            });
             let mut covers = Vec::new();
             if let Some(target) = target {
-                outermost(&tree, &target, &mut covers);
+                outermost(&tree, &target, header, &mut covers);
             }
             covers
         };
@@ -312,13 +317,13 @@ fn no_reason(file: FileId, span: Range<usize>) -> Diagnostic {
         .help("say why after two dashes: `# kblint-allow RULE -- REASON`")
 }
 
-/// The frontmatter's tree, with a span on every key and value. (The comment scan above is
-/// line-based and reads `#` comments the same way in a TOML frontmatter: where the parse stage
-/// loads TOML into the same spanned tree, this is the one place to call it.)
+/// The frontmatter's tree, YAML or TOML, with a span on every key and value (the comment scan
+/// above is line-based, and reads `#` comments the same way in both). JSON has no comments.
 fn load(text: &str, split: &frontmatter::Split) -> Option<Node> {
-    yaml::parse(text, split.yaml.clone())
-        .ok()
-        .map(|(root, _)| root)
+    if split.format == frontmatter::Format::Json {
+        return None;
+    }
+    crate::parse::load(text, split).ok().map(|(root, _)| root)
 }
 
 /// The spans of every key and scalar value: a `#` inside one starts no comment.
@@ -406,31 +411,61 @@ fn inside(spans: &[Range<usize>], at: usize) -> bool {
     n > 0 && at < spans[n - 1].end
 }
 
-/// The outermost keys (with their values) and list items that start on `line`.
-fn outermost(node: &Node, line: &Range<usize>, out: &mut Vec<Range<usize>>) {
+/// The outermost keys (with their values) and list items that start on `line`, each with
+/// everything nested under it. On a TOML `[[name]]` line (`header`), the list item rather than
+/// the whole list.
+fn outermost(node: &Node, line: &Range<usize>, header: bool, out: &mut Vec<Range<usize>>) {
     let on_line = |at: usize| line.start <= at && at <= line.end;
+    let overlaps = |r: &Range<usize>| r.start <= line.end && line.start < r.end;
     match &node.value {
         Value::Map(entries) => {
             for (k, v) in entries {
-                let whole = k.span.start..v.span.end.max(k.span.end);
-                if on_line(k.span.start) {
+                let whole = k.span.start.min(extent(v).start)..k.span.end.max(extent(v).end);
+                let item_here = match &v.value {
+                    Value::Seq(items) => items.iter().any(|i| on_line(i.span.start)),
+                    _ => false,
+                };
+                if on_line(k.span.start) && !(header && item_here) {
                     out.push(whole);
-                } else if whole.start <= line.end && line.start < whole.end {
-                    outermost(v, line, out);
+                } else if overlaps(&whole) {
+                    outermost(v, line, header, out);
                 }
             }
         }
         Value::Seq(items) => {
             for item in items {
+                let whole = extent(item);
                 if on_line(item.span.start) {
-                    out.push(item.span.clone());
-                } else if item.span.start <= line.end && line.start < item.span.end {
-                    outermost(item, line, out);
+                    out.push(whole);
+                } else if overlaps(&whole) {
+                    outermost(item, line, header, out);
                 }
             }
         }
         _ => {}
     }
+}
+
+/// A node's span, stretched over every key and value nested under it (a TOML table's own
+/// span may hold only its header).
+fn extent(node: &Node) -> Range<usize> {
+    let mut r = node.span.clone();
+    match &node.value {
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let e = extent(v);
+                r = r.start.min(k.span.start).min(e.start)..r.end.max(k.span.end).max(e.end);
+            }
+        }
+        Value::Seq(items) => {
+            for i in items {
+                let e = extent(i);
+                r = r.start.min(e.start)..r.end.max(e.end);
+            }
+        }
+        _ => {}
+    }
+    r
 }
 
 #[cfg(test)]
