@@ -6,10 +6,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
+/// What `kblint --version` prints after the name: the version and, when the build knew it, the
+/// commit it was built from with that commit's date, as in `0.1.0 (1a2b3c4d5 2026-12-01)`
+/// (`build.rs` sets it).
+pub const VERSION: &str = env!("KBLINT_VERSION");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kblint",
-    version,
+    version = VERSION,
     about = "A linter for Git-backed knowledge bases: frontmatter schemas, verified citations, contradictory claims"
 )]
 #[command(args_conflicts_with_subcommands = true)]

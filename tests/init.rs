@@ -335,13 +335,22 @@ fn init_over_a_hugo_site_gives_up_the_built_in_keys_it_uses_otherwise() {
 }
 
 #[test]
-fn version_prints_the_crate_version() {
+fn version_prints_the_crate_version_and_the_commit_built() {
     let out = kblint(&["--version"], Path::new("."));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stdout(&out),
-        format!("kblint {}\n", env!("CARGO_PKG_VERSION"))
-    );
+    // Built from a git checkout (as these tests are), the commit and its date follow.
+    let commit = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%h %cs", "--abbrev=9"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string());
+    let expected = match commit {
+        Some(commit) => format!("kblint {} ({commit})\n", env!("CARGO_PKG_VERSION")),
+        None => format!("kblint {}\n", env!("CARGO_PKG_VERSION")),
+    };
+    assert_eq!(stdout(&out), expected);
 }
 
 #[test]
