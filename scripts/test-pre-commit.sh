@@ -3,18 +3,32 @@
 # temporary git repository with a small KB, a commit that adds a fabricated quote must be
 # rejected with the finding shown, and a good commit must pass. Exits non-zero on failure.
 #
+#   scripts/test-pre-commit.sh [kblint|kblint-source]
+#
 # The hook is installed the way users install it: `repo:` names a git repository holding this
-# project and `rev:` a commit of it, and pre-commit builds kblint with `cargo install` (the hook's
-# `language: rust`). This project's work tree is not committed yet when the script runs during
-# development, so the script commits a copy of it (tracked and untracked files, less what git
-# ignores) into a temporary repository and points `repo:` there; everything stays offline but
-# for crates.io. That build is the slow part (a release build, a few minutes on 2 cores); set
-# KBLINT_PRE_COMMIT_TARGET to a folder to keep its target dir between runs.
+# project and `rev:` a commit of it. This project's work tree is not committed yet when the script
+# runs during development, so the script commits a copy of it (tracked and untracked files, less
+# what git ignores) into a temporary repository and points `repo:` there.
+#
+# - `kblint` (the default, what CI runs): the `language: python` hook. pre-commit pip-installs the
+#   repository's pyproject.toml, whose one dependency is the kblint wheel; the wheel is built here
+#   (scripts/build-wheel.sh) and handed to pip from a local folder through PIP_FIND_LINKS, and
+#   cargo, rustc and rustup are taken off PATH, so the install cannot compile anything. Its time
+#   is printed: seconds.
+# - `kblint-source`: the `language: rust` hook; pre-commit builds kblint with `cargo install`, a
+#   release build of a few minutes on 2 cores (set KBLINT_PRE_COMMIT_TARGET to a folder to keep
+#   its target dir between runs). Not run by CI, for its time; run it by hand to compare.
 #
 # pre-commit is installed into a virtualenv under .tools/ (git-ignored) on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=$PWD
+HOOK=${1:-kblint}
+case $HOOK in kblint | kblint-source) ;; *) echo "usage: $0 [kblint|kblint-source]" >&2; exit 1 ;; esac
+if [ "$HOOK" = kblint ]; then
+  WHEEL=$(scripts/build-wheel.sh)
+  WHEELS=$(dirname "$WHEEL")
+fi
 
 PRE_COMMIT_VERSION=4.7.0
 VENV=.tools/venv
@@ -35,6 +49,16 @@ unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
 # pre-commit's cache of hook environments, private to this run.
 export PRE_COMMIT_HOME="$WORK/pre-commit-cache"
 export CARGO_TARGET_DIR="${KBLINT_PRE_COMMIT_TARGET:-$WORK/cargo-target}"
+if [ "$HOOK" = kblint ]; then
+  # The wheel from the local folder; no Rust tool anywhere on PATH.
+  export PIP_FIND_LINKS="$WHEELS"
+  PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '\.cargo' -e 'rustup' | paste -sd: -)
+  export PATH
+  unset CARGO_HOME RUSTUP_HOME
+  for tool in cargo rustc rustup; do
+    if command -v "$tool" >/dev/null; then echo "FAIL: $tool is still on PATH: $(command -v "$tool")" >&2; exit 1; fi
+  done
+fi
 
 # 1. This project, committed into a scratch repository that `repo:` can name.
 SRC="$WORK/kblint-src"
@@ -72,13 +96,25 @@ repos:
   - repo: $SRC
     rev: $REV
     hooks:
-      - id: kblint
+      - id: $HOOK
 YAML
 "$PRE_COMMIT" install
-echo "building the hook's environment (cargo install of kblint)"
-start=$SECONDS
+if [ "$HOOK" = kblint ]; then
+  echo "installing the hook's environment (pip: the kblint wheel, no compiler)"
+else
+  echo "building the hook's environment (cargo install of kblint)"
+fi
+start=$(date +%s.%N)
 "$PRE_COMMIT" install-hooks
-echo "built in $((SECONDS - start)) s"
+echo "$HOOK hook: first install in $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s"
+if [ "$HOOK" = kblint ]; then
+  # The kblint in the hook's environment is the wheel built here, not another from an index.
+  installed=$(find "$PRE_COMMIT_HOME" -path '*/py_env-*/bin/kblint' | head -1)
+  [ -n "$installed" ] || { echo "FAIL: no kblint in the hook's environment" >&2; exit 1; }
+  cmp -s "$installed" <(unzip -p "$WHEEL" "kblint-*.data/scripts/kblint") \
+    || { echo "FAIL: the hook's kblint is not the wheel's" >&2; exit 1; }
+  echo "ok: the hook runs $("$installed" --version), from $(basename "$WHEEL")"
+fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
