@@ -51,7 +51,7 @@ for n, step in enumerate(action["runs"]["steps"]):
     pathlib.Path(sys.argv[2], f"action-step-{n + 1}.sh").write_text(f"#!/usr/bin/env {shell}\n{run}")
 sys.exit(bad)
 PY
-step shellcheck "$WORK"/action-step-*.sh scripts/validate-sarif.sh scripts/test-pre-commit.sh scripts/lint-workflows.sh
+step shellcheck "$WORK"/action-step-*.sh scripts/*.sh
 
 if [ "$status" -eq 0 ]; then
   echo "workflows and action.yml: no findings"
