@@ -87,14 +87,30 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     let opts = options(&args.common, args.paths.clone(), args.rules.clone());
     let progress = Progress::start(args.common.quiet);
     let mut report = kblint::check_kb(&opts)?;
+    let mut fix_failed = false;
     if args.fix {
-        let applied = kblint::fix::apply(&report, args.unsafe_fixes)?;
-        if applied > 0 {
-            eprintln!(
-                "fixed {applied} finding{}",
-                if applied == 1 { "" } else { "s" }
-            );
+        // A failed write changes no file: the report is still printed, and the run exits 2.
+        let outcome = kblint::fix::apply(&report, args.unsafe_fixes).unwrap_or_else(|e| {
+            eprintln!("error: {e:#}");
+            fix_failed = true;
+            kblint::fix::Outcome::default()
+        });
+        for line in &outcome.declined {
+            eprintln!("{line}");
+        }
+        if !outcome.applied.is_empty() {
+            // A new lint of the fixed KB: only what now passes counts as fixed.
             report = kblint::check_kb(&opts)?;
+            let fixed = outcome.resolved(&report);
+            let failed = outcome.applied.len() - fixed;
+            eprint!("fixed {fixed} finding{}", if fixed == 1 { "" } else { "s" });
+            if failed > 0 {
+                eprint!(
+                    " ({failed} fix{} written but the finding remains)",
+                    if failed == 1 { "" } else { "es" }
+                );
+            }
+            eprintln!();
         }
     }
     drop(progress);
@@ -126,7 +142,9 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             eprintln!("{note}");
         }
     }
-    let exit = if report.has_errors() {
+    let exit = if fix_failed {
+        Exit::Usage
+    } else if report.has_errors() {
         Exit::Findings
     } else {
         Exit::Clean
