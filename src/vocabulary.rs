@@ -1,7 +1,7 @@
 //! The vocabulary file: the properties that claims may use (spec §4). A malformed vocabulary
 //! is a configuration error, reported with its file and line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Result, bail};
 
@@ -33,7 +33,17 @@ impl Kind {
 #[derive(Debug)]
 pub struct Property {
     pub kind: Kind,
+    /// In the order the vocabulary lists them.
     pub values: Vec<String>,
+    /// The same values, to look one up in constant time (a vocabulary can list 100,000s).
+    known: HashSet<String>,
+}
+
+impl Property {
+    /// Whether `value` is one of the property's values.
+    pub fn has(&self, value: &str) -> bool {
+        self.known.contains(value)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -120,7 +130,15 @@ impl Vocabulary {
                 None => bail!("{}: property `{}` has no `kind`", at(&name.span), name.text),
             };
             let values = values(def, kind, &name.text, &at)?;
-            properties.insert(name.text.clone(), Property { kind, values });
+            let known = values.iter().cloned().collect();
+            properties.insert(
+                name.text.clone(),
+                Property {
+                    kind,
+                    values,
+                    known,
+                },
+            );
         }
         Ok(Vocabulary { properties })
     }
@@ -160,11 +178,12 @@ fn values(
         );
     }
     let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
     for item in items {
         let Some(v) = item.as_str() else {
             bail!("{}: values of `{name}` must be strings", at(&item.span));
         };
-        if out.iter().any(|o| o == v) {
+        if !seen.insert(v) {
             bail!(
                 "{}: duplicate value `{v}` in property `{name}`",
                 at(&item.span)

@@ -42,6 +42,9 @@ pub struct Citations {
     pub checked: Vec<Checked>,
     /// How many citations name each source.
     pub uses: HashMap<EntryId, usize>,
+    /// The citations (indexes in `checked`) whose nearest passage was not searched: the quote
+    /// and its source are too long together for the search's budget.
+    pub unsearched: Vec<usize>,
 }
 
 /// Checks every citation of the KB.
@@ -123,7 +126,11 @@ pub fn analyse(kb: &Kb) -> Citations {
         .filter(|&i| matches!(checked[i].verdict, Verdict::NotFound { .. }))
         .collect();
     if failed.is_empty() {
-        return Citations { checked, uses };
+        return Citations {
+            checked,
+            uses,
+            unsearched: Vec::new(),
+        };
     }
     let all: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
     let quotes: Vec<&str> = failed.iter().map(|&i| quote_of(&checked[i])).collect();
@@ -156,8 +163,20 @@ pub fn analyse(kb: &Kb) -> Citations {
             Verdict::NotFound { nearest }
         })
         .collect();
+    let unsearched = failed
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let (source, q) = (checked[i].source, quote_of(&checked[i]));
+            quote::over_budget(normalized[&source].text.len(), q.chars().count())
+        })
+        .collect();
     for (i, verdict) in failed.into_iter().zip(verdicts) {
         checked[i].verdict = verdict;
     }
-    Citations { checked, uses }
+    Citations {
+        checked,
+        uses,
+        unsearched,
+    }
 }

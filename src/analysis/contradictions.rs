@@ -5,8 +5,15 @@
 //! Claims are grouped by subject and property in hash maps, and the "ranks above" graph of each
 //! order property is split into strongly connected components with Tarjan's algorithm (written
 //! without recursion), so the work grows with the number of claims plus the number of findings.
+//! A group whose conflicting pairs exceed [`PAIR_LIMIT`] is one contradiction with a tally of its
+//! values instead of one per pair, so the findings too grow at most with the number of claims.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The most pairs of conflicting claims of one subject and property (or of one claim and its
+/// negations) reported one finding per pair; a larger group is one finding that tallies its
+/// values.
+pub const PAIR_LIMIT: usize = 50;
 
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::vocabulary::Kind;
@@ -27,15 +34,24 @@ pub struct Contradiction {
     pub property: String,
     /// Every claim involved, sorted; the last one is where the finding points.
     pub claims: Vec<ClaimId>,
-    /// One of the claims lists another in `disputes`.
+    /// One of the claims lists another in `disputes` (for a tallied group: every pair does).
     pub acknowledged: bool,
+    /// For a group over [`PAIR_LIMIT`] pairs, reported as one: each value (or `not` for the
+    /// negations) with how many claims hold it, in the order of their first claim. Empty for a
+    /// pair or a circle.
+    pub tally: Vec<(String, usize)>,
+    /// For a tallied group: how many pairs of its claims conflict, and how many of those a
+    /// `disputes` link acknowledges.
+    pub pairs: usize,
+    pub acknowledged_pairs: usize,
 }
 
 #[derive(Debug, Default)]
 pub struct Contradictions {
     pub found: Vec<Contradiction>,
-    /// Pairs of claims that take part in one contradiction, smaller id first.
-    pairs: HashSet<(ClaimId, ClaimId)>,
+    /// For every claim in a contradiction: which ones (index in `found`), and on which side of
+    /// it the claim stands. Two claims contradict when they are on different sides of one.
+    sides: HashMap<ClaimId, Vec<(usize, usize)>>,
 }
 
 impl Contradictions {
@@ -46,9 +62,13 @@ impl Contradictions {
             .filter(move |c| c.conflict == conflict && !c.acknowledged)
     }
 
-    /// Whether claims `a` and `b` take part in one contradiction.
+    /// Whether claims `a` and `b` contradict each other (in a circle: take part in it).
     pub fn contradict(&self, a: ClaimId, b: ClaimId) -> bool {
-        self.pairs.contains(&(a.min(b), a.max(b)))
+        let (Some(x), Some(y)) = (self.sides.get(&a), self.sides.get(&b)) else {
+            return false;
+        };
+        x.iter()
+            .any(|&(c, side)| y.iter().any(|&(d, other)| c == d && side != other))
     }
 }
 
@@ -84,7 +104,7 @@ pub fn analyse(kb: &Kb) -> Contradictions {
             continue;
         };
         let assertion = match (def.kind, &claim.value, &claim.above, &claim.below) {
-            (Kind::Single | Kind::Multi, Some(v), None, None) if def.values.contains(&v.value) => {
+            (Kind::Single | Kind::Multi, Some(v), None, None) if def.has(&v.value) => {
                 Assertion::Value(&v.value)
             }
             (Kind::Order, None, Some(t), None) => match kb.entry(&t.value) {
@@ -138,6 +158,11 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         let mut by_assertion: Vec<_> = by_assertion.into_iter().collect();
         by_assertion.sort_by_key(|(_, (yes, no))| (yes.first().copied(), no.first().copied()));
         for (_, (yes, no)) in &by_assertion {
+            if yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
+                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
+                out.add_group(kb, Conflict::Negation, property, &[yes, no], tally);
+                continue;
+            }
             for &a in yes {
                 for &b in no {
                     out.add(kb, Conflict::Negation, property, vec![a, b]);
@@ -151,6 +176,20 @@ pub fn analyse(kb: &Kb) -> Contradictions {
                 .map(|(_, (yes, _))| yes)
                 .filter(|v| !v.is_empty())
                 .collect();
+            let total: usize = values.iter().map(|v| v.len()).sum();
+            let same: usize = values.iter().map(|v| v.len() * (v.len() - 1) / 2).sum();
+            if values.len() > 1 && total * (total - 1) / 2 - same > PAIR_LIMIT {
+                let tally = by_assertion
+                    .iter()
+                    .filter(|(_, (yes, _))| !yes.is_empty())
+                    .map(|(a, (yes, _))| match a {
+                        Assertion::Value(v) => (v.to_string(), yes.len()),
+                        Assertion::Above(..) => (String::new(), yes.len()),
+                    })
+                    .collect();
+                out.add_group(kb, Conflict::Values, property, &values, tally);
+                continue;
+            }
             for (i, left) in values.iter().enumerate() {
                 for right in &values[i + 1..] {
                     for &a in left.iter() {
@@ -182,16 +221,62 @@ impl Contradictions {
                 .filter_map(|d| kb.claim_ref(c.entry, &d.target.value))
                 .any(|t| t != c && members.contains(&t))
         });
-        for (i, &a) in claims.iter().enumerate() {
-            for &b in &claims[i + 1..] {
-                self.pairs.insert((a, b));
-            }
+        // Every claim of a circle (or of a pair) on a side of its own.
+        let index = self.found.len();
+        for (side, &c) in claims.iter().enumerate() {
+            self.sides.entry(c).or_default().push((index, side));
         }
         self.found.push(Contradiction {
             conflict,
             property: property.to_string(),
             claims,
             acknowledged,
+            tally: Vec::new(),
+            pairs: 0,
+            acknowledged_pairs: 0,
+        });
+    }
+
+    /// A group of claims where any two on different sides conflict, as one contradiction.
+    fn add_group(
+        &mut self,
+        kb: &Kb,
+        conflict: Conflict,
+        property: &str,
+        sides: &[&Vec<ClaimId>],
+        tally: Vec<(String, usize)>,
+    ) {
+        let index = self.found.len();
+        let mut side_of: HashMap<ClaimId, usize> = HashMap::new();
+        for (side, claims) in sides.iter().enumerate() {
+            for &c in claims.iter() {
+                side_of.insert(c, side);
+                self.sides.entry(c).or_default().push((index, side));
+            }
+        }
+        let total: usize = sides.iter().map(|s| s.len()).sum();
+        let same: usize = sides.iter().map(|s| s.len() * (s.len() - 1) / 2).sum();
+        let pairs = total * (total.saturating_sub(1)) / 2 - same;
+        let mut acknowledged: HashSet<(ClaimId, ClaimId)> = HashSet::new();
+        for (&c, &side) in &side_of {
+            for d in &kb.claim(c).disputes {
+                if let Some(t) = kb.claim_ref(c.entry, &d.target.value)
+                    && side_of.get(&t).is_some_and(|&other| other != side)
+                {
+                    acknowledged.insert((c.min(t), c.max(t)));
+                }
+            }
+        }
+        let mut claims: Vec<ClaimId> = side_of.into_keys().collect();
+        claims.sort();
+        self.found.push(Contradiction {
+            conflict,
+            property: property.to_string(),
+            claims,
+            acknowledged: acknowledged.len() == pairs,
+            tally,
+            pairs,
+            acknowledged_pairs: acknowledged.len(),
         });
     }
 }

@@ -63,6 +63,7 @@
 //! Aho-Corasick), `nearest` (nearest passage and word diff), `bitparallel` (Myers' search).
 
 mod bitparallel;
+mod budget;
 mod elsewhere;
 mod fragments;
 mod nearest;
@@ -71,6 +72,7 @@ mod words;
 
 use std::ops::Range;
 
+pub use budget::{NEAREST_BUDGET, over_budget};
 pub use elsewhere::find_elsewhere;
 pub use nearest::{Cut, Difference, Edge, Nearest, nearest};
 pub use normalize::Normalized;

@@ -74,6 +74,9 @@ struct Placed {
 /// The passage of `source` most similar to `quote`; `None` for an empty quote or source, or
 /// when nothing of the quote is in the source.
 pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
+    if super::budget::over_budget(source.text.len(), quote.chars().count()) {
+        return None;
+    }
     let q = Quote::new(quote);
     let text = source.text.as_str();
     if q.fragments.is_empty() || text.is_empty() {

@@ -73,7 +73,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(mut d) = support::finding(kb, RULE.name, c, message) else {
             continue;
         };
-        for &id in &c.claims {
+        // The claims shown (a circle or a tallied group can hold thousands).
+        for &id in c.claims.iter().take(support::SHOWN + 1) {
             let claim = kb.claim(id);
             for cite in &claim.cites {
                 if let (Some(s), Some(q)) = (&cite.source, &cite.quote) {

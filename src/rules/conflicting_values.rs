@@ -1,7 +1,7 @@
 use super::declare_rule;
 use super::support;
 use crate::analysis::Context;
-use crate::analysis::contradictions::Conflict;
+use crate::analysis::contradictions::{Conflict, Contradiction};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
@@ -9,7 +9,9 @@ declare_rule! {
     ///
     /// Two non-negated claims give a `single` property of the same subject different values
     /// (subjects compared after aliases are resolved), in one entry or across entries. One
-    /// finding per pair of claims, at one claim, with the other as a related location.
+    /// finding per pair of claims, at one claim, with the other as a related location; when one
+    /// subject and property has more than 50 conflicting pairs, one finding for all of them,
+    /// listing each value with how many claims hold it.
     ///
     /// ## Why
     ///
@@ -70,6 +72,10 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     for c in cx.contradictions().unacknowledged(Conflict::Values) {
+        if !c.tally.is_empty() {
+            out.extend(tallied(cx, c));
+            continue;
+        }
         let values: Vec<String> = c
             .claims
             .iter()
@@ -94,4 +100,31 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));
     }
+}
+
+/// A group of more than `PAIR_LIMIT` conflicting pairs: one finding with each value and how many
+/// claims hold it.
+fn tallied(cx: &Context<'_>, c: &Contradiction) -> Option<Diagnostic> {
+    let kb = cx.kb;
+    let subject = c
+        .claims
+        .first()
+        .and_then(|&id| kb.subject(id))
+        .map_or("?", |e| kb.entries[e].id.value.as_str());
+    let message = format!(
+        "`{subject}` has conflicting values for `{}`: {} ({} pairs of claims)",
+        c.property,
+        support::tally(&c.tally, |v| format!("`{v}`")),
+        c.pairs
+    );
+    let mut d = support::finding(kb, RULE.name, c, message)?;
+    if c.acknowledged_pairs > 0 {
+        d = d.note(format!(
+            "{} of the pairs are acknowledged with `disputes`",
+            c.acknowledged_pairs
+        ));
+    }
+    Some(d.help(
+        "correct the claims that misread their sources, or acknowledge the disagreement with `disputes`",
+    ))
 }

@@ -68,7 +68,13 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     for c in cx.contradictions().unacknowledged(Conflict::Negation) {
-        let message = format!("a claim and its negation on `{}`", c.property);
+        let message = match c.tally.as_slice() {
+            [(_, yes), (_, no)] => format!(
+                "a claim and its negation on `{}`: {yes} claims and {no} negations of them ({} pairs)",
+                c.property, c.pairs
+            ),
+            _ => format!("a claim and its negation on `{}`", c.property),
+        };
         out.extend(support::finding(kb, RULE.name, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));

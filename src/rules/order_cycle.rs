@@ -96,7 +96,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .collect();
         subjects.sort_unstable();
         subjects.dedup();
-        let names: Vec<String> = subjects.iter().map(|s| format!("`{s}`")).collect();
+        // A circle of thousands of subjects names the first few of them.
+        let mut names: Vec<String> = subjects
+            .iter()
+            .take(support::SHOWN)
+            .map(|s| format!("`{s}`"))
+            .collect();
+        if subjects.len() > support::SHOWN {
+            names.push(format!("{} more subjects", subjects.len() - support::SHOWN));
+        }
         let message = format!(
             "the rankings on `{}` form a circle through {}",
             c.property,

@@ -66,7 +66,8 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
-    for c in &cx.citations().checked {
+    let citations = cx.citations();
+    for (i, c) in citations.checked.iter().enumerate() {
         let Verdict::NotFound { nearest } = &c.verdict else {
             continue;
         };
@@ -83,6 +84,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         match nearest {
             None => {
+                if citations.unsearched.binary_search(&i).is_ok() {
+                    d = d.note(format!(
+                        "no passage close enough was searched for: the quote ({} characters) is too long for a source of {} bytes (the search's budget is {} characters times bytes)",
+                        quote.value.chars().count(),
+                        kb.body(c.source).len(),
+                        crate::quote::NEAREST_BUDGET
+                    ));
+                }
                 d = d.help(
                     "copy the words from the source as they stand; mark left-out words with `...`",
                 )

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use super::declare_rule;
 use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
@@ -55,6 +57,8 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
+    // "Did you mean" candidates, built once per property (a vocabulary can be large).
+    let mut candidates: HashMap<&str, super::support::Closest<'_>> = HashMap::new();
     for entry in &kb.entries {
         let file = entry.file;
         for claim in &entry.claims {
@@ -117,19 +121,24 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         }
                     }
                     match &claim.value {
-                        Some(v) if !def.values.contains(&v.value) => {
-                            let help = match super::support::closest(
-                                def.values.iter().map(String::as_str),
-                                &v.value,
-                            ) {
+                        Some(v) if !def.has(&v.value) => {
+                            let closest =
+                                candidates
+                                    .entry(property.value.as_str())
+                                    .or_insert_with(|| {
+                                        super::support::Closest::new(
+                                            def.values.iter().map(String::as_str),
+                                        )
+                                    });
+                            let help = match closest.find(&v.value) {
                                 Some(best) => format!(
                                     "did you mean `{best}`? the values are: {}",
-                                    def.values.join(", ")
+                                    listed(&def.values)
                                 ),
                                 None => format!(
                                     "the values of `{}` are: {}",
                                     property.value,
-                                    def.values.join(", ")
+                                    listed(&def.values)
                                 ),
                             };
                             fire(
@@ -145,7 +154,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 &property.span,
                                 format!("property `{}` needs a `value`", property.value),
                                 "no value given",
-                                format!("the values are: {}", def.values.join(", ")),
+                                format!("the values are: {}", listed(&def.values)),
                             );
                         }
                         None => {}
@@ -184,5 +193,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// The most values a help line lists.
+const LISTED: usize = 30;
+
+/// The property's values for a help line: `a, b, c`, or the first [`LISTED`] and how many more.
+fn listed(values: &[String]) -> String {
+    let shown = values[..values.len().min(LISTED)].join(", ");
+    if values.len() > LISTED {
+        format!("{shown} and {} more", values.len() - LISTED)
+    } else {
+        shown
     }
 }

@@ -6,6 +6,10 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::index::{ClaimId, Kb};
 
 /// What a claim asserts, in a few words, for labels: "`po` has `orientation` `tactical`".
+/// The most related claims one contradiction's finding shows (a circle or a tallied group can
+/// hold thousands).
+pub const SHOWN: usize = 20;
+
 pub fn describe(kb: &Kb, id: ClaimId) -> String {
     let claim = kb.claim(id);
     let subject = kb
@@ -47,8 +51,36 @@ pub fn finding(
     };
     let (last, others) = c.claims.split_last()?;
     let mut d = Diagnostic::new(rule, message, label(*last));
-    for &o in others {
+    for &o in others.iter().take(SHOWN) {
         d = d.related(label(o));
     }
+    if others.len() > SHOWN {
+        d = d.note(format!(
+            "and {} more claims, not shown",
+            others.len() - SHOWN
+        ));
+    }
     Some(d)
+}
+
+/// The most values a tallied group's message lists.
+const TALLIED: usize = 10;
+
+/// `a` (3 claims), `b` (1 claim) and 2 more values (4 claims)
+pub fn tally(tally: &[(String, usize)], show: impl Fn(&str) -> String) -> String {
+    let claims = |n: usize| format!("{n} claim{}", if n == 1 { "" } else { "s" });
+    let mut parts: Vec<String> = tally
+        .iter()
+        .take(TALLIED)
+        .map(|(v, n)| format!("{} ({})", show(v), claims(*n)))
+        .collect();
+    if tally.len() > TALLIED {
+        let rest: usize = tally[TALLIED..].iter().map(|(_, n)| n).sum();
+        parts.push(format!(
+            "{} more values ({})",
+            tally.len() - TALLIED,
+            claims(rest)
+        ));
+    }
+    parts.join(", ")
 }

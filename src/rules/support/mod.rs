@@ -4,4 +4,4 @@
 mod contradiction;
 
 pub use crate::suggest::{Closest, closest};
-pub use contradiction::{describe, finding};
+pub use contradiction::{SHOWN, describe, finding, tally};

@@ -1,0 +1,14 @@
+//! A budget for the nearest passage: its search compares the quote with the whole source, so
+//! its cost grows with the product of their lengths. A quote whose product is over the budget
+//! gets no nearest passage ("no passage close enough"), and the finding says why.
+
+/// Characters of quote times bytes of source the nearest-passage search may cost for one quote:
+/// a 250-character quote against 2 MB of source, or a 500-character one against 1 MB (about a
+/// tenth of a second).
+pub const NEAREST_BUDGET: u64 = 500_000_000;
+
+/// Whether searching `source` (normalised bytes) for the passage nearest to a quote of
+/// `quote_chars` characters is over [`NEAREST_BUDGET`].
+pub fn over_budget(source_bytes: usize, quote_chars: usize) -> bool {
+    (source_bytes as u64).saturating_mul(quote_chars as u64) > NEAREST_BUDGET
+}
