@@ -46,6 +46,10 @@ impl Schemas {
             .map(|(_, s)| crate::config::glob_base(s.get_ref()))
             .collect();
         for (_, s) in &wanted {
+            if let Err(why) = crate::tree::inside(&settings.root, s.get_ref()) {
+                let line = settings.line_of(s.span().start);
+                bail!("{}:{line}: schema file {why}", settings.config_path);
+            }
             if !tree.contains(s.get_ref()) {
                 let line = settings.line_of(s.span().start);
                 bail!(

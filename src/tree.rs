@@ -114,7 +114,13 @@ impl Tree {
     pub fn contains(&self, path: &str) -> bool {
         match self {
             Tree::Git { blobs, .. } => blobs.contains_key(path),
-            Tree::WorkTree(root) => root.join(path).is_file(),
+            Tree::WorkTree(root) => {
+                inside(root, path).is_ok()
+                    && root
+                        .join(path)
+                        .symlink_metadata()
+                        .is_ok_and(|m| m.is_file())
+            }
             Tree::Overlay { base, texts } => texts.contains_key(path) || base.contains(path),
         }
     }
@@ -141,7 +147,10 @@ impl Tree {
                 use rayon::prelude::*;
                 Ok(paths
                     .par_iter()
-                    .map(|p| std::fs::read(root.join(p)).map_err(|e| e.to_string()))
+                    .map(|p| {
+                        inside(root, p)?;
+                        std::fs::read(root.join(p)).map_err(|e| e.to_string())
+                    })
                     .collect())
             }
             Tree::Git { repo, blobs, what } => {
@@ -382,6 +391,40 @@ fn cat_file(repo: &Path, oids: &[String]) -> Result<Vec<Vec<u8>>> {
     let _ = writer.join();
     let _ = child.wait();
     Ok(contents)
+}
+
+/// Whether `path` (relative, with `/`) names a file inside `root` that kblint may read: not
+/// absolute, no `..`, and no symbolic link on the way (a link could lead out of the KB).
+pub fn inside(root: &Path, path: &str) -> Result<(), String> {
+    let p = Path::new(path);
+    if p.is_absolute() || path.starts_with(['/', '\\']) || p.has_root() {
+        return Err(format!(
+            "`{path}` is an absolute path: kblint reads only files inside the KB, named relative to its root"
+        ));
+    }
+    let mut at = root.to_path_buf();
+    for part in p.components() {
+        match part {
+            std::path::Component::Normal(name) => {
+                at.push(name);
+                if at
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                {
+                    return Err(format!(
+                        "`{path}` goes through a symbolic link: kblint reads only files inside the KB"
+                    ));
+                }
+            }
+            std::path::Component::CurDir => {}
+            _ => {
+                return Err(format!(
+                    "`{path}` leaves the KB (`..`): kblint reads only files inside the KB"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -57,6 +57,10 @@ impl Vocabulary {
         let Some(path) = &settings.vocabulary else {
             return Ok(None);
         };
+        if let Err(why) = crate::tree::inside(&settings.root, path.get_ref()) {
+            let line = settings.line_of(path.span().start);
+            bail!("{}:{line}: vocabulary file {why}", settings.config_path);
+        }
         if !tree.contains(path.get_ref()) {
             let line = settings.line_of(path.span().start);
             bail!(

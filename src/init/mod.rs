@@ -32,7 +32,9 @@ pub fn run(dir: &Path, force: bool) -> Result<String> {
     let existing: Vec<&str> = files
         .iter()
         .map(|(p, _)| p.as_str())
-        .filter(|p| dir.join(p).exists())
+        // A link counts as there even when it points nowhere: writing through a dangling one
+        // would create a file wherever it points.
+        .filter(|p| dir.join(p).symlink_metadata().is_ok())
         .collect();
     if !existing.is_empty() && !force {
         let list: String = files
@@ -60,6 +62,14 @@ pub fn run(dir: &Path, force: bool) -> Result<String> {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        // With `--force`, a link is replaced by the file, never written through.
+        if full
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            std::fs::remove_file(&full)
+                .with_context(|| format!("cannot replace the link `{}`", full.display()))?;
         }
         std::fs::write(&full, text)
             .with_context(|| format!("cannot write `{}`", full.display()))?;

@@ -67,11 +67,14 @@ pub fn overflow_note(report: &Report) -> Option<String> {
     ))
 }
 
-/// Escapes a command's message.
+/// Escapes a command's message; other control characters than line breaks are written as
+/// `\u{..}`, so that they never reach a terminal that shows the log.
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::escape::line(&s).into_owned()
 }
 
 /// Escapes a command's property value.

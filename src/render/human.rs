@@ -23,6 +23,9 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
         plain = termcolor::NoColor::new(&mut *out);
         &mut plain
     };
+    // Control characters in a name, a message or a source line are printed escaped.
+    let mut escaping = super::escape::Escaping::new(writer);
+    let writer = &mut escaping;
     for d in &report.diagnostics {
         emit(writer, &config, &files, report, d, None)?;
     }
@@ -51,7 +54,7 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
     if s.suppressed > 0 {
         notes.push_str(&format!(", {} suppressed", s.suppressed));
     }
-    writeln!(
+    let summary = writeln!(
         writer,
         "{}, {}{notes} ({}, {}, {}, {})",
         plural(s.errors, "error", "errors"),
@@ -60,7 +63,8 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
         plural(s.entries, "entry", "entries"),
         plural(s.claims, "claim", "claims"),
         plural(s.citations, "citation", "citations"),
-    )
+    );
+    summary.and_then(|()| writer.flush())
 }
 
 /// One finding as a snippet; `extra` is a note printed first (why it is suppressed).
@@ -102,7 +106,7 @@ fn emit(
     });
     let snippet = Snippet::new(level)
         .with_code(d.rule)
-        .with_message(&d.message)
+        .with_message(super::escape::line(&d.message))
         .with_labels(labels)
         .with_notes(notes);
     term::emit_to_write_style(writer, config, files, &snippet).map_err(|e| match e {
@@ -130,11 +134,11 @@ struct Adapter<'a>(&'a Files);
 
 impl<'a> CodespanFiles<'a> for Adapter<'a> {
     type FileId = usize;
-    type Name = &'a str;
+    type Name = std::borrow::Cow<'a, str>;
     type Source = &'a str;
 
-    fn name(&'a self, id: usize) -> Result<&'a str, Error> {
-        Ok(&self.0.get(id).path)
+    fn name(&'a self, id: usize) -> Result<Self::Name, Error> {
+        Ok(super::escape::line(&self.0.get(id).path))
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, Error> {

@@ -1,6 +1,7 @@
 //! Renderers: one per output format, all fed the same [`Report`].
 
 pub mod dot;
+pub mod escape;
 pub mod github;
 pub mod html;
 pub mod human;

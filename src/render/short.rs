@@ -7,13 +7,14 @@ use crate::report::Report;
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
         let (line, column, _, _) = super::region(report, &d.primary);
-        let path = &report.files.get(d.primary.file).path;
+        // One line per finding, whatever the file name or the message holds.
+        let path = super::escape::line(&report.files.get(d.primary.file).path);
         writeln!(
             out,
             "{path}:{line}:{column}: {}[{}] {}",
             d.severity.as_str(),
             d.rule,
-            d.message
+            super::escape::line(&d.message)
         )?;
     }
     if report.show_suppressed {
