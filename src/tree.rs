@@ -47,6 +47,19 @@ impl Tree {
             [mode, oid, "0"] if mode.starts_with("100") => Some(oid),
             _ => None,
         });
+        // A file in conflict (stages 1 to 3) has no one content to lint: say so rather than
+        // leave it out of the KB.
+        let conflicted = listing(&out, &prefix, |meta| match meta {
+            [_, oid, "1" | "2" | "3"] => Some(oid),
+            _ => None,
+        });
+        if !conflicted.is_empty() {
+            let names: Vec<String> = conflicted.keys().map(|p| format!("`{p}`")).collect();
+            bail!(
+                "the git index has unresolved conflicts in {}: resolve them and `git add` the result before `kblint check --staged`",
+                names.join(", ")
+            );
+        }
         Ok(Tree::Git {
             repo: top,
             blobs,
@@ -91,8 +104,11 @@ impl Tree {
             Tree::Git { blobs, .. } => blobs.keys().cloned().collect(),
             Tree::WorkTree(root) => {
                 let mut paths = Vec::new();
+                // git's view: what `.gitignore` lists is left out, but a plain `.ignore` file
+                // (a convention of ripgrep and other tools, not of git) hides nothing.
                 let walker = ignore::WalkBuilder::new(root)
                     .hidden(false)
+                    .ignore(false)
                     .parents(true)
                     .filter_entry(|e| e.file_name() != ".git")
                     .build();
@@ -104,7 +120,22 @@ impl Tree {
                         paths.push(slash_path(rel));
                     }
                 }
+                // A file git tracks counts even when it matches `.gitignore`, as it does for
+                // `--staged`.
+                if let Ok(out) = git(root, &["ls-files", "-z", "--cached"]) {
+                    for path in out.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+                        let path = String::from_utf8_lossy(path).into_owned();
+                        if root
+                            .join(&path)
+                            .symlink_metadata()
+                            .is_ok_and(|m| m.is_file())
+                        {
+                            paths.push(path);
+                        }
+                    }
+                }
                 paths.sort();
+                paths.dedup();
                 paths
             }
         }

@@ -10,7 +10,8 @@ declare_rule! {
     ///
     /// Entry ids are unique across the whole KB, and an alias never collides with another
     /// entry's id or alias. The finding points at the second name (in path order) and shows the
-    /// first. An entry without an `id` key has the id given by its path.
+    /// first. An entry without an `id` key has the id given by its path. Claim ids are unique
+    /// within their entry: a second claim with the same id is reported the same way.
     ///
     /// While the clash stands, a reference to the name resolves to the entry whose id it is (an
     /// id wins over an alias), the first in path order; the finding says which. A claim
@@ -56,6 +57,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
+    claim_ids(cx, out);
     let mut first: HashMap<&str, (usize, &Text, bool)> = HashMap::new();
     for (n, entry) in kb.entries.iter().enumerate() {
         let names =
@@ -95,6 +97,33 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             .help("give each entry its own id; aliases must not repeat another entry's id or alias"),
                     );
                 }
+            }
+        }
+    }
+}
+
+/// Claim ids are unique within their entry: a second claim with an id already used there.
+fn claim_ids(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let kb = cx.kb;
+    for entry in &kb.entries {
+        let mut first: HashMap<&str, &Text> = HashMap::with_capacity(entry.claims.len());
+        for claim in &entry.claims {
+            match first.get(claim.id.value.as_str()) {
+                None => {
+                    first.insert(&claim.id.value, &claim.id);
+                }
+                Some(earlier) => out.push(
+                    Diagnostic::new(
+                        RULE.name,
+                        format!(
+                            "claim id `{}` is already used in entry `{}`",
+                            claim.id.value, entry.id.value
+                        ),
+                        Label::new(entry.file, claim.id.span.clone(), "claim id declared again here"),
+                    )
+                    .related(Label::new(entry.file, earlier.span.clone(), "first declared here"))
+                    .help("give each claim of an entry its own id: `disputes` and `entry#claim` references name claims by it"),
+                ),
             }
         }
     }
