@@ -60,16 +60,19 @@ fn a_block_scalar_quote_is_left_alone_with_a_reason() {
         let (dir, path, before) = near_miss_with(&format!("{header}\n          {QUOTE_FAILS}\n"));
         let out = kblint(
             dir.path(),
-            &["check", "--fix", "--unsafe-fixes", "--format", "short"],
+            &["check", "--fix", "--unsafe-fixes", "--color", "never"],
         );
-        let stderr = text(&out.stderr);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "{header}");
+        // The rule offers no fix for a block scalar, or `--fix` declines it: either way the
+        // user is told why.
         assert!(
-            stderr.contains(&format!("the value is a block scalar (`{header}`)")),
-            "{header}: {stderr}"
+            stderr.contains(&format!("the value is a block scalar (`{header}`)"))
+                || stdout.contains("`--fix` does not rewrite block scalars"),
+            "{header}: {stderr}{stdout}"
         );
         assert!(!stderr.contains("fixed"), "{header}: {stderr}");
-        assert!(text(&out.stdout).contains("quote-not-found"));
+        assert!(stdout.contains("quote-not-found"));
         assert_eq!(out.status.code(), Some(1));
     }
 }
@@ -339,4 +342,24 @@ fn permissions_are_kept() {
     assert!(std::fs::read_to_string(&path).unwrap().contains("sha256: "));
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
+}
+
+#[test]
+fn a_toml_source_gets_its_digest() {
+    let dir = copy_fixture("clean");
+    let path = dir.path().join("kb/sources/big.md");
+    let body = "Some retrieved words.\n";
+    std::fs::write(
+        &path,
+        format!("+++\nid = \"big\"\ntitle = \"Big\"\n+++\n{body}"),
+    )
+    .unwrap();
+    let out = kblint(dir.path(), &["check", "--fix"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains(&format!("sha256 = \"{}\"", hex(body.as_bytes()))),
+        "{fixed}"
+    );
+    assert!(text(&out.stderr).contains("fixed 1 finding"));
 }

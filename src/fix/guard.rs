@@ -103,6 +103,9 @@ pub fn check_file(old: &str, new: &str, fixes: &[&Fix]) -> Result<(), String> {
     if old[a.body.clone()] != new[b.body.clone()] {
         return Err("the edit would reach into the body".into());
     }
+    if a.format != frontmatter::Format::Yaml || b.format != a.format {
+        return same_data(a.format, &old[a.yaml], &new[b.yaml]);
+    }
     let Ok((before, _)) = yaml::parse(old, a.yaml) else {
         return Err("its frontmatter does not parse".into());
     };
@@ -167,6 +170,44 @@ fn find(node: &Node, span: &std::ops::Range<usize>, at: String, out: &mut Vec<St
                 find(value, span, format!("{at}/{key}"), out);
             }
         }
+        _ => {}
+    }
+}
+
+/// For TOML and JSON frontmatter: the edited text still parses, and only `sha256` and `quote`
+/// values differ (a fix touches no other key).
+fn same_data(format: frontmatter::Format, old: &str, new: &str) -> Result<(), String> {
+    let parse = |text: &str| -> Option<serde_json::Value> {
+        match format {
+            frontmatter::Format::Toml => toml::from_str(text).ok(),
+            _ => serde_json::from_str(text).ok(),
+        }
+    };
+    let Some(mut before) = parse(old) else {
+        return Err("its frontmatter does not parse".into());
+    };
+    let Some(mut after) = parse(new) else {
+        return Err("the edited frontmatter would no longer parse".into());
+    };
+    strip(&mut before);
+    strip(&mut after);
+    if before != after {
+        return Err("the edit would change other values of the frontmatter".into());
+    }
+    Ok(())
+}
+
+/// The value without the values fixes change (`sha256`, every `quote`).
+fn strip(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("sha256");
+            if let Some(q) = map.get_mut("quote") {
+                *q = serde_json::Value::Null;
+            }
+            map.values_mut().for_each(strip);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
         _ => {}
     }
 }
