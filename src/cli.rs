@@ -114,9 +114,12 @@ pub struct CheckArgs {
     /// Apply the fixes that cannot change what a citation proves
     #[arg(long, conflicts_with_all = ["staged", "changed_since"])]
     pub fix: bool,
-    /// With --fix, also apply fixes that change a quote (near misses)
-    #[arg(long, requires = "fix")]
+    /// With --fix or --diff, also apply fixes that change a quote (near misses)
+    #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Print the edits that --fix would make, as a unified diff, and write nothing
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
     /// Also list the findings that suppressions and the baseline hide, with their reasons
     #[arg(long)]
     pub show_suppressed: bool,

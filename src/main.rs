@@ -87,6 +87,25 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     let opts = options(&args.common, args.paths.clone(), args.rules.clone());
     let progress = Progress::start(args.common.quiet);
     let mut report = kblint::check_kb(&opts)?;
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        anyhow::bail!("`--unsafe-fixes` goes with `--fix` or `--diff`");
+    }
+    if args.diff {
+        let plan = kblint::fix::plan(&report, args.unsafe_fixes);
+        drop(progress);
+        for line in &plan.declined {
+            eprintln!("{line}");
+        }
+        write_out(&kblint::fix::unified_diff(&plan))?;
+        let fixes: usize = plan.files.iter().map(|f| f.applied.len()).sum();
+        let digests: usize = plan.files.iter().map(|f| f.digests).sum();
+        eprintln!("{}", fixed_summary("would fix", fixes, digests, 0));
+        return Ok(if report.has_errors() {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        });
+    }
     let mut fix_failed = false;
     if args.fix {
         // A failed write changes no file: the report is still printed, and the run exits 2.
@@ -98,19 +117,12 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
         for line in &outcome.declined {
             eprintln!("{line}");
         }
-        if !outcome.applied.is_empty() {
+        if !outcome.applied.is_empty() || outcome.digests > 0 {
             // A new lint of the fixed KB: only what now passes counts as fixed.
             report = kblint::check_kb(&opts)?;
             let fixed = outcome.resolved(&report);
             let failed = outcome.applied.len() - fixed;
-            eprint!("fixed {fixed} finding{}", if fixed == 1 { "" } else { "s" });
-            if failed > 0 {
-                eprint!(
-                    " ({failed} fix{} written but the finding remains)",
-                    if failed == 1 { "" } else { "es" }
-                );
-            }
-            eprintln!();
+            eprintln!("{}", fixed_summary("fixed", fixed, outcome.digests, failed));
         }
     }
     drop(progress);
@@ -153,6 +165,31 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     // files one by one first would only delay the exit.
     std::mem::forget(report);
     Ok(exit)
+}
+
+/// "fixed 2 findings, recorded 1 digest (1 fix written but the finding remains)".
+fn fixed_summary(verb: &str, fixed: usize, digests: usize, failed: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let recorded = if verb == "fixed" {
+        "recorded"
+    } else {
+        "would record"
+    };
+    let findings = format!("{verb} {}", plural(fixed, "finding", "findings"));
+    let digests_line = format!("{recorded} {}", plural(digests, "digest", "digests"));
+    let mut line = match (fixed, digests) {
+        (0, d) if d > 0 => digests_line,
+        (_, 0) => findings,
+        _ => format!("{findings}, {digests_line}"),
+    };
+    if failed > 0 {
+        line.push_str(&format!(
+            " ({} written but the finding remains)",
+            plural(failed, "fix", "fixes")
+        ));
+    }
+    line
 }
 
 /// With `--staged`, the files with findings whose working-tree copy has changes that are not

@@ -361,5 +361,5 @@ fn a_toml_source_gets_its_digest() {
         fixed.contains(&format!("sha256 = \"{}\"", hex(body.as_bytes()))),
         "{fixed}"
     );
-    assert!(text(&out.stderr).contains("fixed 1 finding"));
+    assert!(text(&out.stderr).contains("recorded 1 digest"));
 }

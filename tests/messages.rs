@@ -94,3 +94,65 @@ fn json_help_is_null_only_without_advice_and_sarif_carries_fixes() {
             .contains("the whole lifecycle")
     );
 }
+
+#[test]
+fn diff_shows_what_fix_would_write_and_writes_nothing() {
+    let dir = copy_fixture("quote-not-found/near-miss");
+    let entry = dir.path().join("kb/entries/e.md");
+    let before = std::fs::read_to_string(&entry).unwrap();
+    let out = kblint(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(1), "the finding is still there");
+    assert_eq!(
+        std::fs::read_to_string(&entry).unwrap(),
+        before,
+        "nothing written"
+    );
+    let diff = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("would fix 1 finding"), "{stderr}");
+    assert!(
+        diff.starts_with("--- a/kb/entries/e.md\n+++ b/kb/entries/e.md\n@@ -"),
+        "{diff}"
+    );
+    // The diff, applied by hand, is what --fix writes.
+    let removed: Vec<&str> = diff
+        .lines()
+        .filter_map(|l| l.strip_prefix('-'))
+        .filter(|l| !l.starts_with("--"))
+        .collect();
+    let added: Vec<&str> = diff
+        .lines()
+        .filter_map(|l| l.strip_prefix('+'))
+        .filter(|l| !l.starts_with("++"))
+        .collect();
+    let mut expected = before.clone();
+    expected = expected.replace(&removed.join("\n"), &added.join("\n"));
+    kblint(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(std::fs::read_to_string(&entry).unwrap(), expected);
+    // Without --unsafe-fixes there is nothing to show.
+    let dir = copy_fixture("quote-not-found/near-miss");
+    let out = kblint(dir.path(), &["check", "--diff"]);
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would fix 0 findings"));
+}
+
+#[test]
+fn fix_counts_findings_and_digests_apart() {
+    let dir = copy_fixture("quote-not-found/near-miss");
+    // A source without `sha256` gets one recorded: a fix that belongs to no finding.
+    let source = dir.path().join("kb/sources/guide.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("sha256:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&source, without).unwrap();
+    let out = kblint(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("fixed 1 finding, recorded 1 digest"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -30,8 +30,32 @@ pub use write::LOCK_FILE;
 pub struct Outcome {
     /// The fixes written, as the places of the findings they resolve.
     pub applied: Vec<Applied>,
+    /// How many `sha256` digests were recorded for sources that had none (fixes that belong
+    /// to no finding, counted apart from the findings fixed).
+    pub digests: usize,
     /// One line per fix or file left alone, with the reason (`path:line: ...`).
     pub declined: Vec<String>,
+}
+
+/// What `--fix` would write: each file's new text, with the fixes it applies.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+    /// One line per fix or file left alone, with the reason (`path:line: ...`).
+    pub declined: Vec<String>,
+}
+
+/// One file that `--fix` would rewrite.
+#[derive(Debug)]
+pub struct PlannedFile {
+    /// The KB path.
+    pub path: String,
+    pub old: String,
+    pub new: String,
+    /// The findings its fixes resolve (digests recorded for sources that had none excluded).
+    pub applied: Vec<Applied>,
+    /// How many of its fixes record a missing `sha256`.
+    pub digests: usize,
 }
 
 /// A fix that was written: the finding it was meant to resolve, by rule, file and line (fixes
@@ -61,33 +85,26 @@ impl Outcome {
     }
 }
 
-/// Applies the fixes of `report` to the files on disk; unsafe ones only when asked.
-///
-/// Returns an error, with no file changed, when a fixed file cannot be written (the message
-/// names it); a file that changed since it was linted, or a fix that would not be safe for the
-/// YAML around it, is left alone and named in [`Outcome::declined`].
-pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
-    let mut by_file: BTreeMap<usize, Vec<(&'static str, &Fix)>> = BTreeMap::new();
+/// What applying the fixes of `report` would write; unsafe ones only when asked. A fix that
+/// would not be safe for the frontmatter around it is left out and named in
+/// [`Plan::declined`]. Nothing is written: [`apply`] writes the plan, `--diff` shows it.
+pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
+    // The rule of the finding a fix resolves; `None` for a digest recorded for a source that
+    // had none (it belongs to no finding).
+    let mut by_file: BTreeMap<usize, Vec<(Option<&'static str>, &Fix)>> = BTreeMap::new();
     let fixes = report
         .diagnostics
         .iter()
-        .filter_map(|d| d.fix.as_ref().map(|f| (d.rule, f)))
-        // A source without `sha256` has no finding: its fix belongs to that rule's subject.
-        .chain(
-            report
-                .extra_fixes
-                .iter()
-                .map(|f| ("source-hash-mismatch", f)),
-        );
+        .filter_map(|d| d.fix.as_ref().map(|f| (Some(d.rule), f)))
+        .chain(report.extra_fixes.iter().map(|f| (None, f)));
     for (rule, fix) in fixes.filter(|(_, f)| f.safe || unsafe_fixes) {
         by_file.entry(fix.file).or_default().push((rule, fix));
     }
-    let mut outcome = Outcome::default();
-    let mut planned = Vec::new();
+    let mut plan = Plan::default();
     for (file, mut fixes) in by_file {
         let file = report.files.get(file);
         fixes.sort_by_key(|(_, f)| (f.span.start, f.span.end));
-        let mut taken: Vec<(&'static str, &Fix)> = Vec::new();
+        let mut taken: Vec<(Option<&'static str>, &Fix)> = Vec::new();
         let mut at = 0;
         for (rule, fix) in fixes {
             let line = file.position(fix.span.start.min(file.text.len())).line;
@@ -99,7 +116,7 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
                     at = fix.span.end;
                     taken.push((rule, fix));
                 }
-                Err(why) => outcome
+                Err(why) => plan
                     .declined
                     .push(format!("{}:{line}: fix not applied: {why}", file.path)),
             }
@@ -110,7 +127,7 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
         let only: Vec<&Fix> = taken.iter().map(|(_, f)| *f).collect();
         let text = splice(&file.text, &only);
         if let Err(why) = guard::check_file(&file.text, &text, &only) {
-            outcome.declined.push(format!(
+            plan.declined.push(format!(
                 "{}: fixes not applied: {why}; the file is left as it was",
                 file.path
             ));
@@ -118,32 +135,63 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
         }
         let applied = taken
             .iter()
-            .map(|(rule, f)| Applied {
-                rule,
-                path: file.path.clone(),
-                line: file.position(f.span.start).line,
+            .filter_map(|(rule, f)| {
+                Some(Applied {
+                    rule: (*rule)?,
+                    path: file.path.clone(),
+                    line: file.position(f.span.start).line,
+                })
             })
             .collect::<Vec<_>>();
-        planned.push((
-            write::Planned {
-                path: report.root.join(&file.path),
-                shown: file.path.clone(),
-                read: file.text.clone().into_bytes(),
-                new: text.into_bytes(),
-            },
+        plan.files.push(PlannedFile {
+            path: file.path.clone(),
+            old: file.text.clone(),
+            new: text,
+            digests: taken.iter().filter(|(rule, _)| rule.is_none()).count(),
             applied,
-        ));
+        });
     }
-    outcome.declined.dedup(); // a value reached through an alias has one finding per path
-    if planned.is_empty() {
+    plan.declined.dedup(); // a value reached through an alias has one finding per path
+    plan
+}
+
+/// Applies the fixes of `report` to the files on disk; unsafe ones only when asked.
+///
+/// Returns an error, with no file changed, when a fixed file cannot be written (the message
+/// names it); a file that changed since it was linted, or a fix that would not be safe for the
+/// YAML around it, is left alone and named in [`Outcome::declined`].
+pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
+    let plan = plan(report, unsafe_fixes);
+    let mut outcome = Outcome {
+        declined: plan.declined,
+        ..Outcome::default()
+    };
+    if plan.files.is_empty() {
         return Ok(outcome);
     }
     let _lock = write::Lock::take(&report.root)?;
-    let (files, applied): (Vec<_>, Vec<_>) = planned.into_iter().unzip();
+    let (files, applied): (Vec<_>, Vec<_>) = plan
+        .files
+        .into_iter()
+        .map(|f| {
+            (
+                write::Planned {
+                    path: report.root.join(&f.path),
+                    shown: f.path,
+                    read: f.old.into_bytes(),
+                    new: f.new.into_bytes(),
+                },
+                (f.applied, f.digests),
+            )
+        })
+        .unzip();
     let written = write::all(files)?;
-    for ((shown, result), applied) in written.into_iter().zip(applied) {
+    for ((shown, result), (applied, digests)) in written.into_iter().zip(applied) {
         match result {
-            write::Written::Yes => outcome.applied.extend(applied),
+            write::Written::Yes => {
+                outcome.applied.extend(applied);
+                outcome.digests += digests;
+            }
             write::Written::Changed => outcome.declined.push(format!(
                 "{shown}: fixes not applied: the file changed since kblint read it; run `kblint check --fix` again"
             )),
@@ -151,6 +199,56 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
     }
     outcome.applied.sort();
     Ok(outcome)
+}
+
+/// The plan as a unified diff (`--diff`): one hunk per file, from its first changed line to
+/// its last, with three lines of context.
+pub fn unified_diff(plan: &Plan) -> String {
+    let mut out = String::new();
+    for f in &plan.files {
+        let old: Vec<&str> = f.old.split_inclusive('\n').collect();
+        let new: Vec<&str> = f.new.split_inclusive('\n').collect();
+        let head = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+        let tail = old[head..]
+            .iter()
+            .rev()
+            .zip(new[head..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let from = head.saturating_sub(3);
+        let (old_end, new_end) = (
+            (old.len() - tail + 3).min(old.len()),
+            (new.len() - tail + 3).min(new.len()),
+        );
+        out.push_str(&format!("--- a/{}\n+++ b/{}\n", f.path, f.path));
+        out.push_str(&format!(
+            "@@ -{},{} +{},{} @@\n",
+            from + 1,
+            old_end - from,
+            from + 1,
+            new_end - from
+        ));
+        let line = |prefix: char, l: &str, out: &mut String| {
+            out.push(prefix);
+            out.push_str(l);
+            if !l.ends_with('\n') {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        };
+        for l in &old[from..head] {
+            line(' ', l, &mut out);
+        }
+        for l in &old[head..old.len() - tail] {
+            line('-', l, &mut out);
+        }
+        for l in &new[head..new.len() - tail] {
+            line('+', l, &mut out);
+        }
+        for l in &old[old.len() - tail..old_end] {
+            line(' ', l, &mut out);
+        }
+    }
+    out
 }
 
 /// `text` with `fixes` applied, in order of position; a fix that overlaps one already taken,
