@@ -85,7 +85,7 @@ fn run(
     with_baseline: bool,
 ) -> Result<Report> {
     let settings = settings(root, config, tree, overrides)?;
-    let listing = tree.list();
+    let (listing, unlisted) = tree.list_reporting();
     let found = discover::discover(&settings, &listing)?;
     let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
@@ -118,6 +118,7 @@ fn run(
         .map(|c| c.name.clone())
         .collect();
     report.file_collections = collections;
+    report.notices.extend(unlisted);
     Ok(report)
 }
 
@@ -250,7 +251,8 @@ pub fn check_kb(options: &CheckOptions) -> Result<Report> {
             .iter()
             .map(|p| relative_to(&root, &options.cwd.join(p)))
             .collect::<Result<Vec<_>>>()?;
-        report.notices = outside_the_kb(&report, &root, &wanted);
+        let outside = outside_the_kb(&report, &root, &wanted);
+        report.notices.extend(outside);
         report.narrow(&wanted);
     }
     Ok(report)

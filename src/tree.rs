@@ -93,9 +93,21 @@ impl Tree {
 
     /// Every file path, sorted.
     pub fn list(&self) -> Vec<String> {
+        self.list_reporting().0
+    }
+
+    /// [`Tree::list`], with what could not be listed: a folder that cannot be read or a path
+    /// too long to open is named (as `cannot list …`), never skipped silently.
+    pub fn list_reporting(&self) -> (Vec<String>, Vec<String>) {
+        let mut problems = Vec::new();
+        let paths = self.list_into(&mut problems);
+        (paths, problems)
+    }
+
+    fn list_into(&self, problems: &mut Vec<String>) -> Vec<String> {
         match self {
             Tree::Overlay { base, texts } => {
-                let mut paths = base.list();
+                let mut paths = base.list_into(problems);
                 paths.extend(texts.keys().cloned());
                 paths.sort();
                 paths.dedup();
@@ -112,7 +124,14 @@ impl Tree {
                     .parents(true)
                     .filter_entry(|e| e.file_name() != ".git")
                     .build();
-                for entry in walker.flatten() {
+                for entry in walker {
+                    let entry = match entry {
+                        Ok(entry) => entry,
+                        Err(e) => {
+                            problems.push(format!("cannot list part of the KB: {e}"));
+                            continue;
+                        }
+                    };
                     if !entry.file_type().is_some_and(|t| t.is_file()) {
                         continue;
                     }

@@ -104,3 +104,26 @@ fn a_conflicted_index_is_said_under_staged() {
         "{err}"
     );
 }
+
+/// A path longer than the system allows to open (PATH_MAX) cannot be listed: the run says so
+/// instead of leaving the files below it out without a word.
+#[test]
+fn a_path_too_long_to_list_is_named() {
+    let dir = fixture();
+    let long = "d".repeat(200);
+    let script = format!(
+        "cd kb/entries && for i in $(seq 25); do mkdir {long} && cd {long} || exit 1; done && printf -- '---\\nid: deep\\n---\\n' > deep.md"
+    );
+    // bash, not sh: dash refuses to `cd` once the path is longer than PATH_MAX.
+    let made = Process::new("bash")
+        .current_dir(dir.path())
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (_, _, stderr) = short(dir.path(), &[]);
+    assert!(
+        stderr.contains("warning: cannot list part of the KB"),
+        "{stderr}"
+    );
+}
