@@ -293,6 +293,14 @@ fn schema_findings(
                 message,
                 Label::new(file, span, format!("breaks `{}`", error.kind().keyword())),
             );
+            if let ValidationErrorKind::BacktrackLimitExceeded { .. } = error.kind() {
+                // Not a verdict on the value: the pattern could not be run to the end on it.
+                d.message = match &place {
+                    Some(p) => format!("`{p}` could not be checked against its `pattern`: the match needs more backtracking than the limit allows"),
+                    None => "the value could not be checked against its `pattern`: the match needs more backtracking than the limit allows".into(),
+                };
+                d = d.help("simplify the schema's pattern: nested repetition with look-around or backreferences backtracks without end on some values");
+            }
             if let ValidationErrorKind::Enum { options } = error.kind()
                 && let Some(near) = advice::nearest_value(options, error.instance())
             {
