@@ -86,11 +86,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .map(|v| format!("`{}`", v.value))
             })
             .collect();
-        let subject = c
-            .claims
-            .first()
-            .and_then(|&id| kb.subject(id))
-            .map_or("?", |e| kb.entries[e].id.value.as_str());
+        let subject = support::subject_of(kb, c);
         let message = format!(
             "`{subject}` has conflicting values for `{}`: {}",
             c.property,
@@ -106,11 +102,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// claims hold it.
 fn tallied(cx: &Context<'_>, c: &Contradiction) -> Option<Diagnostic> {
     let kb = cx.kb;
-    let subject = c
-        .claims
-        .first()
-        .and_then(|&id| kb.subject(id))
-        .map_or("?", |e| kb.entries[e].id.value.as_str());
+    let subject = support::subject_of(kb, c);
     let message = format!(
         "`{subject}` has conflicting values for `{}`: {} ({} pairs of claims)",
         c.property,

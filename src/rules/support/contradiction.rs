@@ -38,6 +38,14 @@ pub fn describe(kb: &Kb, id: ClaimId) -> String {
     }
 }
 
+/// The id of the entry a contradiction is about (`?` when its subject names no entry).
+pub fn subject_of<'a>(kb: &'a Kb, c: &Contradiction) -> &'a str {
+    c.claims
+        .first()
+        .and_then(|&id| kb.subject(id))
+        .map_or("?", |e| kb.entries[e].id.value.as_str())
+}
+
 /// The finding of rule `rule` for a contradiction: at its last claim, with the others related.
 pub fn finding(
     kb: &Kb,
