@@ -12,31 +12,15 @@
 //! A failure prints the target, the seed and the input; `KBLINT_FUZZ_SEED=N` changes where
 //! the mutations start.
 
+mod common;
+
+use common::Rng;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use kblint::parse::frontmatter;
 use kblint::quote::{self, Normalized};
-
-/// SplitMix64, so that a run is reproduced by its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// Bytes that matter to the parsers, spliced in by the mutator.
 const TOKENS: &[&str] = &[
