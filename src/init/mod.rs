@@ -117,32 +117,16 @@ const ADOPTED_HINTS: &str = "
 /// Every file `init` writes, in order, with its text. Over existing notes, only the config
 /// and the notes' schemas: no example entry, source or vocabulary to delete afterwards.
 fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
-    if !adopted.is_empty() {
+    let mut config = if adopted.is_empty() {
+        CONFIG.to_string()
+    } else {
         let header_end = CONFIG.find("vocabulary =").unwrap_or(CONFIG.len());
-        let mut config = CONFIG[..header_end].to_string();
-        config.push_str(ADOPTED_HINTS);
+        let mut config = CONFIG[..header_end].to_string() + ADOPTED_HINTS;
         for a in adopted {
             config.push_str(&a.config());
         }
-        config.push_str(RULES);
-        let mut files = vec![
-            ("kblint.toml".to_string(), config),
-            (
-                "kblint.schema.json".to_string(),
-                crate::config::json_schema(),
-            ),
-        ];
-        files.extend(adopted.iter().map(|a| (a.schema_path(), a.schema.clone())));
-        return files;
-    }
-    let digest = crate::digest::sha256_hex(SOURCE_BODY.as_bytes());
-    let source = format!(
-        "---\nid: example-handbook\ntitle: Example Handbook\nretrieved: 2026-01-01\nsha256: {digest}\n---\n{SOURCE_BODY}"
-    );
-    let mut config = CONFIG.to_string();
-    for a in adopted {
-        config.push_str(&a.config());
-    }
+        config
+    };
     config.push_str(RULES);
     let mut files = vec![
         ("kblint.toml".to_string(), config),
@@ -150,6 +134,16 @@ fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
             "kblint.schema.json".to_string(),
             crate::config::json_schema(),
         ),
+    ];
+    if !adopted.is_empty() {
+        files.extend(adopted.iter().map(|a| (a.schema_path(), a.schema.clone())));
+        return files;
+    }
+    let digest = crate::digest::sha256_hex(SOURCE_BODY.as_bytes());
+    let source = format!(
+        "---\nid: example-handbook\ntitle: Example Handbook\nretrieved: 2026-01-01\nsha256: {digest}\n---\n{SOURCE_BODY}"
+    );
+    files.extend([
         (
             "schema/entry.schema.json".to_string(),
             ENTRY_SCHEMA.to_string(),
@@ -159,10 +153,9 @@ fn starter_files(adopted: &[Adopted]) -> Vec<(String, String)> {
             SOURCE_SCHEMA.to_string(),
         ),
         ("schema/vocabulary.yaml".to_string(), VOCABULARY.to_string()),
-    ];
-    files.extend(adopted.iter().map(|a| (a.schema_path(), a.schema.clone())));
-    files.push(("kb/sources/example-handbook.md".to_string(), source));
-    files.push(("kb/entries/editor.md".to_string(), ENTRY.to_string()));
+        ("kb/sources/example-handbook.md".to_string(), source),
+        ("kb/entries/editor.md".to_string(), ENTRY.to_string()),
+    ]);
     files
 }
 

@@ -461,13 +461,20 @@ impl Server {
         )));
     }
 
-    /// The loaded KB and the file at `uri`, for a request about a position in it.
-    fn file_at(&self, uri: &Uri) -> Option<(&workspace::Loaded, crate::diagnostic::FileId)> {
+    /// The loaded KB, its index and the file at `uri`, for a request about a position in it.
+    fn file_at(
+        &self,
+        uri: &Uri,
+    ) -> Option<(
+        &workspace::Loaded,
+        &crate::index::Kb,
+        crate::diagnostic::FileId,
+    )> {
         let ws = self.workspace.as_ref()?;
         let path = convert::uri_to_path(uri)?;
         let rel = kb_path(&ws.root, &path)?;
         let loaded = ws.state.as_ref().ok()?;
-        Some((loaded, loaded.file_of(&rel)?))
+        Some((loaded, loaded.kb()?, loaded.file_of(&rel)?))
     }
 
     fn uri_of(&self, file: &File) -> Uri {
@@ -489,10 +496,7 @@ impl Server {
 
     fn definition(&self, p: lsp_types::GotoDefinitionParams) -> Result<Value, (i32, String)> {
         let at = p.text_document_position_params;
-        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
-        let Some(kb) = loaded.kb() else {
+        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
             return Ok(Value::Null);
         };
         let offset = convert::offset(&kb.files.get(file).text, at.position);
@@ -506,10 +510,7 @@ impl Server {
 
     fn references(&self, p: lsp_types::ReferenceParams) -> Result<Value, (i32, String)> {
         let at = p.text_document_position;
-        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
-        let Some(kb) = loaded.kb() else {
+        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
             return Ok(Value::Null);
         };
         let offset = convert::offset(&kb.files.get(file).text, at.position);
@@ -525,10 +526,7 @@ impl Server {
 
     fn hover(&self, p: lsp_types::HoverParams) -> Result<Value, (i32, String)> {
         let at = p.text_document_position_params;
-        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
-        let Some(kb) = loaded.kb() else {
+        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
             return Ok(Value::Null);
         };
         let text = &kb.files.get(file).text;
@@ -552,10 +550,7 @@ impl Server {
 
     fn completion(&self, p: lsp_types::CompletionParams) -> Result<Value, (i32, String)> {
         let at = p.text_document_position;
-        let Some((loaded, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
-        let Some(kb) = loaded.kb() else {
+        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
             return Ok(Value::Null);
         };
         let text = &kb.files.get(file).text;
@@ -581,10 +576,7 @@ impl Server {
     }
 
     fn code_action(&self, p: lsp_types::CodeActionParams) -> Result<Value, (i32, String)> {
-        let Some((loaded, file)) = self.file_at(&p.text_document.uri) else {
-            return Ok(Value::Null);
-        };
-        let Some(kb) = loaded.kb() else {
+        let Some((loaded, kb, file)) = self.file_at(&p.text_document.uri) else {
             return Ok(Value::Null);
         };
         let f = kb.files.get(file);
