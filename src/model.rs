@@ -425,11 +425,18 @@ impl Claim {
 }
 
 /// A `{min, max}` mapping; `None` (and no error) for any other node.
-fn bounds(node: &Node, key: std::fmt::Arguments<'_>, errors: &mut Vec<ShapeError>) -> Option<Bounds> {
+fn bounds(
+    node: &Node,
+    key: std::fmt::Arguments<'_>,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Bounds> {
     let Value::Map(fields) = &node.value else {
         return None;
     };
-    if let Some((k, _)) = fields.iter().find(|(k, _)| !matches!(k.text.as_str(), "min" | "max")) {
+    if let Some((k, _)) = fields
+        .iter()
+        .find(|(k, _)| !matches!(k.text.as_str(), "min" | "max"))
+    {
         errors.push(ShapeError {
             span: k.span.clone(),
             message: format!("`{key}` is a range with `min` and `max`, not `{}`", k.text),
@@ -475,10 +482,18 @@ fn bounds(node: &Node, key: std::fmt::Arguments<'_>, errors: &mut Vec<ShapeError
 }
 
 /// `valid_from` or `valid_to`: a date or an RFC 3339 date-time.
-fn moment(node: Option<&Node>, key: std::fmt::Arguments<'_>, errors: &mut Vec<ShapeError>) -> Option<Moment> {
+fn moment(
+    node: Option<&Node>,
+    key: std::fmt::Arguments<'_>,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Moment> {
     let node = node?;
     let Value::Str(s) = &node.value else {
-        errors.push(shape(node, key, "a date (`YYYY-MM-DD`) or an RFC 3339 date-time"));
+        errors.push(shape(
+            node,
+            key,
+            "a date (`YYYY-MM-DD`) or an RFC 3339 date-time",
+        ));
         return None;
     };
     match time::parse(s) {

@@ -62,7 +62,11 @@ pub fn parse(text: &str) -> Result<Instant, BadTime> {
             let sign = match rest.as_bytes().first() {
                 Some(b'+') => 1,
                 Some(b'-') => -1,
-                _ => return Err(BadTime(format!("`{text}` has no time zone (`Z` or `+HH:MM`)"))),
+                _ => {
+                    return Err(BadTime(format!(
+                        "`{text}` has no time zone (`Z` or `+HH:MM`)"
+                    )));
+                }
             };
             let (h, m) = zone(&rest[1..]).ok_or_else(|| bad(text))?;
             if h > 23 || m > 59 {

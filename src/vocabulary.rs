@@ -80,7 +80,9 @@ impl Property {
                 let lo = min.map_or(Ok(f64::NEG_INFINITY), |t| self.number(t))?;
                 let hi = max.map_or(Ok(f64::INFINITY), |t| self.number(t))?;
                 if lo > hi {
-                    return Err(format!("the range's `min` ({lo}) is above its `max` ({hi})"));
+                    return Err(format!(
+                        "the range's `min` ({lo}) is above its `max` ({hi})"
+                    ));
                 }
                 Ok((lo, hi))
             }
@@ -91,7 +93,10 @@ impl Property {
     fn number(&self, text: &str) -> Result<f64, String> {
         let text = text.trim();
         let end = text
-            .find(|c: char| c.is_whitespace() || !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+            .find(|c: char| {
+                c.is_whitespace()
+                    || !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+            })
             .unwrap_or(text.len());
         let (number, unit) = (&text[..end], text[end..].trim());
         let n: f64 = match number.parse() {
@@ -106,8 +111,12 @@ impl Property {
         match (&self.unit, unit) {
             (_, "") => Ok(n),
             (Some(u), unit) if unit == u => Ok(n),
-            (Some(u), unit) => Err(format!("`{text}` is in `{unit}`, not in the property's unit `{u}`")),
-            (None, unit) => Err(format!("`{text}` names the unit `{unit}`, but the property has none")),
+            (Some(u), unit) => Err(format!(
+                "`{text}` is in `{unit}`, not in the property's unit `{u}`"
+            )),
+            (None, unit) => Err(format!(
+                "`{text}` names the unit `{unit}`, but the property has none"
+            )),
         }
     }
 }
@@ -242,7 +251,11 @@ fn values(
             bail!(
                 "{}: property `{name}` is {}: it takes no `values`",
                 at(&node.span),
-                if kind == Kind::Order { "an order" } else { "a quantity" }
+                if kind == Kind::Order {
+                    "an order"
+                } else {
+                    "a quantity"
+                }
             );
         }
         return Ok(Vec::new());
@@ -303,7 +316,12 @@ fn measure(
     let unit = match def.get("unit") {
         None => None,
         Some(node) => match node.as_str().map(str::trim) {
-            Some(u) if !u.is_empty() && !u.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) => {
+            Some(u)
+                if !u.is_empty()
+                    && !u.starts_with(|c: char| {
+                        c.is_ascii_digit() || matches!(c, '-' | '+' | '.')
+                    }) =>
+            {
                 Some(u.to_string())
             }
             _ => bail!(
@@ -371,7 +389,10 @@ fn contrary(
         let mut seen: Vec<&str> = Vec::with_capacity(items.len());
         for item in items {
             let Some(v) = item.as_str() else {
-                bail!("{}: contrary values of `{name}` must be strings", at(&item.span));
+                bail!(
+                    "{}: contrary values of `{name}` must be strings",
+                    at(&item.span)
+                );
             };
             if !known.contains(v) {
                 bail!(
@@ -450,8 +471,10 @@ mod tests {
 
     #[test]
     fn quantities_read_numbers_units_and_ranges() {
-        let v = parse("properties:\n  size:\n    kind: quantity\n    unit: people\n    tolerance: 0.5\n")
-            .unwrap();
+        let v = parse(
+            "properties:\n  size:\n    kind: quantity\n    unit: people\n    tolerance: 0.5\n",
+        )
+        .unwrap();
         let p = &v.properties["size"];
         assert_eq!(p.kind, Kind::Quantity);
         assert_eq!(p.tolerance, 0.5);
@@ -477,7 +500,10 @@ mod tests {
         let e = parse("properties:\n  size:\n    kind: quantity\n    tolerance: -1\n")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("schema/vocabulary.yaml:4:16: the `tolerance`"), "{e}");
+        assert!(
+            e.starts_with("schema/vocabulary.yaml:4:16: the `tolerance`"),
+            "{e}"
+        );
         let e = parse("properties:\n  a:\n    kind: single\n    values: [x]\n    unit: people\n")
             .unwrap_err()
             .to_string();

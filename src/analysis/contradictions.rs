@@ -106,9 +106,16 @@ impl Contradictions {
         }
         let negation = a.negated != b.negated;
         match (&a.reading, &b.reading) {
-            (Reading::Words { key: ka, without: wa }, Reading::Words { key: kb, without: wb }) => {
-                (wa.contains(kb) || wb.contains(ka)).then_some(Conflict::Negation)
-            }
+            (
+                Reading::Words {
+                    key: ka,
+                    without: wa,
+                },
+                Reading::Words {
+                    key: kb,
+                    without: wb,
+                },
+            ) => (wa.contains(kb) || wb.contains(ka)).then_some(Conflict::Negation),
             (Reading::Value { value: x, single }, Reading::Value { value: y, .. }) => {
                 if x == y {
                     negation.then_some(Conflict::Negation)
@@ -268,7 +275,11 @@ fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
         claim.valid_to.as_ref().map(|m| m.at),
     );
     let Some(property) = &claim.property else {
-        if claim.value.is_some() || claim.range.is_some() || claim.above.is_some() || claim.below.is_some() {
+        if claim.value.is_some()
+            || claim.range.is_some()
+            || claim.above.is_some()
+            || claim.below.is_some()
+        {
             return None;
         }
         let words = wording::words(claim.text.as_deref()?);
@@ -289,13 +300,17 @@ fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
     };
     let def = vocabulary?.properties.get(&property.value)?;
     let (subject, reading) = match (def.kind, &claim.value, &claim.above, &claim.below) {
-        (Kind::Single | Kind::Multi, Some(v), None, None) if claim.range.is_none() && def.has(&v.value) => (
-            subject,
-            Reading::Value {
-                value: v.value.clone(),
-                single: def.kind == Kind::Single,
-            },
-        ),
+        (Kind::Single | Kind::Multi, Some(v), None, None)
+            if claim.range.is_none() && def.has(&v.value) =>
+        {
+            (
+                subject,
+                Reading::Value {
+                    value: v.value.clone(),
+                    single: def.kind == Kind::Single,
+                },
+            )
+        }
         (Kind::Order, None, Some(t), None) if claim.range.is_none() => {
             let t = kb.entry(&t.value)?;
             (subject, Reading::Above(subject, t))
@@ -324,7 +339,8 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         for (name, def) in &v.properties {
             for a in &def.values {
                 for b in def.contraries(a) {
-                    out.contrary.insert((name.clone(), a.clone(), b.to_string()));
+                    out.contrary
+                        .insert((name.clone(), a.clone(), b.to_string()));
                 }
             }
         }
@@ -342,9 +358,8 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         .filter(|(_, f)| !f.property.is_empty())
         .map(|(&id, f)| (id, f))
         .collect();
-    by_subject.sort_by(|a, b| {
-        (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0))
-    });
+    by_subject
+        .sort_by(|a, b| (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0)));
     let mut found = Found::default();
     for group in by_subject
         .chunk_by(|a, b| a.1.subject == b.1.subject && a.1.property == b.1.property)
@@ -359,25 +374,45 @@ pub fn analyse(kb: &Kb) -> Contradictions {
     }
     out.in_words(&mut found);
     out.circles(&mut found);
-    for (conflict, property, claims, tally, pairs) in found.0 {
-        if tally.is_empty() {
-            out.add(kb, conflict, &property, claims);
+    for c in found.0 {
+        if c.tally.is_empty() {
+            out.add(kb, c.conflict, &c.property, c.claims);
         } else {
-            out.add_group(kb, conflict, &property, claims, tally, pairs);
+            out.add_group(kb, c.conflict, &c.property, c.claims, c.tally, c.pairs);
         }
     }
     out
 }
 
-/// Contradictions found, before they are checked against the `disputes` links: kind, property,
-/// claims, tally and number of pairs (for a tallied group).
+/// A contradiction found, before it is checked against the `disputes` links.
+struct Candidate {
+    conflict: Conflict,
+    property: String,
+    claims: Vec<ClaimId>,
+    /// Empty for a pair or a circle.
+    tally: Vec<(String, usize)>,
+    /// How many pairs of a tallied group conflict.
+    pairs: usize,
+}
+
+/// The contradictions found so far.
 #[derive(Default)]
-struct Found(Vec<(Conflict, String, Vec<ClaimId>, Vec<(String, usize)>, usize)>);
+struct Found(Vec<Candidate>);
 
 impl Found {
     fn pair(&mut self, conflict: Conflict, property: &str, a: ClaimId, b: ClaimId) {
-        self.0
-            .push((conflict, property.to_string(), vec![a, b], Vec::new(), 0));
+        self.one(conflict, property, vec![a, b]);
+    }
+
+    /// A pair or a circle.
+    fn one(&mut self, conflict: Conflict, property: &str, claims: Vec<ClaimId>) {
+        self.0.push(Candidate {
+            conflict,
+            property: property.to_string(),
+            claims,
+            tally: Vec::new(),
+            pairs: 0,
+        });
     }
 
     fn group(
@@ -388,8 +423,13 @@ impl Found {
         tally: Vec<(String, usize)>,
         pairs: usize,
     ) {
-        self.0
-            .push((conflict, property.to_string(), claims, tally, pairs));
+        self.0.push(Candidate {
+            conflict,
+            property: property.to_string(),
+            claims,
+            tally,
+            pairs,
+        });
     }
 }
 
@@ -420,7 +460,13 @@ impl Contradictions {
             if yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
                 let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
                 let claims = yes.iter().chain(no).copied().collect();
-                found.group(Conflict::Negation, property, claims, tally, yes.len() * no.len());
+                found.group(
+                    Conflict::Negation,
+                    property,
+                    claims,
+                    tally,
+                    yes.len() * no.len(),
+                );
                 continue;
             }
             for &a in yes {
@@ -468,7 +514,10 @@ impl Contradictions {
                 .iter()
                 .map(|&i| (values[i].0.to_string(), values[i].1.len()))
                 .collect();
-            let claims = involved.iter().flat_map(|&i| values[i].1.iter().copied()).collect();
+            let claims = involved
+                .iter()
+                .flat_map(|&i| values[i].1.iter().copied())
+                .collect();
             found.group(Conflict::Values, property, claims, tally, pairs);
             return;
         }
@@ -506,7 +555,10 @@ impl Contradictions {
             claims.sort();
             claims.dedup();
             let mut tally: Vec<(String, usize)> = Vec::new();
-            for &(_, fact) in group.iter().filter(|(id, _)| claims.binary_search(id).is_ok()) {
+            for &(_, fact) in group
+                .iter()
+                .filter(|(id, _)| claims.binary_search(id).is_ok())
+            {
                 let name = match (&fact.reading, conflict) {
                     (_, Conflict::Negation) if fact.negated => "not".to_string(),
                     (_, Conflict::Negation) => String::new(),
@@ -531,7 +583,10 @@ impl Contradictions {
         let mut words: Vec<(ClaimId, &Fact)> = Vec::new();
         for (&id, fact) in &self.facts {
             if let Reading::Words { key, .. } = &fact.reading {
-                by_key.entry((fact.subject, key.as_str())).or_default().push(id);
+                by_key
+                    .entry((fact.subject, key.as_str()))
+                    .or_default()
+                    .push(id);
                 words.push((id, fact));
             }
         }
@@ -547,7 +602,10 @@ impl Contradictions {
             };
             for w in without {
                 if by_key.contains_key(&(fact.subject, w.as_str())) {
-                    negations.entry((fact.subject, w.as_str())).or_default().push(id);
+                    negations
+                        .entry((fact.subject, w.as_str()))
+                        .or_default()
+                        .push(id);
                 }
             }
         }
@@ -606,7 +664,7 @@ impl Contradictions {
                 .collect();
             if moments.is_empty() {
                 for cycle in cycles(&edges) {
-                    found.0.push((Conflict::Cycle, property.to_string(), cycle, Vec::new(), 0));
+                    found.one(Conflict::Cycle, property, cycle);
                 }
                 continue;
             }
@@ -622,7 +680,7 @@ impl Contradictions {
                 for mut cycle in cycles(&now) {
                     cycle.sort();
                     if seen.insert(cycle.clone()) {
-                        found.0.push((Conflict::Cycle, property.to_string(), cycle, Vec::new(), 0));
+                        found.one(Conflict::Cycle, property, cycle);
                     }
                 }
             }

@@ -183,10 +183,16 @@ fn third_person(verb: &str) -> String {
     }
     let consonant_y = verb.len() > 1
         && verb.ends_with('y')
-        && !matches!(verb.as_bytes()[verb.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u');
+        && !matches!(
+            verb.as_bytes()[verb.len() - 2],
+            b'a' | b'e' | b'i' | b'o' | b'u'
+        );
     if consonant_y {
         format!("{}ies", &verb[..verb.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh", "o"].iter().any(|e| verb.ends_with(e)) {
+    } else if ["s", "x", "z", "ch", "sh", "o"]
+        .iter()
+        .any(|e| verb.ends_with(e))
+    {
         format!("{verb}es")
     } else {
         format!("{verb}s")
@@ -199,7 +205,10 @@ fn past(verb: &str) -> String {
         format!("{verb}d")
     } else if verb.len() > 1
         && verb.ends_with('y')
-        && !matches!(verb.as_bytes()[verb.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u')
+        && !matches!(
+            verb.as_bytes()[verb.len() - 2],
+            b'a' | b'e' | b'i' | b'o' | b'u'
+        )
     {
         format!("{}ied", &verb[..verb.len() - 1])
     } else {
@@ -220,7 +229,10 @@ mod tests {
     #[test]
     fn each_negation_meets_its_plain_form() {
         for (negated, plain) in [
-            ("The PO does not own the backlog.", "The PO owns the backlog."),
+            (
+                "The PO does not own the backlog.",
+                "The PO owns the backlog.",
+            ),
             ("The PO doesn't own the backlog", "the po owns the backlog"),
             ("POs don't write code.", "POs write code."),
             ("POs do not write code.", "POs write code."),
@@ -230,13 +242,22 @@ mod tests {
             ("The PO no longer writes code.", "The PO writes code."),
             ("The PO has no budget.", "The PO has budget."),
             ("The PO can't veto a release.", "The PO can veto a release."),
-            ("The PO cannot veto a release.", "The PO can veto a release."),
+            (
+                "The PO cannot veto a release.",
+                "The PO can veto a release.",
+            ),
             ("The PO won't attend.", "The PO will attend."),
             ("The PO did not decide it.", "The PO decided it."),
             ("The PO does not always attend.", "The PO always attends."),
-            ("The PO does not carry the budget.", "The PO carries the budget."),
+            (
+                "The PO does not carry the budget.",
+                "The PO carries the budget.",
+            ),
             ("The PO does not push back.", "The PO pushes back."),
-            ("The PO does not own the backlog.", "The PO does own the backlog."),
+            (
+                "The PO does not own the backlog.",
+                "The PO does own the backlog.",
+            ),
         ] {
             assert!(meet(negated, plain), "{negated} / {plain}");
         }
@@ -247,8 +268,14 @@ mod tests {
         for (a, b) in [
             ("The PO is unaccountable.", "The PO is accountable."),
             ("The PO is not strategic.", "The PO is tactical."),
-            ("The PO does not own the backlog.", "The PM owns the backlog."),
-            ("The PO does not own the backlog alone.", "The PO owns the backlog."),
+            (
+                "The PO does not own the backlog.",
+                "The PM owns the backlog.",
+            ),
+            (
+                "The PO does not own the backlog alone.",
+                "The PO owns the backlog.",
+            ),
             ("The PO is not not strategic.", "The PO is strategic."),
             ("The PO owns the backlog.", "The PO owns the backlog."),
             ("Nobody owns the backlog.", "Everybody owns the backlog."),

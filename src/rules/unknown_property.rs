@@ -247,8 +247,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     if let Some(range) = &claim.range {
                         let mut ends_read = true;
                         for (end, quantity) in [
-                            (&range.min, range.min.as_ref().map(|t| Quantity::Range(Some(&t.value), None))),
-                            (&range.max, range.max.as_ref().map(|t| Quantity::Range(None, Some(&t.value)))),
+                            (
+                                &range.min,
+                                range
+                                    .min
+                                    .as_ref()
+                                    .map(|t| Quantity::Range(Some(&t.value), None)),
+                            ),
+                            (
+                                &range.max,
+                                range
+                                    .max
+                                    .as_ref()
+                                    .map(|t| Quantity::Range(None, Some(&t.value))),
+                            ),
                         ] {
                             if let (Some(t), Some(q)) = (end, quantity)
                                 && let Err(why) = def.quantity(&q)
@@ -263,10 +275,19 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 range.max.as_ref().map(|t| t.value.as_str()),
                             ))
                         {
-                            fire(&range.span, why, "an empty range", "swap `min` and `max`".into());
+                            fire(
+                                &range.span,
+                                why,
+                                "an empty range",
+                                "swap `min` and `max`".into(),
+                            );
                         }
                     }
-                    if claim.value.is_none() && claim.range.is_none() && claim.above.is_none() && claim.below.is_none() {
+                    if claim.value.is_none()
+                        && claim.range.is_none()
+                        && claim.above.is_none()
+                        && claim.below.is_none()
+                    {
                         fire(
                             &property.span,
                             format!("quantity `{}` needs a `value`", property.value),

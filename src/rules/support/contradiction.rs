@@ -40,9 +40,7 @@ fn described(kb: &Kb, id: ClaimId, words: bool) -> String {
             "`{name}` says `{subject}` is {not}below `{t}` on `{property}`",
             t = t.value
         )
-    } else if words
-        && let Some(text) = &claim.text
-    {
+    } else if words && let Some(text) = &claim.text {
         format!("`{name}` says \"{}\"", shortened(text))
     } else {
         format!("`{name}`")
