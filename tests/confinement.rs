@@ -153,3 +153,51 @@ fn control_characters_never_reach_the_terminal() {
     assert!(stdout.contains("\u{1b}["), "colours are kept");
     assert!(!stdout.contains("\u{1b}]0;owned"), "{stdout:?}");
 }
+
+#[test]
+fn the_baseline_is_never_written_through_a_link_or_outside_the_kb() {
+    let (scratch, root) = kb();
+    let outside = scratch.path().join("outside.txt");
+    std::fs::write(&outside, "precious\n").unwrap();
+    // A committed link in place of the baseline, to a file or to nowhere yet.
+    let missing = scratch.path().join("made/by/kblint.json");
+    for target in [&outside, &missing] {
+        let link = root.join("kblint-baseline.json");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        let out = kblint(&root, &["baseline"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    std::fs::remove_file(root.join("kblint-baseline.json")).unwrap();
+    // A folder on the way that is a link.
+    std::os::unix::fs::symlink(scratch.path(), root.join("parked")).unwrap();
+    let config = root.join("kblint.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("baseline = \"parked/b.json\"\n{text}")).unwrap();
+    let out = kblint(&root, &["baseline"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!scratch.path().join("b.json").exists());
+    // A config that names a path outside the KB.
+    for path in ["../x.json", "/tmp/kblint-baseline-outside.json", "a/../../x.json"] {
+        std::fs::write(&config, format!("baseline = \"{path}\"\n{text}")).unwrap();
+        let out = kblint(&root, &["baseline"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(
+            err.contains("kblint.toml:1") && err.contains("inside the KB"),
+            "{path}: {err}"
+        );
+    }
+    assert!(!scratch.path().join("x.json").exists());
+    assert!(!Path::new("/tmp/kblint-baseline-outside.json").exists());
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious\n");
+    assert!(!missing.exists());
+}
