@@ -53,8 +53,8 @@ pub fn install(dir: &Path, force: bool) -> Result<String> {
         std::fs::remove_file(&path)
             .with_context(|| format!("cannot replace `{}`", path.display()))?;
     }
-    let mut file = new_executable(&path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    let mut file =
+        new_executable(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
     std::io::Write::write_all(&mut file, script(config.as_deref()).as_bytes())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok(format!(

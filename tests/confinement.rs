@@ -186,7 +186,11 @@ fn the_baseline_is_never_written_through_a_link_or_outside_the_kb() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!scratch.path().join("b.json").exists());
     // A config that names a path outside the KB.
-    for path in ["../x.json", "/tmp/kblint-baseline-outside.json", "a/../../x.json"] {
+    for path in [
+        "../x.json",
+        "/tmp/kblint-baseline-outside.json",
+        "a/../../x.json",
+    ] {
         std::fs::write(&config, format!("baseline = \"{path}\"\n{text}")).unwrap();
         let out = kblint(&root, &["baseline"]);
         let err = String::from_utf8_lossy(&out.stderr);
