@@ -155,6 +155,59 @@ fn control_characters_never_reach_the_terminal() {
 }
 
 #[test]
+fn control_characters_of_file_names_never_reach_standard_error_raw() {
+    let from =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quote-not-found/near-miss");
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
+    common::copy_dir(&from, root);
+    // A fix declined for this file names it on standard error: `--diff` and `--fix`.
+    let bad = "bad\u{1b}]0;owned\u{7}\n::error::name";
+    std::fs::remove_file(root.join("kb/entries/e.md")).unwrap();
+    std::fs::write(
+        root.join(format!("kb/entries/{bad}.md")),
+        "---\nid: e\nclaims:\n  - id: c1\n    text: A claim.\n    cites:\n      - source: guide\n        quote: !!str \"A product manager \\\"owns the vision\\\" - for the entire lifecycle of the product\"\n---\n",
+    )
+    .unwrap();
+    // A folder below it too deep to list is named in a warning.
+    std::fs::create_dir(root.join(format!("kb/entries/{bad}"))).unwrap();
+    let long = "d".repeat(200);
+    let script = format!(
+        "cd kb/entries/bad*name && for i in $(seq 25); do mkdir {long} && cd {long} || exit 1; done && printf -- '---\\nid: deep\\n---\\n' > deep.md"
+    );
+    let made = std::process::Command::new("bash")
+        .current_dir(root)
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for args in [
+        &["check", "--diff", "--unsafe-fixes"][..],
+        &["check", "--fix", "--unsafe-fixes"],
+    ] {
+        let out = kblint(root, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not applied"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot list part of the KB"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+            "{args:?}: {stderr:?}"
+        );
+        assert!(
+            !stderr.lines().any(|l| l.starts_with("::")),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("bad\\u{1b}]0;owned\\u{7}\\u{a}::error::name"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn the_baseline_is_never_written_through_a_link_or_outside_the_kb() {
     let (scratch, root) = kb();
     let outside = scratch.path().join("outside.txt");
