@@ -327,6 +327,6 @@ mod tests {
             assert_eq!(&text[span.clone()], e.fingerprint);
         }
         let unknown = entry_spans(&text, &[entry("a.md", "not there")]);
-        assert_eq!(unknown, [0..0]);
+        assert_eq!(unknown, vec![Range { start: 0, end: 0 }]);
     }
 }
