@@ -46,6 +46,9 @@ pub struct Property {
     pub tolerance: f64,
     /// A `multi` property's values that cannot hold together: each value's contraries.
     contrary: HashMap<String, HashSet<String>>,
+    /// Other words for a value (`synonyms: {tactical: [detail-oriented]}`), which
+    /// `kblint claims suggest` looks for in free-text claims.
+    pub synonyms: BTreeMap<String, Vec<String>>,
 }
 
 impl Property {
@@ -197,11 +200,11 @@ impl Vocabulary {
             if let Some((k, _)) = fields.iter().find(|(k, _)| {
                 !matches!(
                     k.text.as_str(),
-                    "kind" | "values" | "description" | "unit" | "tolerance" | "contrary"
+                    "kind" | "values" | "description" | "synonyms" | "unit" | "tolerance" | "contrary"
                 )
             }) {
                 bail!(
-                    "{}: unknown key `{}` in property `{}` (expected `kind`, `values`, `contrary`, `unit`, `tolerance`, `description`)",
+                    "{}: unknown key `{}` in property `{}` (expected `kind`, `values`, `description`, `synonyms`, `contrary`, `unit`, `tolerance`)",
                     at(&k.span),
                     k.text,
                     name.text
@@ -223,6 +226,7 @@ impl Vocabulary {
             let known: HashSet<String> = values.iter().cloned().collect();
             let (unit, tolerance) = measure(def, kind, &name.text, &at)?;
             let contrary = contrary(def, kind, &name.text, &known, &at)?;
+            let synonyms = synonyms(def, &known, &name.text, &at)?;
             properties.insert(
                 name.text.clone(),
                 Property {
@@ -232,6 +236,7 @@ impl Vocabulary {
                     unit,
                     tolerance,
                     contrary,
+                    synonyms,
                 },
             );
         }
@@ -419,6 +424,55 @@ fn contrary(
     Ok(out)
 }
 
+/// The property's `synonyms`: a mapping from each of some of its values to a list of other words
+/// for it.
+fn synonyms(
+    def: &Node,
+    known: &HashSet<String>,
+    name: &str,
+    at: &dyn Fn(&std::ops::Range<usize>) -> String,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    let Some(node) = def.get("synonyms") else {
+        return Ok(out);
+    };
+    let Value::Map(entries) = &node.value else {
+        bail!(
+            "{}: `synonyms` of `{name}` must be a mapping from values to lists of words",
+            at(&node.span)
+        );
+    };
+    for (value, list) in entries {
+        if !known.contains(&value.text) {
+            bail!(
+                "{}: `{}` is not a value of property `{name}`: synonyms belong to one of its values",
+                at(&value.span),
+                value.text
+            );
+        }
+        let Value::Seq(items) = &list.value else {
+            bail!(
+                "{}: the synonyms of `{}` must be a list of strings",
+                at(&list.span),
+                value.text
+            );
+        };
+        let mut words = Vec::with_capacity(items.len());
+        for item in items {
+            match item.as_str() {
+                Some(s) if !s.trim().is_empty() => words.push(s.to_string()),
+                _ => bail!(
+                    "{}: a synonym of `{}` must be a non-empty string",
+                    at(&item.span),
+                    value.text
+                ),
+            }
+        }
+        out.insert(value.text.clone(), words);
+    }
+    Ok(out)
+}
+
 /// `a single`, `an order`, ...
 fn article(kind: Kind) -> &'static str {
     match kind {
@@ -445,6 +499,24 @@ mod tests {
         .unwrap();
         assert_eq!(v.properties["a"].kind, Kind::Single);
         assert_eq!(v.properties["b"].kind, Kind::Order);
+    }
+
+    #[test]
+    fn synonyms_belong_to_a_value() {
+        let v = parse(
+            "properties:\n  a:\n    kind: single\n    values: [x, y]\n    synonyms:\n      x: [ex, the x]\n",
+        )
+        .unwrap();
+        assert_eq!(v.properties["a"].synonyms["x"], vec!["ex", "the x"]);
+        let e = parse(
+            "properties:\n  a:\n    kind: single\n    values: [x]\n    synonyms:\n      z: [zed]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("schema/vocabulary.yaml:6:7: `z` is not a value"),
+            "{e}"
+        );
     }
 
     #[test]
