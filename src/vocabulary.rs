@@ -200,7 +200,13 @@ impl Vocabulary {
             if let Some((k, _)) = fields.iter().find(|(k, _)| {
                 !matches!(
                     k.text.as_str(),
-                    "kind" | "values" | "description" | "synonyms" | "unit" | "tolerance" | "contrary"
+                    "kind"
+                        | "values"
+                        | "description"
+                        | "synonyms"
+                        | "unit"
+                        | "tolerance"
+                        | "contrary"
                 )
             }) {
                 bail!(

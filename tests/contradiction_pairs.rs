@@ -78,8 +78,7 @@ fn every_kind_on_by_default_is_precise() {
                 ratio(score.tp, score.tp + score.fp)
             ));
         }
-        if !matches!(set.kind.as_str(), "kb-disputes" | "seeds") && set.pairs.len() < LEAST_PAIRS
-        {
+        if !matches!(set.kind.as_str(), "kb-disputes" | "seeds") && set.pairs.len() < LEAST_PAIRS {
             problems.push(format!(
                 "`{}` has {} pairs, fewer than {LEAST_PAIRS}",
                 set.kind,
@@ -179,8 +178,8 @@ fn pair_files() -> Vec<PathBuf> {
 fn read(path: &Path) -> PairSet {
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let (root, duplicates) = yaml::parse(&text, 0..text.len())
-        .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+    let (root, duplicates) =
+        yaml::parse(&text, 0..text.len()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
     assert!(duplicates.is_empty(), "{name}: duplicate keys");
     let line = |offset: usize| text[..offset].matches('\n').count() + 1;
     let kind = root
@@ -290,10 +289,10 @@ fn measure(set: &PairSet) -> Score {
         if CONTRADICTIONS.contains(&rule) {
             flagged[n] = true;
         } else if rule != "uncited-claim" {
-            others
-                .entry(n)
-                .or_default()
-                .push(format!("{rule}: {}", d["message"].as_str().unwrap_or_default()));
+            others.entry(n).or_default().push(format!(
+                "{rule}: {}",
+                d["message"].as_str().unwrap_or_default()
+            ));
         }
     }
     let mut score = Score::default();
