@@ -8,6 +8,7 @@ mod common;
 mod adopting;
 mod adversarial;
 mod bad_input;
+mod claims_suggest;
 mod cli;
 mod config_schema;
 mod confinement;
