@@ -149,7 +149,7 @@ fn control_characters_of_file_names_never_reach_standard_error_raw() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quote-not-found/near-miss");
     let scratch = tempfile::tempdir().unwrap();
     let root = scratch.path();
-    common::copy_dir(&from, root);
+    crate::common::copy_dir(&from, root);
     // A fix declined for this file names it on standard error: `--diff` and `--fix`.
     let bad = "bad\u{1b}]0;owned\u{7}\n::error::name";
     std::fs::remove_file(root.join("kb/entries/e.md")).unwrap();
