@@ -7,7 +7,5 @@
 #   bench/contradiction-pairs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-test=contradiction_pairs
-if [ -f tests/it/main.rs ]; then test=it; fi
-cargo test --quiet --test "$test" every_kind_on_by_default_is_precise -- --nocapture 2>&1 |
+cargo test --quiet --test it contradiction_pairs::every_kind_on_by_default_is_precise -- --nocapture 2>&1 |
     sed -n '/^kind /,/^all /p'

@@ -260,12 +260,7 @@ fn measure(set: &PairSet) -> Score {
             &format!("---\n{}\n---\n", Json::Object(front)),
         );
     }
-    let out = assert_cmd::Command::cargo_bin("kblint")
-        .unwrap()
-        .current_dir(root)
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = crate::common::kblint(root, &["check", "--format", "json"]);
     let report: Json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
         panic!(
             "{}: kblint did not answer JSON: {}",

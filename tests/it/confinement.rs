@@ -1,11 +1,9 @@
 //! kblint reads nothing outside the KB, `kblint init` writes nothing outside its folder, and no
 //! control character of a file name or a file reaches the terminal raw.
 
-mod common;
-
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common::kblint;
 
 /// The `clean` fixture, in a folder of its own inside a scratch folder (so that `..` has
 /// somewhere to go).
@@ -14,17 +12,8 @@ fn kb() -> (tempfile::TempDir, std::path::PathBuf) {
     let scratch = tempfile::tempdir().unwrap();
     let root = scratch.path().join("kb-root");
     std::fs::create_dir(&root).unwrap();
-    common::copy_dir(&from, &root);
+    crate::common::copy_dir(&from, &root);
     (scratch, root)
-}
-
-fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("kblint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn set_vocabulary(root: &Path, path: &str) {
@@ -160,7 +149,7 @@ fn control_characters_of_file_names_never_reach_standard_error_raw() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quote-not-found/near-miss");
     let scratch = tempfile::tempdir().unwrap();
     let root = scratch.path();
-    common::copy_dir(&from, root);
+    crate::common::copy_dir(&from, root);
     // A fix declined for this file names it on standard error: `--diff` and `--fix`.
     let bad = "bad\u{1b}]0;owned\u{7}\n::error::name";
     std::fs::remove_file(root.join("kb/entries/e.md")).unwrap();

@@ -3,8 +3,6 @@
 //! `KBLINT_BLESS=1`), that the diff is a patch `git apply` accepts and that `--write` writes
 //! exactly what it shows, in YAML, TOML and JSON frontmatter.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
@@ -62,9 +60,9 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn suggest_prints_a_diff_and_what_it_left_alone() {
-    let kb = common::copy_fixture(FIXTURE);
+    let kb = crate::common::copy_fixture(FIXTURE);
     let before = snapshot(kb.path());
-    let out = common::kblint(kb.path(), &["claims", "suggest"]);
+    let out = crate::common::kblint(kb.path(), &["claims", "suggest"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     compare("suggest.diff", &String::from_utf8(out.stdout).unwrap());
     compare("suggest.txt", &String::from_utf8(out.stderr).unwrap());
@@ -77,8 +75,8 @@ fn suggest_prints_a_diff_and_what_it_left_alone() {
 
 #[test]
 fn write_writes_exactly_the_diff_and_structures_the_claims() {
-    let shown = common::copy_fixture(FIXTURE);
-    let diff = common::kblint(shown.path(), &["claims", "suggest"]).stdout;
+    let shown = crate::common::copy_fixture(FIXTURE);
+    let diff = crate::common::kblint(shown.path(), &["claims", "suggest"]).stdout;
     let git = |args: &[&str]| {
         let out = Command::new("git")
             .current_dir(shown.path())
@@ -91,8 +89,8 @@ fn write_writes_exactly_the_diff_and_structures_the_claims() {
     std::fs::write(shown.path().join(".git/suggest.diff"), &diff).unwrap();
     git(&["apply", ".git/suggest.diff"]);
 
-    let written = common::copy_fixture(FIXTURE);
-    let out = common::kblint(written.path(), &["claims", "suggest", "--write"]);
+    let written = crate::common::copy_fixture(FIXTURE);
+    let out = crate::common::kblint(written.path(), &["claims", "suggest", "--write"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("wrote 4,"), "{stderr}");
@@ -105,9 +103,9 @@ fn write_writes_exactly_the_diff_and_structures_the_claims() {
 
     // The KB still lints clean, and a second run has nothing more to suggest; the claims it
     // could not settle are still listed.
-    let check = common::kblint(written.path(), &["check"]);
+    let check = crate::common::kblint(written.path(), &["check"]);
     assert_eq!(check.status.code(), Some(0), "{check:?}");
-    let again = common::kblint(written.path(), &["claims", "suggest"]);
+    let again = crate::common::kblint(written.path(), &["claims", "suggest"]);
     let stderr = String::from_utf8(again.stderr).unwrap();
     assert!(again.stdout.is_empty(), "{stderr}");
     assert!(stderr.contains("5 of 9 claims have a property"), "{stderr}");
@@ -119,7 +117,7 @@ fn write_writes_exactly_the_diff_and_structures_the_claims() {
 
 #[test]
 fn a_kb_without_vocabulary_is_told_so() {
-    let kb = common::copy_fixture(FIXTURE);
+    let kb = crate::common::copy_fixture(FIXTURE);
     let config = kb.path().join("kblint.toml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(
@@ -127,7 +125,7 @@ fn a_kb_without_vocabulary_is_told_so() {
         text.replace("vocabulary = \"schema/vocabulary.yaml\"\n", ""),
     )
     .unwrap();
-    let out = common::kblint(kb.path(), &["claims", "suggest", "--write"]);
+    let out = crate::common::kblint(kb.path(), &["claims", "suggest", "--write"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("names no `vocabulary`"), "{stderr}");

@@ -2,35 +2,15 @@
 //! replaced, atomic all-or-nothing writes, and fixes declined where the YAML around the value
 //! (a block scalar, an anchor, an alias) would make the edit unsafe.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use std::time::Duration;
 
-use assert_cmd::Command;
+use crate::common::{copy_fixture, kblint};
 use sha2::Digest;
 
 const QUOTE_FAILS: &str =
     r#"A product manager "owns the vision" - for the entire lifecycle of the product"#;
-
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&from, dir.path());
-    dir
-}
-
-fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("kblint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
