@@ -14,7 +14,7 @@ RUNS=${BENCH_RUNS:-3}
 SCALE=${BENCH_SCALE:-1}
 OUT=bench/out/adversarial
 cargo build --release --locked --quiet
-BIN=$PWD/target/release/kblint
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/kblint
 
 # kind and its base size
 declare -A BASE=(
