@@ -25,7 +25,7 @@ declare -A BASE=(
   [vocabulary]=100000
   [nearest]=4000000
   [quotes]=250
-  [periodic]=60000
+  [periodic]=1000000
   [baseline]=10000
   [suppressions]=10000
 )
