@@ -12,6 +12,13 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+/// The empty blob's object id (SHA-1 and SHA-256 repositories): what the index holds for a
+/// file added with `git add -N`.
+const EMPTY_BLOBS: [&str; 2] = [
+    "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+    "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813",
+];
+
 /// A set of files under the KB root, by path relative to it (with `/` separators).
 pub enum Tree {
     /// Files on disk, minus those git ignores.
@@ -43,10 +50,31 @@ impl Tree {
         let out = git(&top, &["ls-files", "-s", "-z", "--full-name"])?;
         // `<mode> <oid> <stage>`: regular files only (no symlinks, no submodules), and no
         // unresolved conflicts.
-        let blobs = listing(&out, &prefix, |meta| match meta {
+        let mut blobs = listing(&out, &prefix, |meta| match meta {
             [mode, oid, "0"] if mode.starts_with("100") => Some(oid),
             _ => None,
         });
+        // A file added with `git add -N` (intent to add) stands in the index as an empty blob,
+        // but the commit will not hold it: it is not part of what is staged.
+        if blobs
+            .values()
+            .any(|oid| EMPTY_BLOBS.contains(&oid.as_str()))
+        {
+            let added = git(
+                &top,
+                &["diff-files", "-z", "--name-only", "--diff-filter=A"],
+            )?;
+            for path in added.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+                let path = String::from_utf8_lossy(path);
+                if let Some(rel) = path.strip_prefix(prefix.as_str())
+                    && blobs
+                        .get(rel)
+                        .is_some_and(|oid| EMPTY_BLOBS.contains(&oid.as_str()))
+                {
+                    blobs.remove(rel);
+                }
+            }
+        }
         // A file in conflict (stages 1 to 3) has no one content to lint: say so rather than
         // leave it out of the KB.
         let conflicted = listing(&out, &prefix, |meta| match meta {

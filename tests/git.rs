@@ -433,6 +433,36 @@ fn hook_install_never_writes_through_a_link_in_a_tracked_hooks_folder() {
 }
 
 #[test]
+fn a_file_added_with_intent_to_add_is_not_in_what_is_staged() {
+    let kb = Kb::new();
+    // `git add -N`: the index holds an empty blob that the commit will not hold.
+    kb.write("kb/entries/draft.md", "---\nid: draft\ntitle: 7\n---\n");
+    kb.git(&["add", "-N", "kb/entries/draft.md"]);
+    let (code, stdout, stderr) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("draft.md"), "{stdout}");
+    // The commit goes through the hook; once really staged, the file is linted.
+    assert_eq!(kb.kblint(&["hook", "install"]).0, 0);
+    kb.write("kb/entries/other.md", "---\nid: other\ntitle: Other\n---\n");
+    kb.git(&["add", "kb/entries/other.md"]);
+    let commit = commit_through_hook(&kb, &["-m", "other"]);
+    assert!(
+        commit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&commit.stderr)
+    );
+    kb.git(&["add", "kb/entries/draft.md"]);
+    let (code, stdout, _) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("kb/entries/draft.md"), "{stdout}");
+    // An empty file that is really staged is still linted as empty.
+    kb.write("kb/entries/empty.md", "");
+    kb.git(&["add", "kb/entries/empty.md"]);
+    let (_, stdout, _) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert!(stdout.contains("kb/entries/empty.md"), "{stdout}");
+}
+
+#[test]
 fn partial_commit_is_checked_through_the_real_hook() {
     let kb = Kb::new();
     kb.write(
