@@ -463,6 +463,29 @@ fn a_file_added_with_intent_to_add_is_not_in_what_is_staged() {
 }
 
 #[test]
+fn an_entry_that_is_a_symbolic_link_is_named_not_dropped() {
+    let kb = Kb::new();
+    kb.write("notes/real.md", "---\nid: linked\ntitle: Linked\n---\n");
+    std::os::unix::fs::symlink(
+        "../../notes/real.md",
+        kb.path().join("kb/entries/linked.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("notes/real.md", kb.path().join("readme-link.md")).unwrap();
+    kb.git(&["add", "--all"]);
+    for args in [&["check"][..], &["check", "--staged"]] {
+        let (code, _, stderr) = kb.kblint(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("`kb/entries/linked.md` is a symbolic link; not read"),
+            "{args:?}: {stderr}"
+        );
+        // A link outside every collection is nobody's business.
+        assert!(!stderr.contains("readme-link.md"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn partial_commit_is_checked_through_the_real_hook() {
     let kb = Kb::new();
     kb.write(
