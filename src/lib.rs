@@ -44,6 +44,7 @@ pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
 pub mod lsp; // `kblint lsp`: the language server
 pub mod render; // human, short, json, sarif, github
+pub mod source; // `kblint source add` and `source check --online`: snapshots from the web
 
 // Command line.
 pub mod cli; // clap definitions
