@@ -15,10 +15,12 @@ The benchmark's folder is found at ../shared/article-extraction-benchmark from t
 """
 
 import argparse
+import concurrent.futures
 import gzip
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,8 @@ def main():
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     parser.add_argument("--json", help="write per-page results here")
     parser.add_argument("--misses", action="store_true", help="print every quote not found")
+    parser.add_argument("--keep", help="make the scratch KB here and keep it")
+    parser.add_argument("--jobs", type=int, default=2, help="pages added at once")
     args = parser.parse_args()
 
     bench = Path(args.benchmark)
@@ -50,38 +54,53 @@ def main():
     kblint = os.path.abspath(args.kblint)
 
     with tempfile.TemporaryDirectory() as tmp:
-        kb = Path(tmp)
+        kb = Path(args.keep or tmp)
+        kb.mkdir(parents=True, exist_ok=True)
         (kb / "kblint.toml").write_text(
             '[collections.sources]\ninclude = ["sources/*.md"]\nsources = true\n\n'
             '[collections.notes]\ninclude = ["notes/*.md"]\n\n'
             '[rules]\nunused-source = "off"\n',
             encoding="utf-8",
         )
-        (kb / "pages").mkdir()
-        (kb / "notes").mkdir()
-        results = {}
-        for key in keys:
+        shutil.rmtree(kb / "work", ignore_errors=True)
+        for folder in ("pages", "notes", "sources"):
+            (kb / folder).mkdir(exist_ok=True)
+            for old in (kb / folder).iterdir():
+                old.unlink()
+        # Each page is added to a KB of its own (so that no run lints the snapshots before
+        # it), then moved into the one KB that `kblint check` reads.
+        def add(key):
+            work = kb / "work" / key[:16]
+            (work / "sources").mkdir(parents=True, exist_ok=True)
+            (work / "kblint.toml").write_text(
+                '[collections.sources]\ninclude = ["sources/*.md"]\nsources = true\n',
+                encoding="utf-8",
+            )
             page = kb / "pages" / f"{key[:16]}.html"
             page.write_bytes(gzip.decompress((bench / "html" / f"{key}.html.gz").read_bytes()))
             sid = f"p-{key[:16]}"
             run = subprocess.run(
                 [kblint, "source", "add", str(page), "--id", sid, "--no-raw", "--quiet"],
-                cwd=kb,
+                cwd=work,
                 capture_output=True,
                 text=True,
             )
-            snapshot = kb / "sources" / f"{sid}.md"
+            snapshot = work / "sources" / f"{sid}.md"
             body = ""
             if run.returncode == 0 and snapshot.exists():
                 text = snapshot.read_text(encoding="utf-8")
                 body = text.split("\n---\n", 1)[1] if "\n---\n" in text else ""
+                snapshot.rename(kb / "sources" / f"{sid}.md")
             else:
                 print(f"{key[:16]}: source add failed: {run.stderr.strip()}", file=sys.stderr)
+            shutil.rmtree(work)
             quotes = pick_sentences(truth[key]["articleBody"])
-            results[key] = {"id": sid, "added": run.returncode == 0, "quotes": quotes,
-                            "body": body}
             if run.returncode == 0:
                 write_entry(kb / "notes" / f"{key[:16]}.md", sid, quotes)
+            return key, {"id": sid, "added": run.returncode == 0, "quotes": quotes, "body": body}
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = dict(pool.map(add, keys))
         check = subprocess.run(
             [kblint, "check", "--format", "json", "--quiet"],
             cwd=kb,

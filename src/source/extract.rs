@@ -34,7 +34,7 @@ impl Kind {
         match self {
             Kind::Html => "html",
             Kind::Text => "txt",
-            Kind::Markdown => "md.txt",
+            Kind::Markdown => "markdown",
             Kind::Pdf => "pdf",
         }
     }

@@ -71,15 +71,20 @@ impl std::fmt::Display for Failure {
 /// Reports a download's progress: bytes read so far, and the length the server announced.
 pub type Progress<'a> = &'a dyn Fn(u64, Option<u64>);
 
-/// Fetches `url`, following redirects. `if_modified_since` (an HTTP date) makes the request
-/// conditional: a `304` comes back as a page with that status and no body. Statuses other
-/// than redirects are returned as they are, errors included.
-pub fn get(
-    url: &str,
-    limits: &Limits,
-    if_modified_since: Option<&str>,
-    progress: Progress,
-) -> Result<Page, Failure> {
+/// How a request is made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ask<'a> {
+    /// An HTTP date: the request is conditional, and a `304` comes back as a page with that
+    /// status and no body.
+    pub if_modified_since: Option<&'a str>,
+    /// A redirect to another host is not followed: the redirect comes back as the page, its
+    /// `final_url` the address it points to.
+    pub same_host: bool,
+}
+
+/// Fetches `url`, following redirects. Statuses other than redirects are returned as they
+/// are, errors included.
+pub fn get(url: &str, limits: &Limits, ask: Ask, progress: Progress) -> Result<Page, Failure> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
@@ -100,7 +105,7 @@ pub fn get(
         }
         hosts.push(host(&current).unwrap_or_default());
         let mut request = agent.get(&current);
-        if let Some(since) = if_modified_since {
+        if let Some(since) = ask.if_modified_since {
             request = request.header("If-Modified-Since", since);
         }
         let response = request.call().map_err(|e| failure(&current, e))?;
@@ -118,7 +123,17 @@ pub fn get(
                     "`{current}` answered {status} without a `Location`"
                 )));
             };
-            current = join(&current, location.trim());
+            let next = join(&current, location.trim());
+            if ask.same_host && host(&next) != host(url) {
+                return Ok(Page {
+                    final_url: next,
+                    status,
+                    bytes: Vec::new(),
+                    content_type: None,
+                    hosts,
+                });
+            }
+            current = next;
             continue;
         }
         let content_type = header("content-type");

@@ -200,7 +200,7 @@ fn read(options: &AddOptions, progress: fetch::Progress) -> Result<Document> {
     let target = &options.target;
     let lower = target.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        let page = fetch::get(target, &options.limits, None, progress).map_err(fetch::into_error)?;
+        let page = fetch::get(target, &options.limits, fetch::Ask::default(), progress).map_err(fetch::into_error)?;
         if !(200..300).contains(&page.status) {
             bail!(
                 "`{}` answered {} {}; nothing was written",

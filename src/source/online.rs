@@ -219,7 +219,11 @@ fn judge(
     let since = target.retrieved.as_deref().and_then(snapshot::http_date);
     let host = fetch::host(&target.url).unwrap_or_default();
     limiter.wait(&host);
-    let result = fetch::get(&target.url, limits, since.as_deref(), progress);
+    let ask = fetch::Ask {
+        if_modified_since: since.as_deref(),
+        same_host: true,
+    };
+    let result = fetch::get(&target.url, limits, ask, progress);
     // Later requests to the hosts of the redirects wait too.
     let verdict_all = |verdict: Verdict, status, final_url, message: String| SourceResult {
         id: target.id.clone(),
