@@ -310,7 +310,8 @@ fn source(action: SourceAction) -> anyhow::Result<Exit> {
                 cwd: cwd(),
             };
             let bar = Download::new(args.fetch.quiet);
-            let report = kblint::source::online::check(&options, &|read, total| bar.show(read, total))?;
+            let report =
+                kblint::source::online::check(&options, &|read, total| bar.show(read, total))?;
             drop(bar);
             match args.format {
                 OnlineFormat::Human => write_out(&kblint::source::online::render_human(&report))?,
@@ -346,8 +347,10 @@ impl Download {
         let Some(bar) = &self.0 else { return };
         if bar.is_hidden() {
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} downloading {bytes}/{total_bytes} ({bytes_per_sec})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} downloading {bytes}/{total_bytes} ({bytes_per_sec})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }

@@ -49,11 +49,17 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             if let Some(value) = value.strip_prefix('=') {
                 let value = value.trim_start().trim_start_matches(['"', '\'']);
                 let end = value
-                    .find(|c: char| c == '"' || c == '\'' || c == ';' || c.is_whitespace() || c == '/')
+                    .find(|c: char| {
+                        c == '"' || c == '\'' || c == ';' || c.is_whitespace() || c == '/'
+                    })
                     .unwrap_or(value.len());
                 if let Some(e) = label(&value[..end]) {
                     // A page that says UTF-16 in ASCII is not UTF-16 (HTML's rule).
-                    return Some(if e.name().starts_with("UTF-16") { UTF_8 } else { e });
+                    return Some(if e.name().starts_with("UTF-16") {
+                        UTF_8
+                    } else {
+                        e
+                    });
                 }
             }
         }

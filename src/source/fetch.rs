@@ -295,7 +295,7 @@ impl<R: Read> Read for Counting<'_, R> {
 
 /// `52428800` → `50 MiB`.
 pub fn size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MiB", bytes / (1024 * 1024))
     } else {
         format!("{bytes} bytes")

@@ -72,7 +72,8 @@ pub fn add(options: &AddOptions, progress: fetch::Progress) -> Result<Added> {
     let document = read(options, progress)?;
     let extracted = match document.kind {
         Kind::Html => {
-            let (text, _) = charset::decode(&document.bytes, document.content_type.as_deref(), true);
+            let (text, _) =
+                charset::decode(&document.bytes, document.content_type.as_deref(), true);
             extract::html(&text)
         }
         Kind::Text | Kind::Markdown => {
@@ -168,7 +169,10 @@ fn sources_collection(settings: &Settings, asked: Option<&str>) -> Result<usize>
                 "collection `{name}` does not hold sources (it has no `sources = true`); the source collections are: {}",
                 names()
             ),
-            None => bail!("no collection `{name}` in the config; the source collections are: {}", names()),
+            None => bail!(
+                "no collection `{name}` in the config; the source collections are: {}",
+                names()
+            ),
         },
         None => match sources.as_slice() {
             [c] => Ok(*c),
@@ -190,7 +194,9 @@ fn check_id(id: &str) -> Result<()> {
         || id.contains(['/', '\\', '\0'])
         || id.chars().any(char::is_control)
     {
-        bail!("`{id}` cannot be an id here: it names the snapshot's file, so it must be a file name");
+        bail!(
+            "`{id}` cannot be an id here: it names the snapshot's file, so it must be a file name"
+        );
     }
     Ok(())
 }
@@ -200,7 +206,8 @@ fn read(options: &AddOptions, progress: fetch::Progress) -> Result<Document> {
     let target = &options.target;
     let lower = target.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        let page = fetch::get(target, &options.limits, fetch::Ask::default(), progress).map_err(fetch::into_error)?;
+        let page = fetch::get(target, &options.limits, fetch::Ask::default(), progress)
+            .map_err(fetch::into_error)?;
         if !(200..300).contains(&page.status) {
             bail!(
                 "`{}` answered {} {}; nothing was written",

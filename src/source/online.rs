@@ -102,6 +102,8 @@ pub struct Summary {
     pub gone: usize,
     pub moved: usize,
     pub unreachable: usize,
+    /// Sources without a `url`, not checked.
+    pub without_url: usize,
 }
 
 impl OnlineReport {
@@ -200,7 +202,9 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
             }
         }
     }
-    let _ = no_url;
+    if options.ids.is_empty() {
+        summary.without_url = no_url.len();
+    }
     Ok(OnlineReport {
         version: 1,
         sources,
@@ -315,7 +319,9 @@ fn judge(
             Verdict::Unreachable,
             Some(status),
             final_url,
-            format!("answered {status} {}", super::reason(status)).trim_end().to_string(),
+            format!("answered {status} {}", super::reason(status))
+                .trim_end()
+                .to_string(),
         );
     };
     let quotes: Vec<QuoteResult> = target
@@ -436,5 +442,10 @@ pub fn render_human(report: &OnlineReport) -> String {
         "{} sources, {} quotes: {} ok, {} quote-gone; sources: {} gone, {} moved, {} unreachable\n",
         s.sources, s.quotes, s.ok, s.quote_gone, s.gone, s.moved, s.unreachable
     ));
+    match s.without_url {
+        0 => {}
+        1 => out.push_str("1 source without a `url` was not checked\n"),
+        n => out.push_str(&format!("{n} sources without a `url` were not checked\n")),
+    }
     out
 }

@@ -90,7 +90,8 @@ pub fn file_text(front: &Frontmatter, body: &str) -> String {
 /// (a JSON string is a valid YAML double-quoted scalar).
 fn yaml_string(s: &str) -> String {
     let plain = !s.is_empty()
-        && s.chars().all(|c| c.is_alphanumeric() || " -_./:+".contains(c))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " -_./:+".contains(c))
         && s.chars().next().is_some_and(char::is_alphabetic)
         && !s.contains(": ")
         && !s.ends_with(':')
@@ -201,7 +202,10 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.symlink_metadata().is_ok() {
-        bail!("`{}` exists already; kblint never overwrites it", path.display());
+        bail!(
+            "`{}` exists already; kblint never overwrites it",
+            path.display()
+        );
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
@@ -260,6 +264,9 @@ mod tests {
         assert_eq!(yaml_string("yes"), "\"yes\"");
         assert_eq!(yaml_string("a: b"), "\"a: b\"");
         assert_eq!(yaml_string("#x"), "\"#x\"");
-        assert_eq!(yaml_string("2026-12-03T09:00:00Z"), "\"2026-12-03T09:00:00Z\"");
+        assert_eq!(
+            yaml_string("2026-12-03T09:00:00Z"),
+            "\"2026-12-03T09:00:00Z\""
+        );
     }
 }
