@@ -32,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "outputs and commands",
-        &["fix", "hook", "init", "lsp", "render", "source"],
+        &["claims", "fix", "hook", "init", "lsp", "render", "source"],
     ),
     ("command line", &["cli", "main"]),
 ];
