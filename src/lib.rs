@@ -11,6 +11,7 @@ pub mod diagnostic; // the one finding type, files and positions
 pub mod digest; // SHA-256 in hex
 pub mod quote; // quote normalisation and matching
 pub mod suggest; // "did you mean": the nearest of some names
+pub mod time; // dates and RFC 3339 date-times as comparable instants
 pub mod tree; // where files are read from: work tree, git index, revision
 pub mod yaml; // YAML with a byte span on every node
 
@@ -39,11 +40,13 @@ pub mod report; // the sorted findings and the summary
 pub mod suppress; // `# kblint-allow RULE -- REASON` comments
 
 // Outputs and commands.
+pub mod claims; // `kblint claims suggest`: structure for free-text claims
 pub mod fix; // `--fix`: the findings' edits, applied
 pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
 pub mod lsp; // `kblint lsp`: the language server
 pub mod render; // human, short, json, sarif, github
+pub mod source; // `kblint source add` and `source check --online`: snapshots from the web
 
 // Command line.
 pub mod cli; // clap definitions
