@@ -9,10 +9,10 @@
 // Foundation: no knowledge of the KB's meaning.
 pub mod diagnostic; // the one finding type, files and positions
 pub mod digest; // SHA-256 in hex
+pub mod frontmatter;
 pub mod quote; // quote normalisation and matching
 pub mod suggest; // "did you mean": the nearest of some names
-pub mod tree; // where files are read from: work tree, git index, revision
-pub mod yaml; // YAML with a byte span on every node
+pub mod tree; // where files are read from: work tree, git index, revision // split, and load as one spanned tree: YAML, TOML, JSON
 
 // Configuration and data.
 pub mod config; // kblint.toml → settings; rule levels

@@ -12,7 +12,14 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["diagnostic", "digest", "quote", "suggest", "tree", "yaml"],
+        &[
+            "diagnostic",
+            "digest",
+            "frontmatter",
+            "quote",
+            "suggest",
+            "tree",
+        ],
     ),
     (
         "configuration and data",
