@@ -12,6 +12,8 @@ KIND is one of:
   vocabulary a vocabulary of SIZE values, with 100 claims using (and misspelling) them
   nearest    a failing 200-character quote against a source of SIZE bytes
   quotes     SIZE failing 200-character quotes against a 2 MB source
+  anchors    SIZE sources whose ids differ only in `%` and `_`, which the HTML report's element
+             ids both write as `_` (timed with `kblint report --html -`)
 """
 import math
 import os
@@ -116,6 +118,11 @@ elif kind in ("nearest", "quotes"):
         for i in range(count)
     ]
     write("kb/entries/many.md", "---\nid: many\nclaims:\n" + "".join(claims) + "---\n")
+elif kind == "anchors":
+    bits = max(1, (size - 1).bit_length())
+    for i in range(size):
+        name = "".join("%" if i >> b & 1 else "_" for b in range(bits))
+        write(f"kb/sources/s{i}.md", f"---\nid: 'src{name}'\n---\nText.\n")
 else:
     sys.exit(f"unknown kind {kind}")
 write("schema/vocabulary.yaml", vocabulary)

@@ -282,3 +282,182 @@ fn the_matrix_keeps_every_disputed_row_within_its_limit() {
     assert!(!few.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
     assert!(all.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
 }
+
+#[test]
+fn only_an_http_https_or_relative_base_url_is_accepted() {
+    let dir = small_kb();
+    for bad in [
+        "javascript:alert(1)//",
+        "JavaScript:alert(1)//",
+        " javascript:alert(1)//",
+        "java\tscript:alert(1)//",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+    ] {
+        let out = kblint(
+            dir.path(),
+            &["report", "--html", "page.html", "--base-url", bad],
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("http or https"), "{bad}: {stderr}");
+        assert!(!dir.path().join("page.html").exists(), "{bad}: a page");
+    }
+    for good in [
+        "https://example.org/b/",
+        "HTTP://example.org",
+        "../src",
+        "/kb/",
+    ] {
+        let out = kblint(dir.path(), &["report", "--html", "-", "--base-url", good]);
+        assert_eq!(out.status.code(), Some(0), "{good}: {out:?}");
+    }
+}
+
+#[test]
+fn folder_names_in_relative_links_are_percent_encoded() {
+    // The page is written beside a KB whose folder is named like markup and a URL's parts.
+    let outer = tempfile::tempdir().unwrap();
+    let kb = outer.path().join("k#b?x=1 \"a\"");
+    common::copy_dir(small_kb().path(), &kb);
+    std::fs::create_dir(outer.path().join("site")).unwrap();
+    let out = kblint(&kb, &["report", "--html", "../site/report.html"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let page = std::fs::read_to_string(outer.path().join("site/report.html")).unwrap();
+    assert!(
+        page.contains("href=\"../k%23b%3Fx%3D1%20%22a%22/kb/entries/po.md\""),
+        "{}",
+        &page[page.find("href=\"../").unwrap_or(0)..][..200.min(page.len())]
+    );
+}
+
+/// Writes `files` (path, text) into a new temporary KB.
+fn kb_of(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const CONFIG: &str = "vocabulary = \"vocabulary.yaml\"\n[collections.entries]\ninclude = [\"kb/entries/*.md\"]\n\
+     [collections.sources]\ninclude = [\"kb/sources/*.md\"]\nsources = true\n";
+
+#[test]
+fn thousands_of_disputes_make_a_page_of_a_few_megabytes_that_lists_them_all() {
+    // 5,000 entries, each with a tactical and a strategic claim that acknowledges the other.
+    let n = 5000;
+    let mut files = vec![
+        ("kblint.toml".to_string(), CONFIG.to_string()),
+        ("vocabulary.yaml".to_string(), VOCABULARY.to_string()),
+        ("kb/sources/guide.md".to_string(), SOURCE.to_string()),
+    ];
+    for i in 0..n {
+        files.push((
+            format!("kb/entries/e{i}.md"),
+            format!(
+                "---\nid: e{i}\nclaims:\n  - id: tactical\n    text: Role {i} is tactical.\n    \
+                 property: orientation\n    value: tactical\n    \
+                 cites: [{{source: guide, quote: \"Product owners are more tactical\"}}]\n  \
+                 - id: strategic\n    text: Role {i} is strategic.\n    property: orientation\n    \
+                 value: strategic\n    cites: [{{source: guide, quote: \"Product managers\"}}]\n    \
+                 disputes: [{{ref: tactical, reason: \"The guide says both.\"}}]\n---\n"
+            ),
+        ));
+    }
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let dir = kb_of(&files);
+    let out = kblint(dir.path(), &["report", "--html", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("<dt>Acknowledged disputes</dt><dd>5000</dd>"));
+    assert!(page.len() < 8 << 20, "the page weighs {} bytes", page.len());
+    // The first disputes are cards; every other one is listed, and each keeps its anchor.
+    assert_eq!(page.matches("<article class=\"card").count(), 100);
+    assert!(page.contains("4900 more disputes, listed without their diagrams and quotes"));
+    for k in 1..=n {
+        assert!(
+            page.contains(&format!("id=\"dispute-{k}\" data-dispute=\"dispute-{k}\"")),
+            "dispute-{k}"
+        );
+    }
+}
+
+#[test]
+fn a_kb_without_claims_gets_a_page_of_findings_by_rule_and_by_file() {
+    let source = |id: &str| format!("---\nid: {id}\n---\nText.\n");
+    let dir = kb_of(&[
+        ("kblint.toml", CONFIG.to_string()),
+        ("vocabulary.yaml", VOCABULARY.to_string()),
+        ("kb/sources/a.md", source("a")),
+        ("kb/sources/b.md", source("b")),
+        ("kb/sources/c.md", source("c")),
+        ("kb/entries/e.md", "---\nid: e\ntitle: [\n---\n".to_string()),
+        ("kb/entries/f.md", "---\nid: f\n---\n".to_string()),
+    ]);
+    let out = kblint(dir.path(), &["report", "--html", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("<title>Findings of the knowledge base \u{2014} kblint report</title>"));
+    assert!(page.contains("<h1>Findings of the knowledge base</h1>"));
+    assert!(!page.contains("agree and disagree"), "{page}");
+    assert!(!page.contains("id=\"matrix\"") && !page.contains("id=\"disputes\""));
+    assert!(
+        page.contains(
+            "<p class=\"lead\">4 entries (of them 3 sources): 1 error, 3 warnings, no notes.</p>"
+        ),
+        "{page}"
+    );
+    // Findings first, grouped by rule (with counts and the files) and by file.
+    let findings = page.find("id=\"findings\"").unwrap();
+    assert!(findings < page.find("id=\"sources\"").unwrap());
+    assert!(
+        page.contains(
+            "<code>unused-source</code> <span class=\"hint\">(3 warnings in 3 files)</span>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<li><a href=\"#file-kb/sources/a.md\"><code>kb/sources/a.md</code></a></li>"
+        )
+    );
+    assert!(page.contains("<h3>By file</h3>"));
+}
+
+#[test]
+fn the_matrix_marks_only_the_cells_that_dissent_and_says_note_for_infos() {
+    let source = |id: &str| {
+        format!("---\nid: {id}\n---\nProduct owners are more tactical than strategic.\n")
+    };
+    let claim = |id: &str, value: &str, source: &str| {
+        format!(
+            "  - id: {id}\n    property: orientation\n    value: {value}\n    \
+             cites: [{{source: {source}, quote: \"more tactical\"}}]\n"
+        )
+    };
+    let entry = format!(
+        "---\nid: po\nclaims:\n{}{}{}---\n",
+        claim("t1", "tactical", "a"),
+        claim("t2", "tactical", "b"),
+        claim("s", "strategic", "c"),
+    );
+    let dir = kb_of(&[
+        ("kblint.toml", CONFIG.to_string()),
+        ("vocabulary.yaml", VOCABULARY.to_string()),
+        ("kb/sources/a.md", source("a")),
+        ("kb/sources/b.md", source("b")),
+        ("kb/sources/c.md", source("c")),
+        ("kb/entries/po.md", entry),
+    ]);
+    let out = kblint(dir.path(), &["report", "--html", "-"]);
+    let page = String::from_utf8(out.stdout).unwrap();
+    // Two sources say tactical, one strategic: only the strategic cell dissents.
+    assert_eq!(page.matches("<td class=\"dissent\">").count(), 1, "{page}");
+    assert!(page.contains(
+        "<td class=\"dissent\"><details class=\"cell disputed\"><summary>\u{2260} strategic</summary>"
+    ));
+    assert_eq!(page.matches("<summary>tactical</summary>").count(), 2);
+}
