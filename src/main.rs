@@ -54,7 +54,7 @@ fn main() -> ExitCode {
         Some(Command::Lsp) => kblint::lsp::run().map(|()| Exit::Clean),
     };
     let exit = result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        eprint_lines(&format!("error: {e:#}"));
         Exit::Usage
     });
     ExitCode::from(exit as u8)
@@ -93,8 +93,11 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.diff {
         let plan = kblint::fix::plan(&report, args.unsafe_fixes);
         drop(progress);
+        for notice in &report.notices {
+            eprint_line(&format!("warning: {notice}"));
+        }
         for line in &plan.declined {
-            eprintln!("{line}");
+            eprint_line(line);
         }
         write_out(&kblint::fix::unified_diff(&plan))?;
         let fixes: usize = plan.files.iter().map(|f| f.applied.len()).sum();
@@ -110,12 +113,12 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.fix {
         // A failed write changes no file: the report is still printed, and the run exits 2.
         let outcome = kblint::fix::apply(&report, args.unsafe_fixes).unwrap_or_else(|e| {
-            eprintln!("error: {e:#}");
+            eprint_lines(&format!("error: {e:#}"));
             fix_failed = true;
             kblint::fix::Outcome::default()
         });
         for line in &outcome.declined {
-            eprintln!("{line}");
+            eprint_line(line);
         }
         if !outcome.applied.is_empty() || outcome.digests > 0 {
             // A new lint of the fixed KB: only what now passes counts as fixed.
@@ -133,7 +136,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             .unwrap_or_default();
     }
     for notice in &report.notices {
-        eprintln!("warning: {notice}");
+        eprint_line(&format!("warning: {notice}"));
     }
     report.show_suppressed = args.show_suppressed;
     let color = use_color(args.common.color);
@@ -151,7 +154,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     }
     if opts.mode == Mode::Staged && report.has_errors() {
         for note in unstaged_notes(&report) {
-            eprintln!("{note}");
+            eprint_line(&note);
         }
     }
     let exit = if fix_failed {
@@ -291,6 +294,20 @@ fn explain(name: &str) -> anyhow::Result<Exit> {
         rule.documentation(),
         rules::EXAMPLES_NOTE
     ))
+}
+
+/// Prints one line on standard error with every control character of it (a file name's ESC,
+/// carriage return or line break) written as `\u{..}`, as the findings on standard output are:
+/// a KB's file names cannot rewrite the terminal or start a line that CI reads as a command.
+fn eprint_line(line: &str) {
+    eprintln!("{}", render::escape::line(line));
+}
+
+/// Like [`eprint_line`] for a message of several lines: its own line breaks are kept.
+fn eprint_lines(text: &str) {
+    for line in text.split('\n') {
+        eprint_line(line);
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -6,7 +6,7 @@
 //! - every fix is checked against the YAML it edits first ([`guard`]): one that would edit a
 //!   block scalar, an anchored value or a value reached through an alias is declined, and the
 //!   edited frontmatter must still parse with nothing changed outside the fixed values;
-//! - only one `--fix` run writes to a KB at a time (a lock file at the KB root, [`write`]);
+//! - only one `--fix` run writes to a KB at a time (a lock file in the repository's git folder, [`write`]);
 //! - each file is read again just before it is written and left alone, with a message, when
 //!   its bytes are no longer the ones that were linted;
 //! - every new file is written to a temporary file in its folder, synced and renamed over the
