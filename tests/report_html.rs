@@ -255,7 +255,7 @@ fn disputes_as_dot_has_one_cluster_per_dispute() {
 }
 
 #[test]
-fn the_matrix_keeps_every_disputed_row_within_its_limit() {
+fn the_matrix_shows_the_disputed_rows_first_within_its_limit() {
     let rows = |page: &str| page.matches("<tr id=\"row-").count();
     let all = kblint(repo(), &["report", "--html", "-", "--max-rows", "0"]);
     let all = String::from_utf8(all.stdout).unwrap();
@@ -269,16 +269,28 @@ fn the_matrix_keeps_every_disputed_row_within_its_limit() {
         disputed >= 1 && disputed < total,
         "{total} rows, {disputed} disputed"
     );
-    let few = kblint(repo(), &["report", "--html", "-", "--max-rows", "1"]);
+    let few = kblint(
+        repo(),
+        &["report", "--html", "-", "--max-rows", &disputed.to_string()],
+    );
     let few = String::from_utf8(few.stdout).unwrap();
+    assert_eq!(rows(&few), disputed, "the disputed rows first");
     assert_eq!(
-        rows(&few),
-        disputed,
-        "every disputed row, even beyond the limit"
+        few.matches("<tr id=\"row-").count() - few.matches("class=\"disputed\"").count(),
+        0,
+        "only disputed rows"
     );
     assert!(few.contains(&format!(
         "<strong>{disputed} of {total} rows shown:</strong>"
     )));
+    // The limit holds for disputed rows too; their disputes are still all on the page.
+    let one = kblint(repo(), &["report", "--html", "-", "--max-rows", "1"]);
+    let one = String::from_utf8(one.stdout).unwrap();
+    assert_eq!(rows(&one), 1);
+    assert_eq!(
+        one.matches("data-dispute=").count(),
+        all.matches("data-dispute=").count()
+    );
     assert!(!few.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
     assert!(all.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
 }
@@ -374,6 +386,8 @@ fn thousands_of_disputes_make_a_page_of_a_few_megabytes_that_lists_them_all() {
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.contains("<dt>Acknowledged disputes</dt><dd>5000</dd>"));
     assert!(page.len() < 8 << 20, "the page weighs {} bytes", page.len());
+    // The matrix keeps to its limit, disputed rows included.
+    assert_eq!(page.matches("<tr id=\"row-").count(), 1000);
     // The first disputes are cards; every other one is listed, and each keeps its anchor.
     assert_eq!(page.matches("<article class=\"card").count(), 100);
     assert!(page.contains("4900 more disputes, listed without their diagrams and quotes"));

@@ -251,8 +251,8 @@ pub struct Finding {
 }
 
 /// Builds the map of `kb`, with its findings `diagnostics` (sorted as the other outputs sort
-/// them). The agreement matrix keeps at most `max_rows` rows (0: no limit): every disputed
-/// row, then the rows that two or more sources back, then the others, in subject order.
+/// them). The agreement matrix keeps at most `max_rows` rows (0: no limit): the disputed
+/// rows, then the rows that two or more sources back, then the others, in subject order.
 pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize) -> Map {
     let mut anchors = Anchors::default();
     let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
@@ -346,7 +346,9 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
     };
     let statuses: Vec<RowStatus> = rows.values().map(|claims| status_of(claims)).collect();
     let rows_total = rows.len();
-    // Every disputed row, then the rows that two or more sources back, then the rest.
+    // The disputed rows, then the rows that two or more sources back, then the rest. Disputed
+    // rows count towards the limit too: a table of thousands of rows takes a browser many
+    // seconds to lay out, and every dispute is on the page in any case, in the disputes part.
     let mut keep = vec![true; rows_total];
     if max_rows > 0 && rows_total > max_rows {
         let rank = |s: RowStatus| match s {
@@ -361,8 +363,8 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
             .collect();
         ranked.sort_unstable();
         keep = vec![false; rows_total];
-        for (n, (r, row)) in ranked.into_iter().enumerate() {
-            keep[row] = r == 0 || n < max_rows;
+        for (n, (_, row)) in ranked.into_iter().enumerate() {
+            keep[row] = n < max_rows;
         }
     }
     let rows_omitted = keep.iter().filter(|k| !**k).count();

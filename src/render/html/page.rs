@@ -408,7 +408,7 @@ fn matrix(out: &mut String, map: &Map) {
     if map.rows_omitted > 0 {
         let _ = writeln!(
             out,
-            "<p class=\"note\"><strong>{} of {} rows shown:</strong> every disputed row, then the rows that two or more sources back. The {} left out rest on one source or go beyond the limit; <code>kblint report --max-rows 0</code> shows them all.</p>",
+            "<p class=\"note\"><strong>{} of {} rows shown:</strong> the disputed rows first, then the rows that two or more sources back. The {} left out go beyond the limit (every dispute is listed under Disputes all the same); <code>kblint report --max-rows 0</code> shows them all.</p>",
             map.rows_total - map.rows_omitted,
             map.rows_total,
             map.rows_omitted
