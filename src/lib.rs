@@ -39,6 +39,7 @@ pub mod report; // the sorted findings and the summary
 pub mod suppress; // `# kblint-allow RULE -- REASON` comments
 
 // Outputs and commands.
+pub mod claims; // `kblint claims suggest`: structure for free-text claims
 pub mod fix; // `--fix`: the findings' edits, applied
 pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use kblint::cli::{
-    CheckArgs, Cli, ColorChoice, Command, CommonArgs, DisputesArgs, DisputesFormat, HookAction,
-    ReportArgs,
+    CheckArgs, ClaimsAction, Cli, ColorChoice, Command, CommonArgs, DisputesArgs, DisputesFormat,
+    HookAction, ReportArgs,
 };
 use kblint::config::Level;
 use kblint::render::{self, Format};
@@ -52,12 +52,28 @@ fn main() -> ExitCode {
         }
         Some(Command::ConfigSchema) => print(&kblint::config::json_schema()),
         Some(Command::Lsp) => kblint::lsp::run().map(|()| Exit::Clean),
+        Some(Command::Claims {
+            action: ClaimsAction::Suggest { config, write },
+        }) => claims_suggest(config.as_deref(), write),
     };
     let exit = result.unwrap_or_else(|e| {
         eprint_lines(&format!("error: {e:#}"));
         Exit::Usage
     });
     ExitCode::from(exit as u8)
+}
+
+/// `kblint claims suggest`: the diff on standard output (none with `--write`), what was found
+/// on standard error.
+fn claims_suggest(config: Option<&std::path::Path>, write: bool) -> anyhow::Result<Exit> {
+    let run = kblint::claims::run(config, &cwd(), write)?;
+    if !write {
+        write_out(&kblint::claims::diff(&run.outcome.plan))?;
+    }
+    for line in kblint::claims::summary(&run).lines() {
+        eprintln!("{}", kblint::render::escape::line(line));
+    }
+    Ok(Exit::Clean)
 }
 
 fn cwd() -> std::path::PathBuf {

@@ -201,6 +201,34 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
     Ok(outcome)
 }
 
+/// Writes files edited outside `--fix` (`kblint claims suggest --write`) under the same lock
+/// and with the same atomic writer: all of them or none. Returns one line per file left alone
+/// because its bytes changed since they were read.
+pub fn write_files(root: &std::path::Path, files: Vec<PlannedFile>) -> Result<Vec<String>> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _lock = write::Lock::take(root)?;
+    let planned = files
+        .into_iter()
+        .map(|f| write::Planned {
+            path: root.join(&f.path),
+            shown: f.path,
+            read: f.old.into_bytes(),
+            new: f.new.into_bytes(),
+        })
+        .collect();
+    Ok(write::all(planned)?
+        .into_iter()
+        .filter_map(|(shown, result)| match result {
+            write::Written::Yes => None,
+            write::Written::Changed => Some(format!(
+                "{shown}: not written: the file changed since kblint read it; run the command again"
+            )),
+        })
+        .collect())
+}
+
 /// The plan as a unified diff (`--diff`): one hunk per file, from its first changed line to
 /// its last, with three lines of context.
 pub fn unified_diff(plan: &Plan) -> String {
