@@ -12,7 +12,15 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["diagnostic", "digest", "quote", "suggest", "time", "tree", "yaml"],
+        &[
+            "diagnostic",
+            "digest",
+            "quote",
+            "suggest",
+            "time",
+            "tree",
+            "yaml",
+        ],
     ),
     (
         "configuration and data",
