@@ -46,6 +46,7 @@ pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
 pub mod lsp; // `kblint lsp`: the language server
 pub mod render; // human, short, json, sarif, github
+pub mod source; // `kblint source add` and `source check --online`: snapshots from the web
 
 // Command line.
 pub mod cli; // clap definitions
@@ -87,8 +88,9 @@ fn run(
     with_baseline: bool,
 ) -> Result<Report> {
     let settings = settings(root, config, tree, overrides)?;
-    let (listing, unlisted) = tree.list_reporting();
+    let (listing, mut unlisted, links) = tree.list_with_links();
     let found = discover::discover(&settings, &listing)?;
+    unlisted.extend(discover::links(&settings, &links));
     let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
     let vocabulary = Vocabulary::load(&settings, tree)?;

@@ -42,7 +42,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "outputs and commands",
-        &["claims", "fix", "hook", "init", "lsp", "render"],
+        &["claims", "fix", "hook", "init", "lsp", "render", "source"],
     ),
     ("command line", &["cli", "main"]),
 ];

@@ -31,6 +31,7 @@ mod realworld;
 mod reference_kb;
 mod registry;
 mod report_html;
+mod sources_web;
 mod suppressions;
 mod tree_view;
 mod yaml_suite;
