@@ -15,6 +15,8 @@ KIND is one of:
   periodic   a failing quote of SIZE bytes that repeats a short unit ("ha ha ha ...")
   baseline   SIZE baseline entries for SIZE findings, with one stale entry
   suppressions SIZE unused suppression comments in one entry
+  anchors    SIZE sources whose ids differ only in `%` and `_`, which the HTML report's element
+             ids both write as `_` (timed with `kblint report --html -`)
 """
 import math
 import os
@@ -138,6 +140,11 @@ elif kind == "suppressions":
     source()
     lines = "".join(f"  # kblint-allow schema -- comment {i}\n  k{i}: v{i}\n" for i in range(size))
     write("kb/entries/many.md", f"---\nid: many\nextra:\n{lines}---\n")
+elif kind == "anchors":
+    bits = max(1, (size - 1).bit_length())
+    for i in range(size):
+        name = "".join("%" if i >> b & 1 else "_" for b in range(bits))
+        write(f"kb/sources/s{i}.md", f"---\nid: 'src{name}'\n---\nText.\n")
 else:
     sys.exit(f"unknown kind {kind}")
 write("schema/vocabulary.yaml", vocabulary)

@@ -3,7 +3,7 @@
 // disputes, the independent list of what the page must show) and node_modules with
 // playwright-core and axe-core.
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,7 +35,7 @@ function expectedDisputes() {
 const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function open(javaScriptEnabled) {
+async function open(javaScriptEnabled, url = pageUrl) {
   const profile = mkdtempSync(join(tmpdir(), 'kblint-report-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: browserPath, args: flags, javaScriptEnabled,
@@ -45,15 +45,16 @@ async function open(javaScriptEnabled) {
   const errors = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url === pageUrl || url.startsWith(pageUrl + '#')) return route.continue();
-    requests.push(url);
+    const asked = route.request().url();
+    if (asked === url || asked.startsWith(url + '#')) return route.continue();
+    requests.push(asked);
     return route.abort();
   });
   const page = context.pages()[0] ?? await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => { if (r.url() !== pageUrl) requests.push(r.url()); });
-  await page.goto(pageUrl, { waitUntil: 'load' });
+  page.on('requestfailed', (r) => { if (r.url() !== url) requests.push(r.url()); });
+  await page.goto(url, { waitUntil: 'load' });
   return { context, page, requests, errors, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 
@@ -129,6 +130,14 @@ await page.setViewportSize({ width: 1200, height: 900 });
 await page.goto(pageUrl + '#dispute-1');
 if (!(await page.locator('#dispute-1').isVisible())) fail('#dispute-1 is not shown');
 
+// A fragment that is not valid percent-encoding: the page loads without an error, and printing
+// still opens every part.
+await page.goto('about:blank');
+await page.goto(pageUrl + '#%E0%A4%A', { waitUntil: 'load' });
+await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+const closedForPrint = await page.$$eval('details', (ds) => ds.filter((d) => !d.open).length);
+if (closedForPrint > 0) fail(`after a malformed fragment, printing leaves ${closedForPrint} part(s) closed`);
+
 if (screenshot) {
   await page.goto(pageUrl);
   await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width: 1200, height: 1500 }, fullPage: true });
@@ -149,6 +158,27 @@ if (hidden > 0) fail(`without JavaScript, ${hidden} quote(s) stay hidden after o
 nojs.errors.forEach((e) => fail(`console error without JavaScript: ${e}`));
 nojs.requests.forEach((u) => fail(`network request without JavaScript: ${u}`));
 await nojs.close();
+
+// 5,000 disputes: a page under 8 MB that opens in a few seconds, with every dispute reachable.
+const bigUrl = 'file://' + join(work, 'big.html');
+const bigBytes = statSync(join(work, 'big.html')).size;
+if (bigBytes >= 8 << 20) fail(`the page of 5,000 disputes weighs ${bigBytes} bytes`);
+const big = await open(true, bigUrl);
+const bigStats = await big.page.evaluate(() => ({
+  elements: document.getElementsByTagName('*').length,
+  disputes: document.querySelectorAll('[data-dispute]').length,
+  // From the start of the navigation to the end of the load event.
+  load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+}));
+const loadSeconds = bigStats.load / 1000;
+if (bigStats.disputes !== 5000) fail(`the page of 5,000 disputes lists ${bigStats.disputes}`);
+if (loadSeconds > 15) fail(`the page of 5,000 disputes took ${loadSeconds.toFixed(1)} s to open`);
+await big.page.goto(bigUrl + '#dispute-4321');
+if (!(await big.page.locator('#dispute-4321').isVisible())) fail('#dispute-4321 is not shown');
+big.errors.forEach((e) => fail(`console error on the page of 5,000 disputes: ${e}`));
+big.requests.forEach((u) => fail(`network request from the page of 5,000 disputes: ${u}`));
+await big.close();
+console.log(`the page of 5,000 disputes: ${(bigBytes / 1e6).toFixed(1)} MB, ${bigStats.elements} elements, opened in ${loadSeconds.toFixed(1)} s`);
 
 if (failures.length) {
   console.error(`test-html-report: ${failures.length} failure(s)`);

@@ -268,14 +268,7 @@ fn report(args: ReportArgs) -> anyhow::Result<Exit> {
     let opts = options(&common, Vec::new(), Vec::new());
     let to_stdout = args.html.as_os_str() == "-";
     let links = match &args.base_url {
-        Some(url) => kblint::render::html::Links {
-            base: if url.is_empty() || url.ends_with('/') {
-                url.clone()
-            } else {
-                format!("{url}/")
-            },
-            lines: true,
-        },
+        Some(url) => kblint::render::html::base_url_links(url)?,
         None if to_stdout => kblint::render::html::Links::default(),
         None => kblint::render::html::relative_links(&opts, &cwd().join(&args.html))?,
     };

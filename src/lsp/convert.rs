@@ -1,6 +1,6 @@
 //! Between kblint's byte offsets and paths and LSP's positions (UTF-16 code units) and URIs.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
 
 use lsp_types::{
@@ -57,7 +57,9 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The path of a `file:` URI; `None` for another scheme.
+/// The path of a `file:` URI; `None` for another scheme. The path is decoded, then its `.` and
+/// `..` segments are resolved as RFC 3986 resolves a URI's (so `%2e%2e` climbs like `..`): what
+/// comes back has neither, and a KB path made from it cannot leave the KB.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
     // `file:///home/...`, or `file://localhost/home/...`.
@@ -72,7 +74,23 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
         }
         _ => text,
     };
-    Some(PathBuf::from(text))
+    Some(without_dots(Path::new(&text)))
+}
+
+/// `path` with its `.` segments dropped and each `..` taking away the segment before it (at
+/// the root, `..` stays at the root).
+fn without_dots(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The `file:` URI of a path on disk.
@@ -187,5 +205,13 @@ mod tests {
         let uri = path_to_uri(path);
         assert_eq!(uri.as_str(), "file:///tmp/a%20b/%C3%A9%231.md");
         assert_eq!(uri_to_path(&uri).as_deref(), Some(path));
+    }
+
+    #[test]
+    fn encoded_dots_are_resolved_like_dots() {
+        let uri = Uri::from_str("file:///kb/a/%2e%2e/%2E%2e/./%2e/x/%2e%2e/y.md").unwrap();
+        assert_eq!(uri_to_path(&uri).as_deref(), Some(Path::new("/y.md")));
+        let uri = Uri::from_str("file:///%2e%2e/%2e%2e/etc/passwd").unwrap();
+        assert_eq!(uri_to_path(&uri).as_deref(), Some(Path::new("/etc/passwd")));
     }
 }

@@ -46,11 +46,20 @@ const SERVER_NOT_INITIALIZED: i32 = -32002;
 /// Runs the server until the client sends `exit` or closes the connection. An `exit` that does
 /// not follow a `shutdown` request is an error (exit status 2), as LSP asks for a nonzero status.
 pub fn run() -> Result<()> {
-    let (out, writer) = transport::writer();
-    let (input, _reader) = transport::reader(out.clone());
+    serve(std::io::stdin(), std::io::stdout())
+}
+
+/// The server on any byte streams (`run` gives it standard input and output; the fuzz tests,
+/// bytes in memory).
+pub fn serve(
+    input: impl std::io::Read + Send + 'static,
+    output: impl std::io::Write + Send + 'static,
+) -> Result<()> {
+    let (out, writer) = transport::writer(output);
+    let (input, _reader) = transport::reader(input, out.clone());
     let result = Server::new(out).serve(&input);
-    // Everything queued is written before the process ends. The reader thread may be blocked on
-    // standard input: the process ends without waiting for it.
+    // Everything queued is written before the server returns: the reader ends at the end of
+    // the input or after `exit`, and with it the last sender.
     let _ = writer.join();
     result
 }
@@ -606,13 +615,20 @@ impl Server {
 
 /// `path` relative to the KB root, with `/` separators; `None` outside it.
 fn kb_path(root: &Path, path: &Path) -> Option<String> {
+    // Only plain names below the root: `..` must not climb out of the KB.
+    let inside = |rel: &Path| {
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        (plain && rel.components().next().is_some()).then(|| crate::tree::slash_path(rel))
+    };
     if let Ok(rel) = path.strip_prefix(root) {
-        return Some(crate::tree::slash_path(rel));
+        return inside(rel);
     }
     // The editor's path may go through a symbolic link: compare the real folders.
     let dir = path.parent()?.canonicalize().ok()?;
     let rel = dir.join(path.file_name()?);
-    rel.strip_prefix(root).ok().map(crate::tree::slash_path)
+    inside(rel.strip_prefix(root).ok()?)
 }
 
 /// The URI of KB path `path`: the open document's own URI, or one made from the root.

@@ -831,3 +831,97 @@ fn the_server_asks_to_watch_files_when_the_client_allows_it() {
     assert_eq!(with_rule(&params, "quote-not-found").len(), 1, "{params:#}");
     assert_eq!(s.finish(), 0);
 }
+
+#[test]
+fn a_uri_that_climbs_out_of_the_kb_with_encoded_dots_is_not_a_kb_file() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::start(dir.path());
+    // `kb/entries/%2e%2e/%2e%2e/%2e%2e/elsewhere/po.md`: `/elsewhere/po.md` beside the KB, which
+    // the entries' glob `kb/entries/**/*.md` would match if the dots were not resolved.
+    let escaping = format!(
+        "{}/%2e%2e/%2E%2e/%2e%2E/elsewhere/po.md",
+        s.uri("kb/entries")
+    );
+    let text = po(MISQUOTE);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": escaping, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    s.open("kb/entries/pm.md", &pm("tactical"));
+    let params = s.diagnostics("kb/entries/pm.md");
+    assert_eq!(params["diagnostics"], json!([]), "{params:#}");
+    // A request is answered after every publication of the check before it.
+    let r = s.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": escaping}, "position": {"line": 1, "character": 5}}),
+    );
+    assert_eq!(r, Value::Null);
+    let published: Vec<&Value> = s
+        .pending
+        .iter()
+        .filter(|m| m["params"]["uri"] == escaping.as_str())
+        .collect();
+    assert!(published.is_empty(), "{published:#?}");
+    assert_eq!(s.finish(), 0);
+}
+
+/// The `error` of the next reply whose id is `id`.
+fn error_for(s: &mut Session, id: Value) -> Value {
+    let r = s.wait_for(|m| m["id"] == id && m.get("error").is_some());
+    r["error"].clone()
+}
+
+#[test]
+fn bad_framing_and_ids_get_errors_and_the_server_goes_on() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::start(dir.path());
+    let hover = |s: &mut Session| {
+        let r = s.call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": s.uri("kb/entries/po.md")}, "position": {"line": 0, "character": 0}}),
+        );
+        assert!(r.get("error").is_none(), "{r}");
+    };
+    // A byte that is not UTF-8 in a header: a parse error, and the body is skipped.
+    s.write_raw(b"Content-Length: 2\r\nX-Note: caf\xe9\r\n\r\n{}");
+    let r = s.wait_for(|m| m["error"]["code"] == -32700);
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("UTF-8"),
+        "{r}"
+    );
+    hover(&mut s);
+    // Ids that `lsp-server` cannot hold: answered with an error that echoes them.
+    for id in [
+        json!(1_u64 << 40),
+        json!(-3_000_000_000_i64),
+        json!(1.5),
+        json!(null),
+    ] {
+        s.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {}}));
+        let error = error_for(&mut s, id.clone());
+        assert_eq!(error["code"], -32600, "{id}: {error}");
+    }
+    hover(&mut s);
+    // A header line of a megabyte, and a header of a thousand lines: refused as they are read.
+    let mut long = b"Content-Length: 2\r\nX-Long: ".to_vec();
+    long.extend(std::iter::repeat_n(b'a', 1 << 20));
+    long.extend(b"\r\n\r\n{}");
+    s.write_raw(&long);
+    let r = s.wait_for(|m| m["error"]["code"] == -32700);
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("longer"),
+        "{r}"
+    );
+    hover(&mut s);
+    let mut many = b"Content-Length: 2\r\n".to_vec();
+    many.extend(b"X-A: b\r\n".repeat(1000));
+    many.extend(b"\r\n{}");
+    s.write_raw(&many);
+    let r = s.wait_for(|m| m["error"]["code"] == -32700);
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("lines"),
+        "{r}"
+    );
+    hover(&mut s);
+    assert_eq!(s.finish(), 0);
+}

@@ -14,7 +14,7 @@ use std::path::{Component, Path};
 
 use anyhow::Result;
 
-pub use model::{Links, MAX_ROWS, Map, build};
+pub use model::{Links, MAX_ROWS, Map, build, encode_path};
 pub use page::render;
 
 use crate::tree::Tree;
@@ -47,15 +47,58 @@ pub fn relative_links(options: &CheckOptions, page: &Path) -> Result<Links> {
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     if common == 0 {
         // Different drives: an absolute link is the only one that works.
+        let root = root.to_string_lossy().replace('\\', "/");
         return Ok(Links {
-            base: format!("file://{}/", root.display()),
+            // A colon is harmless after `file:///` and a drive letter needs it.
+            base: format!(
+                "file:///{}/",
+                encode_path(root.trim_start_matches('/')).replace("%3A", ":")
+            ),
             lines: false,
         });
     }
     let mut base = "../".repeat(from.len() - common);
     for c in &to[common..] {
-        base.push_str(&c.as_os_str().to_string_lossy());
+        // A folder's name is a path segment of the link: `#`, `?`, `%`, `:` and the rest are
+        // percent-encoded like the KB's own paths.
+        base.push_str(&encode_path(&c.as_os_str().to_string_lossy()).replace('/', "%2F"));
         base.push('/');
     }
     Ok(Links { base, lines: false })
+}
+
+/// Links to a repository browser at `url` (`--base-url`): URL + path + `#L<line>`. Only an
+/// `http:` or `https:` URL, or a relative one, is accepted: the page puts it in front of every
+/// file link, and a `javascript:` or `data:` URL would run when a reader clicks one in a viewer
+/// that drops the page's Content-Security-Policy (a mail client, an HTML-to-PDF tool).
+pub fn base_url_links(url: &str) -> Result<Links> {
+    // Browsers drop white space and control characters from a URL before they read its scheme
+    // (`java\tscript:` is `javascript:`): none is accepted.
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        anyhow::bail!(
+            "the base URL `{}` contains {c:?}; give an http or https URL, or a relative one",
+            url.escape_debug()
+        );
+    }
+    let scheme = url
+        .split_once(':')
+        .map(|(before, _)| before)
+        .filter(|before| !before.contains(['/', '?', '#']));
+    if let Some(scheme) = scheme
+        && !scheme.eq_ignore_ascii_case("http")
+        && !scheme.eq_ignore_ascii_case("https")
+    {
+        anyhow::bail!(
+            "the base URL `{url}` is a `{scheme}:` URL; give an http or https URL (a repository \
+             browser, e.g. `https://github.com/OWNER/REPO/blob/main/`) or a relative one"
+        );
+    }
+    Ok(Links {
+        base: if url.is_empty() || url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        },
+        lines: true,
+    })
 }

@@ -55,12 +55,18 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The share of claims that are structured, in whole percent (rounded down, so that 100
-    /// means every claim).
+    /// The share of claims that are structured, in whole percent, rounded as every percentage
+    /// kblint prints is (a quote's similarity too): to the nearest, but 100 only when every
+    /// claim is.
     pub fn coverage(&self) -> usize {
-        (self.structured * 100)
-            .checked_div(self.claims)
-            .unwrap_or(0)
+        let rounded = (self.structured * 200 + self.claims)
+            .checked_div(2 * self.claims)
+            .unwrap_or(0);
+        if self.structured < self.claims {
+            rounded.min(99)
+        } else {
+            rounded
+        }
     }
 }
 
@@ -76,18 +82,25 @@ pub struct Links {
 impl Links {
     pub fn to(&self, path: &str, line: usize) -> String {
         let mut url = self.base.clone();
-        for b in path.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                url.push(b as char);
-            } else {
-                url.push_str(&format!("%{b:02X}"));
-            }
-        }
+        url.push_str(&encode_path(path));
         if self.lines {
             url.push_str(&format!("#L{line}"));
         }
         url
     }
+}
+
+/// `path` as the path of a URL: every byte but letters, digits, `-._~` and `/` percent-encoded.
+pub fn encode_path(path: &str) -> String {
+    let mut url = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
 }
 
 #[derive(Debug, Clone)]
@@ -238,8 +251,8 @@ pub struct Finding {
 }
 
 /// Builds the map of `kb`, with its findings `diagnostics` (sorted as the other outputs sort
-/// them). The agreement matrix keeps at most `max_rows` rows (0: no limit): every disputed
-/// row, then the rows that two or more sources back, then the others, in subject order.
+/// them). The agreement matrix keeps at most `max_rows` rows (0: no limit): the disputed
+/// rows, then the rows that two or more sources back, then the others, in subject order.
 pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize) -> Map {
     let mut anchors = Anchors::default();
     let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
@@ -333,7 +346,9 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
     };
     let statuses: Vec<RowStatus> = rows.values().map(|claims| status_of(claims)).collect();
     let rows_total = rows.len();
-    // Every disputed row, then the rows that two or more sources back, then the rest.
+    // The disputed rows, then the rows that two or more sources back, then the rest. Disputed
+    // rows count towards the limit too: a table of thousands of rows takes a browser many
+    // seconds to lay out, and every dispute is on the page in any case, in the disputes part.
     let mut keep = vec![true; rows_total];
     if max_rows > 0 && rows_total > max_rows {
         let rank = |s: RowStatus| match s {
@@ -348,8 +363,8 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
             .collect();
         ranked.sort_unstable();
         keep = vec![false; rows_total];
-        for (n, (r, row)) in ranked.into_iter().enumerate() {
-            keep[row] = r == 0 || n < max_rows;
+        for (n, (_, row)) in ranked.into_iter().enumerate() {
+            keep[row] = n < max_rows;
         }
     }
     let rows_omitted = keep.iter().filter(|k| !**k).count();
@@ -702,6 +717,11 @@ fn disputes(
 #[derive(Default)]
 struct Anchors {
     used: HashSet<String>,
+    /// For each cleaned name already taken, the suffix to try next: names that clean to the
+    /// same text take `~2`, `~3`, ... in turn, without trying the taken ones again.
+    next: HashMap<String, usize>,
+    /// Ids tried in all (a test holds it linear).
+    tries: usize,
 }
 
 impl Anchors {
@@ -717,13 +737,20 @@ impl Anchors {
             })
             .collect();
         let base = format!("{kind}-{clean}");
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            n += 1;
-            id = format!("{base}~{n}");
+        self.tries += 1;
+        if self.used.insert(base.clone()) {
+            self.next.insert(base.clone(), 2);
+            return base;
         }
-        id
+        let next = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}~{next}");
+            *next += 1;
+            self.tries += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
@@ -737,6 +764,42 @@ mod tests {
         assert_eq!(a.make("row", "po.orientation"), "row-po.orientation");
         assert_eq!(a.make("row", "po orientation"), "row-po_orientation");
         assert_eq!(a.make("row", "po\torientation"), "row-po_orientation~2");
+        // A name that looks like a made one does not make the next one collide.
+        assert_eq!(a.make("row", "po orientation~3"), "row-po_orientation~3");
+        assert_eq!(a.make("row", "po%orientation"), "row-po_orientation~4");
+    }
+
+    #[test]
+    fn coverage_rounds_to_the_nearest_and_is_100_only_when_complete() {
+        let cover = |structured, claims| {
+            Summary {
+                structured,
+                claims,
+                ..Summary::default()
+            }
+            .coverage()
+        };
+        assert_eq!(cover(2, 3), 67);
+        assert_eq!(cover(1, 3), 33);
+        assert_eq!(cover(1, 8), 13);
+        assert_eq!(cover(999, 1000), 99);
+        assert_eq!(cover(5, 5), 100);
+        assert_eq!(cover(0, 0), 0);
+    }
+
+    #[test]
+    fn names_that_clean_alike_cost_linear_time() {
+        let mut a = Anchors::default();
+        let n = 4000;
+        let mut ids = HashSet::new();
+        for i in 0..n {
+            // Every name cleans to `source-__________________`.
+            let name: String = (0..18)
+                .map(|b| if i >> b & 1 == 1 { '%' } else { '_' })
+                .collect();
+            assert!(ids.insert(a.make("source", &name)));
+        }
+        assert!(a.tries <= 2 * n, "{} ids tried for {n} names", a.tries);
     }
 
     #[test]

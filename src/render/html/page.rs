@@ -13,9 +13,16 @@ use crate::diagnostic::Severity;
 
 const STYLE: &str = include_str!("report.css");
 
-const SCRIPT: &str = "function openTarget(){var t=document.getElementById(decodeURIComponent(location.hash.slice(1)));for(;t;t=t.parentElement){if(t.tagName==='DETAILS'){t.open=true}}}\
-addEventListener('hashchange',openTarget);openTarget();\
-addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true})});";
+/// The most disputes drawn as cards (with a diagram and every quote); the others are listed one
+/// line each. Thousands of cards make a page of tens of megabytes that a browser takes half a
+/// minute to open.
+pub const MAX_CARDS: usize = 100;
+
+/// Printing opens every part, whatever happens after; a fragment that is not valid percent-encoding
+/// (`#%E0%A4%A`) is looked up as it is written.
+const SCRIPT: &str = "addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true})});\
+function openTarget(){var id=location.hash.slice(1);try{id=decodeURIComponent(id)}catch(e){}var t=id&&document.getElementById(id);for(;t;t=t.parentElement){if(t.tagName==='DETAILS'){t.open=true}}}\
+addEventListener('hashchange',openTarget);openTarget();";
 
 /// The whole page.
 pub fn render(map: &Map) -> String {
@@ -32,24 +39,80 @@ pub fn render(map: &Map) -> String {
          <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"kblint\">\n\
-         <title>What the sources agree and disagree on \u{2014} kblint report</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n"
+         <title>{} \u{2014} kblint report</title>\n\
+         <style>{STYLE}</style>\n</head>\n<body>\n",
+        title(map)
     );
     header(&mut out, map);
     out.push_str("<main>\n");
     summary(&mut out, map);
-    matrix(&mut out, map);
-    disputes(&mut out, map);
-    sources(&mut out, map);
-    findings(&mut out, map);
-    out.push_str("</main>\n<footer><p>Written by <code>kblint report --html</code> from the claims, citations and <code>disputes</code> links of the knowledge base.</p></footer>\n");
+    if has_claims(map) {
+        matrix(&mut out, map);
+        disputes(&mut out, map);
+        sources(&mut out, map);
+        findings(&mut out, map);
+        out.push_str("</main>\n<footer><p>Written by <code>kblint report --html</code> from the claims, citations and <code>disputes</code> links of the knowledge base.</p></footer>\n");
+    } else {
+        // Nothing to compare: the findings are what the page is for.
+        findings(&mut out, map);
+        if !map.sources.is_empty() {
+            sources(&mut out, map);
+        }
+        out.push_str("</main>\n<footer><p>Written by <code>kblint report --html</code> from the findings of the knowledge base.</p></footer>\n");
+    }
     let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
     out
 }
 
+/// Whether the KB makes claims: without any, there is nothing to compare, and the page is a
+/// page of findings.
+fn has_claims(map: &Map) -> bool {
+    map.summary.claims > 0
+}
+
+fn title(map: &Map) -> &'static str {
+    if has_claims(map) {
+        "What the sources agree and disagree on"
+    } else {
+        "Findings of the knowledge base"
+    }
+}
+
+/// `3 errors, 1 warning, no notes`.
+fn finding_counts(s: &super::model::Summary) -> String {
+    let count = |n: usize, one: &str, many: &str| match n {
+        0 => format!("no {many}"),
+        n => plural(n, one, many),
+    };
+    format!(
+        "{}, {}, {}",
+        count(s.errors, "error", "errors"),
+        count(s.warnings, "warning", "warnings"),
+        count(s.infos, "note", "notes")
+    )
+}
+
 fn header(out: &mut String, map: &Map) {
     let s = &map.summary;
-    out.push_str("<header>\n<h1>What the sources agree and disagree on</h1>\n");
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", title(map));
+    if !has_claims(map) {
+        let _ = writeln!(
+            out,
+            "<p class=\"lead\">{}{}: {}.</p>\n<p class=\"hint\">No entry makes a claim, so there is nothing to compare: this page lists what <code>kblint check</code> finds. Claims that cite sources add an agreement matrix and the disputes.</p>",
+            plural(s.entries, "entry", "entries"),
+            match s.sources {
+                0 => String::new(),
+                n => format!(" (of them {})", plural(n, "source", "sources")),
+            },
+            finding_counts(s)
+        );
+        out.push_str("<nav aria-label=\"Contents\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#findings\">Findings</a></li>");
+        if !map.sources.is_empty() {
+            out.push_str("<li><a href=\"#sources\">Sources</a></li>");
+        }
+        out.push_str("</ul></nav>\n</header>\n");
+        return;
+    }
     let _ = writeln!(
         out,
         "<p class=\"lead\">{} entries, {} sources, {} claims. {}</p>",
@@ -85,10 +148,13 @@ fn summary(out: &mut String, map: &Map) {
             "<div class=\"stat{class}\"><dt>{name}</dt><dd>{value}</dd></div>"
         );
     };
+    let claims = s.claims > 0;
     stat("Entries", s.entries.to_string(), "");
     stat("Sources", s.sources.to_string(), "");
-    stat("Claims", s.claims.to_string(), "");
-    stat("Citations", s.citations.to_string(), "");
+    if claims {
+        stat("Claims", s.claims.to_string(), "");
+        stat("Citations", s.citations.to_string(), "");
+    }
     stat(
         "Errors",
         format!(
@@ -100,6 +166,10 @@ fn summary(out: &mut String, map: &Map) {
     );
     stat("Warnings", s.warnings.to_string(), "");
     stat("Notes", s.infos.to_string(), "");
+    if !claims {
+        out.push_str("</dl>\n</section>\n");
+        return;
+    }
     stat(
         "Unacknowledged contradictions",
         format!(
@@ -134,10 +204,75 @@ fn disputes(out: &mut String, map: &Map) {
         return;
     }
     out.push_str("<p>One card per contradiction between two claims (or per circle of rankings), and per <code>disputes</code> link that no longer joins a contradiction. Contradictions that no <code>disputes</code> link acknowledges come first: they are errors of the knowledge base.</p>\n");
-    for d in &map.disputes {
+    let (cards, rest) = map.disputes.split_at(map.disputes.len().min(MAX_CARDS));
+    for d in cards {
         card(out, map, d);
     }
+    if !rest.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details class=\"more\" id=\"more-disputes\"><summary>{} more {}, listed without their diagrams and quotes</summary>\n\
+             <p class=\"hint\">The page draws the first {MAX_CARDS} disputes as cards and lists the other {} here, each with its claims, so that it stays quick to open. <code>kblint disputes</code> shows every acknowledged dispute with both sides\u{2019} quotes.</p>\n<ol class=\"disputes\" start=\"{}\">",
+            rest.len(),
+            if rest.len() == 1 {
+                "dispute"
+            } else {
+                "disputes"
+            },
+            rest.len(),
+            cards.len() + 1
+        );
+        for d in rest {
+            line(out, map, d);
+        }
+        out.push_str("</ol>\n</details>\n");
+    }
     out.push_str("</section>\n");
+}
+
+/// A dispute beyond the cards: one line with its status, subject and property, and each side
+/// with its claims.
+fn line(out: &mut String, map: &Map, d: &Dispute) {
+    let class = match d.status {
+        Status::Unacknowledged => "unack",
+        Status::Stale => "stale",
+        Status::Acknowledged => "ack",
+    };
+    let _ = write!(
+        out,
+        "<li id=\"{a}\" data-dispute=\"{a}\"><span class=\"badge {class}\">{status}</span> {subject} <span class=\"sep\">\u{b7}</span> {property}:",
+        a = escape(&d.anchor),
+        status = escape(d.status.as_str()),
+        subject = escape(&d.subject),
+        property = escape(&d.property),
+    );
+    for (n, side) in d.sides.iter().enumerate() {
+        if n > 0 {
+            out.push_str(if d.status == Status::Stale {
+                " and"
+            } else {
+                " <span class=\"vs\">\u{2260}</span>"
+            });
+        }
+        let claims: Vec<String> = side
+            .claims
+            .iter()
+            .map(|c| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape(&map.links.to(&c.claim.path, c.claim.line)),
+                    escape(&c.claim.name)
+                )
+            })
+            .collect();
+        let _ = write!(
+            out,
+            " <strong>{}</strong> ({})",
+            escape(&side.label),
+            claims.join(", ")
+        );
+    }
+    out.push_str("</li>\n");
 }
 
 fn card(out: &mut String, map: &Map, d: &Dispute) {
@@ -257,7 +392,7 @@ fn matrix(out: &mut String, map: &Map) {
     if map.rows_omitted > 0 {
         let _ = writeln!(
             out,
-            "<p class=\"note\"><strong>{} of {} rows shown:</strong> every disputed row, then the rows that two or more sources back. The {} left out rest on one source or go beyond the limit; <code>kblint report --max-rows 0</code> shows them all.</p>",
+            "<p class=\"note\"><strong>{} of {} rows shown:</strong> the disputed rows first, then the rows that two or more sources back. The {} left out go beyond the limit (every dispute is listed under Disputes all the same); <code>kblint report --max-rows 0</code> shows them all.</p>",
             map.rows_total - map.rows_omitted,
             map.rows_total,
             map.rows_omitted
@@ -357,13 +492,19 @@ fn table(out: &mut String, map: &Map, m: &Matrix, n: usize) {
                 "<th scope=\"row\">{}</th><td class=\"status\">{status}</td>",
                 escape(&row.property)
             );
+            let consensus = consensus(row);
+            let dissents = |cell: &Cell| cell.disputed && Some(cell.value.as_str()) != consensus;
             for c in &m.columns {
                 match row.cells.get(c) {
                     None => out.push_str("<td class=\"empty\"></td>"),
                     Some(cells) => {
-                        out.push_str("<td>");
+                        out.push_str(if cells.iter().any(dissents) {
+                            "<td class=\"dissent\">"
+                        } else {
+                            "<td>"
+                        });
                         for cell in cells {
-                            cell_html(out, map, cell);
+                            cell_html(out, map, cell, dissents(cell));
                         }
                         out.push_str("</td>");
                     }
@@ -376,12 +517,34 @@ fn table(out: &mut String, map: &Map, m: &Matrix, n: usize) {
     out.push_str("</table>\n</div>\n");
 }
 
-fn cell_html(out: &mut String, map: &Map, cell: &Cell) {
+/// In a disputed row, the value that more sources back than any other: its cells agree with
+/// the row, and only the others are marked as dissenting. `None` when no value leads (then every
+/// cell that takes part in a contradiction is marked).
+fn consensus(row: &super::model::Row) -> Option<&str> {
+    if row.status != RowStatus::Disputed {
+        return None;
+    }
+    let mut sources: std::collections::BTreeMap<&str, std::collections::BTreeSet<usize>> =
+        std::collections::BTreeMap::new();
+    for (source, cells) in &row.cells {
+        for cell in cells {
+            sources.entry(&cell.value).or_default().insert(*source);
+        }
+    }
+    let most = sources.values().map(|s| s.len()).max()?;
+    let mut leaders = sources.iter().filter(|(_, s)| s.len() == most);
+    match (leaders.next(), leaders.next()) {
+        (Some((value, _)), None) => Some(value),
+        _ => None,
+    }
+}
+
+fn cell_html(out: &mut String, map: &Map, cell: &Cell, dissents: bool) {
     let _ = write!(
         out,
         "<details class=\"cell{}\"><summary>{}{}</summary>",
-        if cell.disputed { " disputed" } else { "" },
-        if cell.disputed { "\u{2260} " } else { "" },
+        if dissents { " disputed" } else { "" },
+        if dissents { "\u{2260} " } else { "" },
         escape(&cell.value)
     );
     for q in &cell.quotes {
@@ -430,6 +593,12 @@ fn findings(out: &mut String, map: &Map) {
         return;
     }
     let open = map.findings.len() <= 20;
+    by_rule(out, map);
+    let _ = writeln!(
+        out,
+        "<h3>By file</h3>\n<p class=\"hint\">{} with findings.</p>",
+        plural(map.findings.len(), "file", "files")
+    );
     for file in &map.findings {
         let count = |s: Severity| file.findings.iter().filter(|f| f.severity == s).count();
         let counts: Vec<String> = [
@@ -458,7 +627,7 @@ fn findings(out: &mut String, map: &Map) {
             let _ = writeln!(
                 out,
                 "<li><span class=\"sev {class}\">{mark} {}</span> <a href=\"{}\">{}:{}:{}</a> <code>{}</code> {}</li>",
-                f.severity.as_str(),
+                severity_word(f.severity),
                 escape(&map.links.to(&file.path, f.line)),
                 escape(&file.path),
                 f.line,
@@ -470,6 +639,100 @@ fn findings(out: &mut String, map: &Map) {
         out.push_str("</ul>\n</details>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// The findings counted by rule, each rule with the files it fires in (links to their lists).
+fn by_rule(out: &mut String, map: &Map) {
+    struct Rule<'m> {
+        counts: [usize; 3],
+        files: Vec<(&'m str, &'m str, usize)>,
+    }
+    let mut rules: std::collections::BTreeMap<&str, Rule> = std::collections::BTreeMap::new();
+    for file in &map.findings {
+        for f in &file.findings {
+            let rule = rules.entry(f.rule).or_insert(Rule {
+                counts: [0; 3],
+                files: Vec::new(),
+            });
+            rule.counts[severity_rank(f.severity)] += 1;
+            match rule.files.last_mut() {
+                Some((path, _, n)) if *path == file.path => *n += 1,
+                _ => rule.files.push((&file.path, &file.anchor, 1)),
+            }
+        }
+    }
+    let mut order: Vec<(&str, Rule)> = rules.into_iter().collect();
+    // The rules with the most serious findings first, then the most findings.
+    order.sort_by_key(|(name, r)| {
+        (
+            std::cmp::Reverse(r.counts),
+            std::cmp::Reverse(r.counts.iter().sum::<usize>()),
+            *name,
+        )
+    });
+    let _ = writeln!(
+        out,
+        "<h3>By rule</h3>\n<p class=\"hint\">{} ({}) from {}. <code>kblint explain RULE</code> says what a rule checks and how to fix what it finds.</p>",
+        plural(
+            map.findings.iter().map(|f| f.findings.len()).sum(),
+            "finding",
+            "findings"
+        ),
+        finding_counts(&map.summary),
+        plural(order.len(), "rule", "rules")
+    );
+    for (name, rule) in &order {
+        let counts: Vec<String> = [
+            ("error", "errors"),
+            ("warning", "warnings"),
+            ("note", "notes"),
+        ]
+        .iter()
+        .zip(rule.counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|((one, many), n)| plural(n, one, many))
+        .collect();
+        let _ = writeln!(
+            out,
+            "<details class=\"rule\"><summary><code>{}</code> <span class=\"hint\">({} in {})</span></summary>\n<ul class=\"files\">",
+            escape(name),
+            counts.join(", "),
+            plural(rule.files.len(), "file", "files")
+        );
+        for (path, anchor, n) in &rule.files {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#{}\"><code>{}</code></a>{}</li>",
+                escape(anchor),
+                escape(path),
+                if *n > 1 {
+                    format!(" <span class=\"hint\">({n})</span>")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out.push_str("</ul>\n</details>\n");
+    }
+}
+
+/// 0 for errors, 1 for warnings, 2 for notes.
+fn severity_rank(s: Severity) -> usize {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// The page's word for a severity: `note` for what other outputs call `info`, as the summary
+/// counts them.
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
