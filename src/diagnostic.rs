@@ -69,6 +69,10 @@ pub struct Diagnostic {
     /// For a violation of a collection's JSON Schema: where the offending value is and which
     /// keyword it breaks, as JSON Schema validators report them.
     pub schema: Option<SchemaViolation>,
+    /// Why `--fix` holds back the fix this kind of finding usually has (a `sha256` left alone
+    /// while a quote citing the source is broken), with the places that block it: `--fix` and
+    /// `--diff` print it.
+    pub held_back: Option<String>,
 }
 
 /// Where a value breaks a JSON Schema, in the schema's own terms.
@@ -96,6 +100,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             schema: None,
+            held_back: None,
         }
     }
 
