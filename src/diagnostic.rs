@@ -66,6 +66,24 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// For a violation of a collection's JSON Schema: where the offending value is and which
+    /// keyword it breaks, as JSON Schema validators report them.
+    pub schema: Option<SchemaViolation>,
+    /// Why `--fix` holds back the fix this kind of finding usually has (a `sha256` left alone
+    /// while a quote citing the source is broken), with the places that block it: `--fix` and
+    /// `--diff` print it.
+    pub held_back: Option<String>,
+}
+
+/// Where a value breaks a JSON Schema, in the schema's own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaViolation {
+    /// The JSON Pointer of the offending value in the frontmatter (`/claims/0/cites`); for a
+    /// missing or unexpected property, of the mapping that lacks or has it; `""` for the whole
+    /// frontmatter.
+    pub instance_path: String,
+    /// The schema keyword (`required`, `type`, `anyOf`, `dependentRequired`).
+    pub keyword: String,
 }
 
 impl Diagnostic {
@@ -81,6 +99,8 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             fix: None,
+            schema: None,
+            held_back: None,
         }
     }
 
@@ -96,6 +116,14 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn schema(mut self, instance_path: impl Into<String>, keyword: impl Into<String>) -> Self {
+        self.schema = Some(SchemaViolation {
+            instance_path: instance_path.into(),
+            keyword: keyword.into(),
+        });
         self
     }
 

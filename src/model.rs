@@ -33,6 +33,10 @@ pub struct Entry {
     pub yaml_end: usize,
     /// The frontmatter's language.
     pub format: Format,
+    /// The frontmatter is there but could not be read (a syntax error, or not a mapping): the
+    /// entry has its default id and its body, and nothing else. Its syntax error is its one
+    /// finding; references to it resolve, and nothing is said about what it would declare.
+    pub unreadable: bool,
 }
 
 #[derive(Debug)]
@@ -206,6 +210,7 @@ impl Entry {
                 body,
                 yaml_end,
                 format,
+                unreadable: false,
             },
             errors,
         )

@@ -165,7 +165,12 @@ pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
     let mut fixes = Vec::new();
     for (n, entry) in kb.entries.iter().enumerate() {
         // A JSON object has no place to add a key without touching its other lines.
-        if !entry.is_source || entry.sha256.is_some() || entry.format == Format::Json {
+        // Nor is an unreadable frontmatter edited: its syntax error comes first.
+        if !entry.is_source
+            || entry.sha256.is_some()
+            || entry.format == Format::Json
+            || entry.unreadable
+        {
             continue;
         }
         let file = kb.files.get(entry.file);

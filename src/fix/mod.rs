@@ -101,6 +101,17 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
         by_file.entry(fix.file).or_default().push((rule, fix));
     }
     let mut plan = Plan::default();
+    // Findings whose usual fix is held back, and why (`--fix` would otherwise fix 0 findings
+    // without saying why).
+    for d in &report.diagnostics {
+        if let Some(why) = &d.held_back {
+            let file = report.files.get(d.primary.file);
+            let line = file
+                .position(d.primary.span.start.min(file.text.len()))
+                .line;
+            plan.declined.push(format!("{}:{line}: {why}", file.path));
+        }
+    }
     for (file, mut fixes) in by_file {
         let file = report.files.get(file);
         fixes.sort_by_key(|(_, f)| (f.span.start, f.span.end));

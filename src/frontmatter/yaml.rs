@@ -139,7 +139,7 @@ impl Loader<'_> {
             }
             Event::SequenceStart(anchor, _) => self.open(
                 Frame::Seq {
-                    start: range.start,
+                    start: self.sequence_start(range.start),
                     anchor,
                     items: Vec::new(),
                 },
@@ -213,6 +213,28 @@ impl Loader<'_> {
                 self.push(node, 0)
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Where a sequence starts. A block sequence written without indentation under its key
+    /// (`key:` then `- x` at the key's column) is reported by the parser at its first item's
+    /// text; it starts at its first `-`.
+    fn sequence_start(&self, start: usize) -> usize {
+        let is_value = matches!(self.stack.last(), Some(Frame::Map { key: Some(_), .. }));
+        let before = self.file.get(..start).unwrap_or("");
+        let blank = before.len() - before.trim_end_matches([' ', '\t']).len();
+        let dash = start - blank;
+        if is_value
+            && blank > 0
+            && before[..dash].ends_with('-')
+            && before[..dash - 1]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c == ' ' || c == '\n' || c == '\r')
+        {
+            dash - 1
+        } else {
+            start
         }
     }
 
@@ -384,6 +406,19 @@ mod tests {
         assert_eq!(&file[item.span.clone()], "2");
         let t = node.get("title").unwrap();
         assert_eq!(&file[t.span.clone()], "é😀x");
+    }
+
+    #[test]
+    fn a_list_without_indentation_starts_at_its_dash() {
+        let s = "a:\n- x\nb:\n  - y\nc:\n- - z\nd: [w]\n";
+        let n = p(s);
+        let start = |key: &str| n.get(key).unwrap().span.start;
+        assert_eq!(&s[start("a")..], "- x\nb:\n  - y\nc:\n- - z\nd: [w]\n");
+        assert_eq!(&s[start("b")..start("b") + 3], "- y");
+        assert_eq!(&s[start("c")..start("c") + 5], "- - z");
+        let (inner, _) = n.pointer("/c/0").unwrap();
+        assert_eq!(&s[inner.span.clone()], "- z");
+        assert_eq!(&s[start("d")..start("d") + 3], "[w]");
     }
 
     #[test]

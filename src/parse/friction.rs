@@ -90,6 +90,24 @@ pub fn load_error(file: FileId, text: &str, split: &Split, e: YamlError) -> Diag
         .note(format!("the YAML parser says: {}", e.message))
         .help("YAML indents with spaces only: replace the tab with spaces");
     }
+    // A quote left open swallows the lines after it; the parser stops at the opening quote.
+    let opening = text.get(e.span.start..).and_then(|t| t.chars().next());
+    if split.format == Format::Yaml
+        && e.message.contains("quoted scalar")
+        && let Some(q @ ('"' | '\'')) = opening
+    {
+        return Diagnostic::new(
+            fm,
+            "invalid YAML: a quoted value is never closed",
+            Label::new(
+                file,
+                e.span.start..e.span.start + 1,
+                "this quote has no closing quote",
+            ),
+        )
+        .note(format!("the YAML parser says: {}", e.message))
+        .help(format!("close the value with `{q}`"));
+    }
     let Some(tag) = template_tag(data) else {
         return Diagnostic::new(
             fm,
@@ -155,4 +173,47 @@ pub fn first_line(text: &str) -> Range<usize> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let line = text[start..].lines().next().unwrap_or("");
     start..start + line.trim_end().len()
+}
+
+/// The id that a frontmatter which cannot be parsed declares on a line of its own at the top
+/// level (`id: roles-guide`, `id: "roles-guide"`, TOML's `id = "roles-guide"`), with its span:
+/// references to the entry then resolve as they would once the syntax error is fixed. A value
+/// that is not a plain word (quotes left open, flow syntax) is not guessed at.
+pub fn declared_id(text: &str, split: &Split, key: &str) -> Option<(String, Range<usize>)> {
+    let separator = match split.format {
+        Format::Yaml => ':',
+        Format::Toml => '=',
+        Format::Json => return None,
+    };
+    let mut at = split.yaml.start;
+    for line in text.get(split.yaml.clone())?.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
+        let after_key = rest.trim_start_matches([' ', '\t']);
+        let Some(value) = after_key.strip_prefix(separator) else {
+            continue;
+        };
+        let trimmed = value.trim_start_matches([' ', '\t']);
+        let offset = start + key.len() + (rest.len() - trimmed.len());
+        let raw = trimmed.trim_end();
+        let (inner, skip) = match raw.chars().next()? {
+            q @ ('"' | '\'') if raw.len() >= 2 && raw.ends_with(q) => (&raw[1..raw.len() - 1], 1),
+            _ if split.format == Format::Toml => return None,
+            _ => (raw, 0),
+        };
+        let plain = !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+        return plain.then(|| {
+            (
+                inner.to_string(),
+                offset + skip..offset + skip + inner.len(),
+            )
+        });
+    }
+    None
 }

@@ -65,14 +65,42 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         }
     };
     let language = split.format.name();
+    // A frontmatter that cannot be read still makes an entry, with its default id and its
+    // body: one syntax error must not turn every reference to the file into a finding.
+    let unreadable = |cx: Context<'_>, findings: Vec<Diagnostic>| {
+        let empty = Node {
+            span: split.open.clone(),
+            value: Value::Map(Vec::new()),
+        };
+        let (mut entry, _) = Entry::from_yaml(
+            id,
+            cx.collection,
+            cx.is_source,
+            cx.default_id,
+            split.open.clone(),
+            split.yaml.end,
+            split.body.clone(),
+            &empty,
+            cx.keys,
+            cx.schema.is_some(),
+            split.format,
+        );
+        entry.unreadable = true;
+        if let Some(key) = cx.keys.id.as_deref()
+            && let Some((value, span)) = friction::declared_id(text, &split, key)
+        {
+            entry.id = crate::model::Text { value, span };
+        }
+        Parsed {
+            entry: Some(entry),
+            findings,
+        }
+    };
     let (root, duplicates) = match load(text, &split) {
         Ok(ok) => ok,
         Err(e) => {
             let d = friction::load_error(id, text, &split, e);
-            return Parsed {
-                entry: None,
-                findings: vec![d],
-            };
+            return unreadable(cx, vec![d]);
         }
     };
     for dup in duplicates {
@@ -105,10 +133,7 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
                 Label::new(id, root.span.clone(), "expected `key: value` lines"),
             );
             findings.push(d);
-            return Parsed {
-                entry: None,
-                findings,
-            };
+            return unreadable(cx, findings);
         }
     };
     let (entry, shape) = Entry::from_yaml(

@@ -35,6 +35,12 @@ struct Item<'a> {
     /// With `--show-suppressed`: why the finding is hidden.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    /// For a violation of a collection's JSON Schema: the JSON Pointer of the offending value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instance_path: Option<&'a str>,
+    /// For a violation of a collection's JSON Schema: the keyword it breaks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyword: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -132,5 +138,7 @@ fn item<'a>(report: &'a Report, d: &'a Diagnostic, reason: Option<&'a str>) -> I
             }
         }),
         reason,
+        instance_path: d.schema.as_ref().map(|s| s.instance_path.as_str()),
+        keyword: d.schema.as_ref().map(|s| s.keyword.as_str()),
     }
 }

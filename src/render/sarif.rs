@@ -65,6 +65,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             if !related.is_empty() {
                 result["relatedLocations"] = json!(related);
             }
+            if let Some(schema) = &d.schema {
+                result["properties"] = json!({
+                    "instance_path": schema.instance_path,
+                    "keyword": schema.keyword,
+                });
+            }
             if let Some(fix) = &d.fix {
                 let (start_line, start_column, end_line, end_column) = super::fix_region(report, fix);
                 let path = format!("{}{}", report.repo_prefix, report.files.get(fix.file).path);

@@ -12,13 +12,23 @@ declare_rule! {
     /// when a tab indents YAML), repeats a key in one mapping, nests deeper than 128 levels,
     /// expands aliases past 10,000 nodes, is binary or is not UTF-8, or whose frontmatter is a
     /// list or a scalar instead of a mapping. A frontmatter with template tags (`{{ }}`,
-    /// `{% %}`) that does not parse is said to look like a template; a file without frontmatter
-    /// gets help that names the collection's `exclude`.
+    /// `{% %}`) that does not parse is said to look like a template; a quoted value left open
+    /// is named as such, at its opening quote; a file without frontmatter gets help that names
+    /// the collection's `exclude`.
+    ///
+    /// A file whose frontmatter is there but cannot be read (it does not parse, or it is not a
+    /// mapping) is still an entry of its collection, and still a source if the collection says
+    /// so, with its default id (or the id it sets on a plain `id: value` line of its own) and
+    /// its body: references to it resolve, and its syntax error is its one finding. Quotes that
+    /// cite it are still checked against its body. What the rest of its frontmatter declares
+    /// is unknown until the error is fixed: its aliases do not resolve, a `disputes` naming one
+    /// of its claims is not reported, it is not reported as an unused source, and `--fix` does
+    /// not add a `sha256` to it.
     ///
     /// ## Why
     ///
-    /// An entry whose frontmatter cannot be read has no id, no claims and no citations: nothing
-    /// else can be checked, and every reference to it would break.
+    /// An entry whose frontmatter cannot be read has no claims and no citations: nothing else
+    /// in it can be checked until it parses.
     ///
     /// ## Example
     ///

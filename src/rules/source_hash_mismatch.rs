@@ -1,6 +1,11 @@
+use std::ops::Range;
+
 use super::declare_rule;
 use crate::analysis::Context;
-use crate::diagnostic::{Diagnostic, Fix, Label};
+use crate::diagnostic::{Diagnostic, FileId, Fix, Label};
+
+/// The broken quotes a finding shows as related places (all of them are counted).
+const MAX_SHOWN: usize = 5;
 
 declare_rule! {
     /// ## What it checks
@@ -39,7 +44,8 @@ declare_rule! {
     ///
     /// Restore the body as retrieved. When the document really changed, re-snapshot it and run
     /// `kblint check --fix`: it rewrites `sha256` when every quote citing the source still
-    /// matches the new body.
+    /// matches the new body. Otherwise the finding points at the quotes that no longer match,
+    /// and `--fix` and `--diff` say which quote (`path:line:column`) holds the digest back.
     name: "source-hash-mismatch",
     default: Error,
     summary: "a source's `sha256` differs from its body's",
@@ -58,7 +64,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // Only the citations whose quote fails are kept in the analysis.
-        let all_quotes_hold = !cx.citations().checked.iter().any(|c| c.source == n);
+        let broken: Vec<(FileId, Range<usize>)> = cx
+            .citations()
+            .checked
+            .iter()
+            .filter(|c| c.source == n)
+            .filter_map(|c| {
+                let quote = kb.claim(c.claim).cites[c.cite].quote.as_ref()?;
+                Some((kb.entries[c.claim.entry].file, quote.span.clone()))
+            })
+            .collect();
+        let all_quotes_hold = broken.is_empty();
         let mut d = Diagnostic::new(
             RULE.name,
             format!(
@@ -84,7 +100,40 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .help("if the document really changed, `kblint check --fix` records the new digest (every quote citing it still matches)")
                 .fix(Fix { file: entry.file, span: declared.span.clone(), replacement: actual, safe: true, description: "record the body's digest".into() });
         } else {
-            d = d.help("restore the body as retrieved; some quotes citing it no longer match, so `--fix` leaves the digest alone");
+            let places: Vec<String> = broken
+                .iter()
+                .map(|(file, span)| {
+                    let f = kb.files.get(*file);
+                    let at = f.position(span.start);
+                    format!("{}:{}:{}", f.path, at.line, at.column)
+                })
+                .collect();
+            let (first, more) = match places.len() {
+                1 => (places[0].clone(), String::new()),
+                n => (places[0].clone(), format!(" (and {} more)", n - 1)),
+            };
+            d.held_back = Some(format!(
+                "`sha256` of source `{}` not rewritten: the quote at {first}{more} does not match its body; fix {} first",
+                entry.id.value,
+                if places.len() == 1 {
+                    "that quote"
+                } else {
+                    "those quotes"
+                }
+            ));
+            for (file, span) in broken.iter().take(MAX_SHOWN) {
+                d = d.related(Label::new(
+                    *file,
+                    span.clone(),
+                    "this quote does not match the body",
+                ));
+            }
+            d = d.help(format!(
+                "restore the body as retrieved; {} citing it {} not match it, so `--fix` leaves the digest alone until {} fixed",
+                if broken.len() == 1 { "a quote".to_string() } else { format!("{} quotes", broken.len()) },
+                if broken.len() == 1 { "does" } else { "do" },
+                if broken.len() == 1 { "it is" } else { "they are" },
+            ));
         }
         out.push(d);
     }

@@ -77,7 +77,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             for d in &claim.disputes {
-                if kb.claim_ref(n, &d.target.value).is_none() {
+                // The claims of an entry whose frontmatter cannot be read are unknown: its
+                // syntax error is the finding.
+                let in_unreadable = d
+                    .target
+                    .value
+                    .rsplit_once('#')
+                    .and_then(|(e, _)| kb.entry(e))
+                    .is_some_and(|e| kb.entries[e].unreadable);
+                if !in_unreadable && kb.claim_ref(n, &d.target.value).is_none() {
                     out.push(
                         Diagnostic::new(
                             RULE.name,

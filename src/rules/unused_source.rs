@@ -59,7 +59,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     let uses = &cx.citations().uses;
     for (n, entry) in kb.entries.iter().enumerate() {
-        if entry.is_source && !uses.contains_key(&n) {
+        // A source whose frontmatter cannot be read has its syntax error as its one finding.
+        if entry.is_source && !entry.unreadable && !uses.contains_key(&n) {
             out.push(
                 Diagnostic::new(
                     RULE.name,

@@ -52,6 +52,19 @@ fn fix_leaves_the_digest_alone_when_a_quote_no_longer_matches() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&source).unwrap(), before);
     assert!(String::from_utf8_lossy(&out.stdout).contains("source-hash-mismatch"));
+    // It says which quote holds the digest back, with `--fix` and with `--diff`.
+    let why = "kb/sources/guide.md:3: `sha256` of source `guide` not rewritten: the quote at kb/entries/cites-both.md:8:16 does not match its body; fix that quote first\n";
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(why),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kblint(dir.path(), &["check", "--diff"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(why) && stderr.contains("would fix 0 findings"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -154,3 +154,71 @@ fn fix_counts_findings_and_digests_apart() {
     );
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn schema_findings_carry_the_instance_path_and_keyword_and_a_whole_reason() {
+    let dir = copy_fixture("schema/messages");
+    let report = json(dir.path(), "json");
+    let found: Vec<(String, u64, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["instance_path"].as_str().unwrap().to_string(),
+                d["keyword"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |p: &str, l: u64, i: &str, k: &str| (p.to_string(), l, i.to_string(), k.to_string());
+    for expected in [
+        row("kb/entries/depends.md", 3, "", "dependentRequired"),
+        row("kb/entries/depends.md", 4, "", "dependencies"),
+        row("kb/entries/long.md", 3, "/summary", "maxLength"),
+        row("kb/entries/negated.md", 3, "/slug", "not"),
+        row("kb/entries/negated.md", 4, "", "not"),
+        row("kb/entries/odd-keys.md", 4, "/404", "type"),
+        row("kb/entries/odd-keys.md", 7, "/redirects/b.c", "type"),
+        row("kb/entries/unindented.md", 4, "/tags", "type"),
+        row("kb/entries/unions.md", 3, "/link", "format"),
+        row(
+            "kb/entries/unions.md",
+            6,
+            "/sidebar",
+            "additionalProperties",
+        ),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} in {found:#?}");
+    }
+    // The reason is whole however long the value: the value is what gets shortened.
+    let long = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["keyword"] == "maxLength")
+        .unwrap();
+    let message = long["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("(268 characters) is longer than 10 characters"),
+        "{message}"
+    );
+    // Other findings have no such keys.
+    let other = json(copy_fixture("quote-not-found/near-miss").path(), "json");
+    for d in other["diagnostics"].as_array().unwrap() {
+        assert!(
+            d.get("instance_path").is_none() && d.get("keyword").is_none(),
+            "{d:#}"
+        );
+    }
+    // SARIF carries them as result properties.
+    let sarif = json(dir.path(), "sarif");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .all(|r| r["properties"]["keyword"].is_string()
+                && r["properties"]["instance_path"].is_string())
+    );
+}

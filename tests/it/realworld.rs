@@ -102,7 +102,7 @@ fn mdn_frontmatter_schema_draft_7_with_if_then_else() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "files/en-us/web/css/index.md:4:12: error[schema] `page-type`: \"css-property\" is not one of \"guide\", \"landing-page\" or 4 other candidates (in branch 26, the closest of the 29 branches of `anyOf`)\n\
+        "files/en-us/web/css/index.md:4:12: error[schema] `page-type`: \"css-property\" is not one of \"guide\", \"landing-page\", \"listing-page\", \"how-to\", \"tutorial\" or \"tutorial-chapter\" (in branch 26, the closest of the 29 branches of `anyOf`)\n\
          files/en-us/web/css/index.md:5:24: error[schema] `status[1]`: \"obsolete\" is not one of \"deprecated\", \"experimental\" or \"non-standard\"\n\
          files/en-us/web/css/index.md:7:1: error[schema] unexpected property `foo`\n"
     );

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, FileId};
 
-use super::{display_path, schema_findings};
+use super::{advice, display_path, schema_findings};
 use crate::frontmatter::Node;
 
 /// The finding for a failed `anyOf` or `oneOf`; `None` for any other error.
@@ -38,9 +38,19 @@ pub fn finding(
     let here = error.instance_path().as_str();
     let depth = |e: &ValidationError<'_>| e.instance_path().as_str().matches('/').count();
     let wrong_type = |errors: &[ValidationError<'static>]| {
-        errors.iter().any(|e| {
-            matches!(e.kind(), ValidationErrorKind::Type { .. })
-                && e.instance_path().as_str() == here
+        errors
+            .iter()
+            .any(|e| e.instance_path().as_str() == here && wrong_kind(e))
+    };
+    // A branch that only wants other values (`const`, `enum`) of the right type says less
+    // than one that takes values of this kind and finds a flaw in this one.
+    let only_other_values = |errors: &[ValidationError<'static>]| {
+        errors.iter().all(|e| {
+            e.instance_path().as_str() == here
+                && matches!(
+                    e.kind(),
+                    ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. }
+                )
         })
     };
     let all_wrong_type = branches.iter().all(|b| wrong_type(b));
@@ -48,6 +58,7 @@ pub fn finding(
         let deepest = b.iter().map(depth).max().unwrap_or(0);
         (
             !all_wrong_type && wrong_type(b),
+            only_other_values(b),
             b.len(),
             std::cmp::Reverse(deepest),
             *i,
@@ -77,7 +88,7 @@ pub fn finding(
             .zip(&names)
             .take(3)
             .map(|(b, name)| {
-                let details: Vec<String> = b.iter().map(|e| detail(e)).collect();
+                let details: Vec<String> = b.iter().map(advice::detail).collect();
                 format!("{name}: {}", details.join("; "))
             })
             .collect();
@@ -87,7 +98,7 @@ pub fn finding(
         listed.join(" | ")
     };
     if every_branch_fails_here && (all_wrong_type || same_place) {
-        d.message = match display_path(place) {
+        d.message = match display_path(root, place) {
             Some(p) => format!(
                 "`{p}` is valid under none of the {} branches of `{keyword}`",
                 branches.len()
@@ -99,6 +110,7 @@ pub fn finding(
         };
         d.notes
             .push(format!("every branch fails here: {}", wanted()));
+        d = d.schema(place, keyword);
     } else {
         d.message = format!(
             "{} (in {}, the closest of the {} branches of `{keyword}`)",
@@ -119,9 +131,9 @@ pub fn finding(
                     .iter()
                     .filter(|e| !std::ptr::eq(*e, target))
                     .map(|e| {
-                        let at = display_path(e.instance_path().as_str())
+                        let at = display_path(root, e.instance_path().as_str())
                             .map_or(String::new(), |p| format!("`{p}`: "));
-                        format!("{at}{}", detail(e))
+                        format!("{at}{}", advice::detail(e))
                     })
                     .collect::<Vec<_>>()
                     .join("; ")
@@ -131,29 +143,19 @@ pub fn finding(
     Some(d)
 }
 
-/// What one error says, without the offending value when that is a whole mapping or list.
-fn detail(e: &ValidationError<'_>) -> String {
-    let text = e.to_string();
+/// Whether an error says the value is of the wrong kind for its branch: a `type` violation, or
+/// a `const` or `enum` none of whose values has the value's type.
+fn wrong_kind(e: &ValidationError<'_>) -> bool {
+    let kind = |v: &Value| std::mem::discriminant(v);
     let instance = e.instance();
-    let text = if instance.is_object() || instance.is_array() {
-        text.strip_prefix(&instance.to_string())
-            .map_or(text.clone(), |rest| {
-                format!(
-                    "the {}{rest}",
-                    if instance.is_object() {
-                        "mapping"
-                    } else {
-                        "list"
-                    }
-                )
-            })
-    } else {
-        text
-    };
-    if text.chars().count() > 160 {
-        text.chars().take(160).collect::<String>() + "…"
-    } else {
-        text
+    let same = |v: &Value| kind(v) == kind(instance) || (v.is_number() && instance.is_number());
+    match e.kind() {
+        ValidationErrorKind::Type { .. } => true,
+        ValidationErrorKind::Constant { expected_value } => !same(expected_value),
+        ValidationErrorKind::Enum { options } => options
+            .as_array()
+            .is_some_and(|list| !list.iter().any(same)),
+        _ => false,
     }
 }
 
