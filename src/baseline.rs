@@ -19,9 +19,9 @@ use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, File, Label, Severity};
+use crate::diagnostic::{Diagnostic, File, Files, Label, Severity};
 use crate::fingerprint;
-use crate::report::Report;
+use crate::report::{self, Report, Suppressed};
 use crate::suppress::NOT_SUPPRESSIBLE;
 use crate::tree::Tree;
 
@@ -85,17 +85,20 @@ impl Baseline {
     }
 }
 
-/// Which findings of `report` the entries hide, and which entries hide nothing: for each
-/// finding whether an entry matches it, and for each entry whether it matched.
-fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<bool>) {
-    let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
+/// Which of `diagnostics` (sorted, in `files`) the entries hide, and which entries hide
+/// nothing: for each finding whether an entry matches it, and for each entry whether it matched.
+fn matching(
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    entries: &[Entry],
+) -> (Vec<bool>, Vec<bool>) {
+    let fingerprints = fingerprint::fingerprints(files, diagnostics);
     let mut by_fingerprint: HashMap<&str, Vec<usize>> = HashMap::with_capacity(entries.len());
     for (n, e) in entries.iter().enumerate().rev() {
         by_fingerprint.entry(&e.fingerprint).or_default().push(n);
     }
     let mut used = vec![false; entries.len()];
-    let hidden = report
-        .diagnostics
+    let hidden = diagnostics
         .iter()
         .zip(&fingerprints)
         .map(|(d, fp)| {
@@ -105,7 +108,7 @@ fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<bool>) {
             let Some(candidates) = by_fingerprint.get_mut(fp.as_str()) else {
                 return false;
             };
-            let path = &report.files.get(d.primary.file).path;
+            let path = &files.get(d.primary.file).path;
             let at = candidates
                 .iter()
                 .rposition(|&n| entries[n].rule == d.rule && &entries[n].path == path);
@@ -127,22 +130,48 @@ fn baselinable(d: &Diagnostic) -> bool {
     d.severity != Severity::Info && !NOT_SUPPRESSIBLE.contains(&d.rule)
 }
 
-/// Hides the findings that the baseline's entries match, and adds a `stale-baseline-entry`
-/// finding (with the severity `severity` gives it, when it is not off) for each entry that
-/// matches none.
-pub fn apply(report: &mut Report, baseline: Baseline, severity: Option<Severity>) {
-    let (hidden, used) = matching(report, &baseline.entries);
-    let reason = format!("in the baseline ({})", baseline.path);
-    report.hide(|n, _| hidden[n].then(|| reason.clone()));
-    let Some(severity) = severity else {
-        return;
-    };
+/// The `stale-baseline-entry` findings of a run: they point into the baseline file, which is
+/// not a file of the KB.
+pub struct Stale {
+    /// The baseline file, to be added to the run's files under the id the findings name.
+    pub file: File,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Moves the findings of `kept` (sorted, in `files`) that the baseline's entries match into
+/// `suppressed` (which stays sorted). With a `severity` (the rule is not off), returns a
+/// `stale-baseline-entry` finding for each entry that matches none, in the baseline file, which
+/// gets the id after the last of `files`.
+pub fn apply(
+    files: &Files,
+    kept: &mut Vec<Diagnostic>,
+    suppressed: &mut Vec<Suppressed>,
+    baseline: &Baseline,
+    severity: Option<Severity>,
+) -> Option<Stale> {
+    let (hidden, used) = matching(files, kept, &baseline.entries);
+    if hidden.iter().any(|h| *h) {
+        let reason = format!("in the baseline ({})", baseline.path);
+        let mut still = Vec::with_capacity(kept.len());
+        for (d, hide) in std::mem::take(kept).into_iter().zip(hidden) {
+            match hide {
+                true => suppressed.push(Suppressed {
+                    diagnostic: d,
+                    reason: reason.clone(),
+                }),
+                false => still.push(d),
+            }
+        }
+        *kept = still;
+        report::sort_suppressed(files, suppressed);
+    }
+    let severity = severity?;
     if used.iter().all(|u| *u) {
-        return;
+        return None;
     }
     let spans = entry_spans(&baseline.text, &baseline.entries);
-    let file = report.files.add(File::new(baseline.path, baseline.text));
-    let stale = baseline
+    let file = files.len();
+    let findings = baseline
         .entries
         .iter()
         .zip(spans)
@@ -165,7 +194,10 @@ pub fn apply(report: &mut Report, baseline: Baseline, severity: Option<Severity>
             d
         })
         .collect();
-    report.add(stale);
+    Some(Stale {
+        file: File::new(baseline.path.clone(), baseline.text.clone()),
+        findings,
+    })
 }
 
 /// Where each entry's fingerprint is in the file's text: the n-th entry with a fingerprint is
@@ -209,7 +241,7 @@ pub fn entries_of(report: &Report) -> Vec<Entry> {
 /// The entries of `baseline` that match a finding of `report` (a run without a baseline):
 /// what `kblint baseline --prune` keeps.
 pub fn pruned(report: &Report, baseline: &Baseline) -> Vec<Entry> {
-    let (_, used) = matching(report, &baseline.entries);
+    let (_, used) = matching(&report.files, &report.diagnostics, &baseline.entries);
     baseline
         .entries
         .iter()

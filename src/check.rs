@@ -1,5 +1,5 @@
-//! The check stage: every rule that is on somewhere, on the indexed KB and the analyses that the
-//! enabled rules declare they need; each finding gets the severity that the configuration gives
+//! The check stage: every rule that is on somewhere, on the indexed KB and its analyses (the
+//! ones the enabled rules declare they need are computed first, side by side); each finding gets the severity that the configuration gives
 //! its rule in the collection of the file it points at (`[collections.NAME.rules]` over
 //! `[rules]`), and is dropped where the rule is off.
 
@@ -8,12 +8,15 @@ use rayon::prelude::*;
 use crate::analysis::{Analysis, Context};
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 use crate::rules::{RULES, Rule};
 
-/// Every finding of the enabled rules, unsorted. `collections` gives the collection of each
-/// file of the KB (by file id).
-pub fn check(kb: &Kb, settings: &Settings, collections: &[Option<usize>]) -> Vec<Diagnostic> {
+/// Every finding of the enabled rules on the KB of `cx`, unsorted. `collections` gives the
+/// collection of each file of the KB (by file id).
+pub fn check(
+    cx: Context<'_>,
+    settings: &Settings,
+    collections: &[Option<usize>],
+) -> Vec<Diagnostic> {
     let enabled: Vec<&'static Rule> = RULES
         .iter()
         .copied()
@@ -25,7 +28,7 @@ pub fn check(kb: &Kb, settings: &Settings, collections: &[Option<usize>]) -> Vec
             needs.push(*need);
         }
     }
-    let cx = Context::new(kb, &needs);
+    cx.prepare(&needs);
     enabled
         .par_iter()
         .flat_map_iter(|rule| {

@@ -28,7 +28,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("rules", &["rules"]),
     (
         "pipeline",
-        &["baseline", "changed", "check", "lib", "report", "suppress"],
+        &[
+            "baseline", "changed", "check", "lib", "report", "run", "suppress",
+        ],
     ),
     (
         "outputs and commands",

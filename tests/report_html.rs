@@ -282,3 +282,23 @@ fn the_matrix_keeps_every_disputed_row_within_its_limit() {
     assert!(!few.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
     assert!(all.contains("<tr id=\"row-product-owner.stakeholders\" class=\"agree\">"));
 }
+
+#[test]
+fn the_page_matches_each_quote_once() {
+    use kblint::render::html::{Links, map_of};
+    use kblint::run::{Run, UseBaseline};
+    let root = repo();
+    let tree = kblint::tree::Tree::work_tree(root);
+    let run = Run::load(root, "kblint.toml", &tree, &[], UseBaseline::Ignore).unwrap();
+    let quotes = run
+        .kb
+        .all_claims()
+        .flat_map(|(_, c)| &c.cites)
+        .filter(|c| c.source.is_some() && c.quote.is_some())
+        .count();
+    assert!(quotes > 50, "the reference KB has {quotes} quotes");
+    let map = map_of(&run, Links::default(), 0);
+    assert!(!map.disputes.is_empty());
+    // The rules and the page share one citation analysis: each quote was matched once.
+    assert_eq!(run.analyses().quotes_matched(), quotes);
+}

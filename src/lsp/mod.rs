@@ -396,7 +396,8 @@ impl Server {
         let config_uri = uri_for(ws, &ws.config);
         match &ws.state {
             Ok(loaded) => {
-                if let Some(kb) = loaded.kb() {
+                {
+                    let kb = loaded.kb();
                     let uri_of = |f: &File| uri_for(ws, &f.path);
                     for (path, doc) in &ws.open {
                         let list = loaded
@@ -474,7 +475,7 @@ impl Server {
         let path = convert::uri_to_path(uri)?;
         let rel = kb_path(&ws.root, &path)?;
         let loaded = ws.state.as_ref().ok()?;
-        Some((loaded, loaded.kb()?, loaded.file_of(&rel)?))
+        Some((loaded, loaded.kb(), loaded.file_of(&rel)?))
     }
 
     fn uri_of(&self, file: &File) -> Uri {
