@@ -34,7 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "outputs and commands",
-        &["fix", "hook", "init", "lsp", "render"],
+        &["claims", "fix", "hook", "init", "lsp", "render"],
     ),
     ("command line", &["cli", "main"]),
 ];

@@ -107,7 +107,7 @@ fn every_dispute_of_the_reference_kb_is_on_the_page_with_both_sides_quotes() {
     // The summary counts what the KB holds.
     assert!(page.contains("<dt>Claims</dt><dd>40</dd>"), "{page}");
     assert!(page.contains("<dt>Acknowledged disputes</dt><dd>10</dd>"));
-    assert!(page.contains("Coverage: 60% of the claims (24 of 40) are structured"));
+    assert!(page.contains("Coverage: 97% of the claims (39 of 40) are structured"));
 }
 
 const VOCABULARY: &str = "properties:
