@@ -919,3 +919,23 @@ fn the_editor_shows_what_check_shows_on_a_kb_with_a_baseline() {
     assert_eq!(published(&params), expected, "{params:#}");
     assert_eq!(s.finish(), 0);
 }
+
+#[test]
+fn a_vocabulary_error_is_shown_at_its_line_in_the_vocabulary() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::start(dir.path());
+    s.open("kb/entries/po.md", &po(QUOTE));
+    s.diagnostics("kb/entries/po.md");
+    // Line 3 (2 from 0) is `    kind: single`.
+    let broken = VOCABULARY.replace("kind: single", "kind: sometimes");
+    s.open("schema/vocabulary.yaml", &broken);
+    let params = s.diagnostics("schema/vocabulary.yaml");
+    let d = &params["diagnostics"][0];
+    assert_eq!(d["code"], "config", "{params:#}");
+    assert_eq!(d["range"]["start"]["line"], 2, "{params:#}");
+    assert_eq!(params["version"], 1, "{params:#}");
+    s.change("schema/vocabulary.yaml", 2, VOCABULARY);
+    let params = s.diagnostics("schema/vocabulary.yaml");
+    assert_eq!(params["diagnostics"], json!([]), "{params:#}");
+    assert_eq!(s.finish(), 0);
+}
