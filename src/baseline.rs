@@ -19,14 +19,13 @@ use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, File, Files, Label, Severity};
+use crate::diagnostic::{Diagnostic, File, Files, Label, RuleId, Severity};
 use crate::fingerprint;
 use crate::report::{self, Report, Suppressed};
-use crate::suppress::NOT_SUPPRESSIBLE;
 use crate::tree::Tree;
 
 /// The rule of baseline entries that match no finding.
-pub const STALE: &str = "stale-baseline-entry";
+pub const STALE: RuleId = RuleId::StaleBaselineEntry;
 
 /// One finding of the baseline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +110,7 @@ fn matching(
             let path = &files.get(d.primary.file).path;
             let at = candidates
                 .iter()
-                .rposition(|&n| entries[n].rule == d.rule && &entries[n].path == path);
+                .rposition(|&n| entries[n].rule == d.rule.name() && &entries[n].path == path);
             match at {
                 Some(at) => {
                     used[candidates.remove(at)] = true;
@@ -127,7 +126,7 @@ fn matching(
 /// Whether a finding goes into a baseline: errors and warnings, but not the findings about
 /// suppressions and the baseline itself, which are to be fixed at once.
 fn baselinable(d: &Diagnostic) -> bool {
-    d.severity != Severity::Info && !NOT_SUPPRESSIBLE.contains(&d.rule)
+    d.severity != Severity::Info && d.rule.baselinable()
 }
 
 /// The `stale-baseline-entry` findings of a run: they point into the baseline file, which is

@@ -35,7 +35,7 @@ pub fn check(
             let mut out = Vec::new();
             (rule.check)(&cx, &mut out);
             debug_assert!(
-                out.iter().all(|d| d.rule == rule.name),
+                out.iter().all(|d| d.rule == rule.id),
                 "rule `{}` made a finding under another name",
                 rule.name
             );
@@ -52,8 +52,10 @@ pub fn with_severity(
     settings: &Settings,
     collections: &[Option<usize>],
 ) -> Option<Diagnostic> {
-    let default = crate::rules::find(d.rule).map_or(crate::config::Level::Error, |r| r.default);
+    let default = crate::rules::get(d.rule).default;
     let collection = collections.get(d.primary.file).copied().flatten();
-    d.severity = settings.level_in(d.rule, default, collection).severity()?;
+    d.severity = settings
+        .level_in(d.rule.name(), default, collection)
+        .severity()?;
     Some(d)
 }

@@ -59,7 +59,7 @@ pub fn fingerprints_renamed(
             let text: Vec<&str> = text.split_whitespace().collect();
             let message: String = d.message.chars().filter(|c| !c.is_ascii_digit()).collect();
             let mut h = Sha256::new();
-            for part in [d.rule, path.as_str(), &text.join(" "), &message] {
+            for part in [d.rule.name(), path.as_str(), &text.join(" "), &message] {
                 h.update(part.as_bytes());
                 h.update([0]);
             }
@@ -84,7 +84,7 @@ mod tests {
     fn finding(file: usize, needle: &str, files: &Files) -> Diagnostic {
         let at = files.get(file).text.find(needle).unwrap();
         Diagnostic::new(
-            "quote-not-found",
+            crate::diagnostic::RuleId::QuoteNotFound,
             "quote not found in source `guide`",
             Label::new(file, at..at + needle.len(), ""),
         )

@@ -11,6 +11,7 @@
 pub mod diagnostic; // the one finding type, files and positions
 pub mod digest; // SHA-256 in hex
 pub mod quote; // quote normalisation and matching
+pub mod rule_id; // every rule as a value: its name and properties
 pub mod suggest; // "did you mean": the nearest of some names
 pub mod tree; // where files are read from: work tree, git index, revision
 pub mod yaml; // YAML with a byte span on every node

@@ -242,11 +242,12 @@ fn disputes(args: DisputesArgs) -> anyhow::Result<Exit> {
         write_out(&kblint::render::dot::render(&map))?;
         return Ok(Exit::Clean);
     }
-    let only = vec![("acknowledged-dispute".to_string(), Level::Info)];
+    let acknowledged = kblint::rule_id::RuleId::AcknowledgedDispute;
+    let only = vec![(acknowledged.name().to_string(), Level::Info)];
     let mut opts = options(&common, Vec::new(), only);
     let others: Vec<(String, Level)> = rules::RULES
         .iter()
-        .filter(|r| r.name != "acknowledged-dispute")
+        .filter(|r| r.id != acknowledged)
         .map(|r| (r.name.to_string(), Level::Off))
         .collect();
     opts.rules.extend(others);

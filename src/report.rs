@@ -212,7 +212,7 @@ fn sort_key(files: &Files, d: &Diagnostic) -> (String, usize, usize, &'static st
         f.path.clone(),
         p.line,
         p.column,
-        d.rule,
+        d.rule.name(),
         d.message.clone(),
         d.primary.span.end,
     )

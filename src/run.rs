@@ -202,7 +202,9 @@ impl Run {
         suppressed: &mut Vec<Suppressed>,
     ) -> Option<Stale> {
         let baseline = self.baseline.as_ref()?;
-        let stale = self.settings.level_in(baseline::STALE, Level::Warn, None);
+        let stale = self
+            .settings
+            .level_in(baseline::STALE.name(), Level::Warn, None);
         baseline::apply(&self.kb.files, kept, suppressed, baseline, stale.severity())
     }
 

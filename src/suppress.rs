@@ -16,17 +16,15 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label};
+use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label, RuleId};
 use crate::parse::frontmatter;
 use crate::report::Suppressed;
 use crate::yaml::{Node, Value};
 
 /// The rule of malformed suppressions.
-pub const INVALID: &str = "invalid-suppression";
+pub const INVALID: RuleId = RuleId::InvalidSuppression;
 /// The rule of suppressions that suppress nothing.
-pub const UNUSED: &str = "unused-suppression";
-/// The rules whose findings no suppression can hide.
-pub const NOT_SUPPRESSIBLE: [&str; 3] = [INVALID, UNUSED, "stale-baseline-entry"];
+pub const UNUSED: RuleId = RuleId::UnusedSuppression;
 
 /// What the stage did to a run's findings.
 pub struct Outcome {
@@ -46,7 +44,7 @@ struct Directive {
     /// What removing the comment removes: the white space before it, or its whole line.
     removal: Range<usize>,
     /// The rules it names, with where each name is.
-    rules: Vec<(&'static str, Range<usize>)>,
+    rules: Vec<(RuleId, Range<usize>)>,
     reason: String,
     /// What it covers: byte ranges of the file; the whole file for `kblint-allow-file`.
     covers: Vec<Range<usize>>,
@@ -79,10 +77,10 @@ pub fn suppress(files: &Files, diagnostics: Vec<Diagnostic>) -> Outcome {
     let mut suppressed = Vec::new();
     for d in diagnostics {
         let mut reason: Option<String> = None;
-        if !NOT_SUPPRESSIBLE.contains(&d.rule) {
+        if d.rule.suppressible() {
             for &n in by_file.get(&d.primary.file).into_iter().flatten() {
                 let directive = &mut directives[n];
-                let Some(r) = directive.rules.iter().position(|(name, _)| *name == d.rule) else {
+                let Some(r) = directive.rules.iter().position(|(rule, _)| *rule == d.rule) else {
                     continue;
                 };
                 let span = &d.primary.span;
@@ -150,7 +148,7 @@ fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
     let list = d.rules[0].1.start..d.rules[d.rules.len() - 1].1.end;
     let keep: Vec<&str> = (0..d.rules.len())
         .filter(|r| !idle.contains(r))
-        .map(|r| d.rules[r].0)
+        .map(|r| d.rules[r].0.name())
         .collect();
     for &r in &idle {
         out.push(
@@ -240,12 +238,12 @@ fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Di
             if name.is_empty() {
                 continue;
             }
-            match crate::rules::find(name) {
-                Some(rule) if NOT_SUPPRESSIBLE.contains(&rule.name) => {
+            match RuleId::from_name(name) {
+                Some(rule) if !rule.suppressible() => {
                     findings.push(invalid(id, span, format!("`{name}` cannot be suppressed")));
                     bad = true;
                 }
-                Some(rule) => rules.push((rule.name, span)),
+                Some(rule) => rules.push((rule, span)),
                 None => {
                     findings.push(
                         invalid(id, span, format!("suppression of unknown rule `{name}`"))
@@ -509,7 +507,7 @@ mod tests {
             .map(|needle| {
                 let start = text.find(needle).unwrap();
                 Diagnostic::new(
-                    "schema",
+                    RuleId::Schema,
                     *needle,
                     Label::new(id, start..start + needle.len(), ""),
                 )

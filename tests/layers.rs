@@ -10,7 +10,15 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["diagnostic", "digest", "quote", "suggest", "tree", "yaml"],
+        &[
+            "diagnostic",
+            "digest",
+            "quote",
+            "rule_id",
+            "suggest",
+            "tree",
+            "yaml",
+        ],
     ),
     (
         "configuration and data",

@@ -33,11 +33,20 @@ fn each_rule_is_one_file_named_like_the_rule() {
         let path = dir.join(format!("{}.rs", rule.name.replace('-', "_")));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            text.contains(&format!("name: \"{}\",", rule.name)),
+            text.contains(&format!("id: {:?},", rule.id)),
             "{} does not declare the rule `{}`",
             path.display(),
             rule.name
         );
+    }
+}
+
+#[test]
+fn the_registry_holds_every_rule_once_in_the_order_of_the_rule_ids() {
+    let ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids, kblint::rule_id::RuleId::ALL);
+    for rule in RULES {
+        assert_eq!(rule.name, rule.id.name());
     }
 }
 

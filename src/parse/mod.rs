@@ -13,16 +13,16 @@ use std::ops::Range;
 
 use jsonschema::{ValidationError, Validator, error::ValidationErrorKind};
 
-use crate::diagnostic::{Diagnostic, File, FileId, Label};
+use crate::diagnostic::{Diagnostic, File, FileId, Label, RuleId};
 use crate::model::Entry;
 use crate::yaml::{self, Node, Value};
 
 pub use read::{ParsedKb, read_all, read_one};
 
 /// The rule of findings about a file that cannot be read as an entry.
-const FRONTMATTER: &str = "frontmatter";
+const FRONTMATTER: RuleId = RuleId::Frontmatter;
 /// The rule of findings about frontmatter that breaks its schema.
-const SCHEMA: &str = "schema";
+const SCHEMA: RuleId = RuleId::Schema;
 
 /// What one file gave.
 pub struct Parsed {

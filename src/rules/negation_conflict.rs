@@ -58,7 +58,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Correct one claim, or acknowledge the disagreement with `disputes`.
-    name: "negation-conflict",
+    id: NegationConflict,
     default: Error,
     summary: "two claims on the same subject, property and value (or rank) differ only in `negated`",
     needs: [Contradictions],
@@ -75,7 +75,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
             _ => format!("a claim and its negation on `{}`", c.property),
         };
-        out.extend(support::finding(kb, RULE.name, c, message).map(|d| {
+        out.extend(support::finding(kb, RULE.id, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));
     }

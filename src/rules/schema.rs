@@ -41,7 +41,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Change the value to what the schema asks for, or change the schema.
-    name: "schema",
+    id: Schema,
     default: Error,
     summary: "frontmatter breaks its collection's JSON Schema (one finding per violation)",
     check: check,
@@ -52,7 +52,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     out.extend(
         kb.parse_findings
             .iter()
-            .filter(|d| d.rule == RULE.name)
+            .filter(|d| d.rule == RULE.id)
             .cloned(),
     );
 }

@@ -40,7 +40,7 @@ declare_rule! {
     /// Restore the body as retrieved. When the document really changed, re-snapshot it and run
     /// `kblint check --fix`: it rewrites `sha256` when every quote citing the source still
     /// matches the new body.
-    name: "source-hash-mismatch",
+    id: SourceHashMismatch,
     default: Error,
     summary: "a source's `sha256` differs from its body's",
     needs: [Citations],
@@ -60,7 +60,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Only the citations whose quote fails are kept in the analysis.
         let all_quotes_hold = !cx.citations().checked.iter().any(|c| c.source == n);
         let mut d = Diagnostic::new(
-            RULE.name,
+            RULE.id,
             format!(
                 "`sha256` of source `{}` does not match its body",
                 entry.id.value

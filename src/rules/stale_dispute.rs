@@ -56,7 +56,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Remove the link.
-    name: "stale-dispute",
+    id: StaleDispute,
     default: Warn,
     summary: "a `disputes` link joins two claims that do not contradict",
     needs: [Contradictions],
@@ -75,7 +75,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         out.push(
             Diagnostic::new(
-                RULE.name,
+                RULE.id,
                 message,
                 Label::new(
                     file,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::analysis::Context;
 use crate::analysis::contradictions::{Conflict, Contradictions};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::model::Claim;
 
@@ -235,7 +235,7 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
 }
 

@@ -479,7 +479,7 @@ fn findings(out: &mut String, map: &Map) {
                 escape(&file.path),
                 f.line,
                 f.column,
-                escape(f.rule),
+                escape(f.rule.name()),
                 escape(&f.message)
             );
         }
