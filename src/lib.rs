@@ -13,6 +13,7 @@ pub mod digest; // SHA-256 in hex
 pub mod quote; // quote normalisation and matching
 pub mod rule_id; // every rule as a value: its name and properties
 pub mod suggest; // "did you mean": the nearest of some names
+pub mod time; // dates and RFC 3339 date-times as comparable instants
 pub mod tree; // where files are read from: work tree, git index, revision
 pub mod yaml; // YAML with a byte span on every node
 
@@ -48,6 +49,7 @@ pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
 pub mod lsp; // `kblint lsp`: the language server
 pub mod render; // human, short, json, sarif, github
+pub mod source; // `kblint source add` and `source check --online`: snapshots from the web
 
 // Command line.
 pub mod cli; // clap definitions

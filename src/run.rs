@@ -37,7 +37,8 @@ pub enum UseBaseline {
 /// One run of the pipeline over one tree.
 pub struct Run {
     pub settings: Settings,
-    /// What the listing of the tree could not list, each as a warning (`cannot list …`).
+    /// What the listing of the tree could not list (`cannot list …`), and the symbolic links
+    /// that a collection includes (never read through), each as a warning.
     pub unlisted: Vec<String>,
     schemas: Schemas,
     /// What discovery found, by file id: the file's path, collection and default id.
@@ -71,8 +72,9 @@ impl Run {
         baseline: UseBaseline,
     ) -> Result<Run> {
         let settings = settings(root, config, tree, overrides)?;
-        let (listing, unlisted) = tree.list_reporting();
+        let (listing, mut unlisted, links) = tree.list_with_links();
         let found = discover::discover(&settings, &listing)?;
+        unlisted.extend(discover::links(&settings, &links));
         let schemas = Schemas::load(&settings, tree, &listing)?;
         let vocabulary = Vocabulary::load(&settings, tree)?;
         let baseline = match baseline {

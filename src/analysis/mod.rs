@@ -5,6 +5,7 @@
 
 pub mod citations;
 pub mod contradictions;
+pub mod wording;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -5,6 +5,7 @@
 //! and the analyses as well as the findings, so [`map`] builds the map from the [`Run`] that
 //! found them, with the analyses its rules used.
 
+mod escape;
 pub mod model;
 pub mod page;
 pub mod svg;
