@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value as Json, json};
 
-use crate::yaml;
+use crate::frontmatter;
 
 use super::plural;
 
@@ -14,7 +14,7 @@ use super::plural;
 /// schema too, as the rare key's `description`).
 pub(super) fn derive_schema(
     name: &str,
-    notes: &[&yaml::Node],
+    notes: &[&frontmatter::Node],
 ) -> (String, Vec<String>, Vec<String>) {
     #[derive(Default)]
     struct Seen {
@@ -26,18 +26,18 @@ pub(super) fn derive_schema(
     }
     let mut keys: BTreeMap<&str, Seen> = BTreeMap::new();
     for note in notes {
-        let yaml::Value::Map(entries) = &note.value else {
+        let frontmatter::Value::Map(entries) = &note.value else {
             continue;
         };
         for (key, value) in entries {
             let seen = keys.entry(key.text.as_str()).or_default();
             seen.count += 1;
             seen.types.insert(json_type(&value.value));
-            if let yaml::Value::Str(s) = &value.value {
+            if let frontmatter::Value::Str(s) = &value.value {
                 seen.strings += 1;
                 seen.dates += usize::from(is_date(s));
             }
-            if let yaml::Value::Seq(items) = &value.value {
+            if let frontmatter::Value::Seq(items) = &value.value {
                 seen.items.extend(items.iter().map(|i| json_type(&i.value)));
             }
         }
@@ -151,15 +151,15 @@ fn edits(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn json_type(value: &yaml::Value) -> &'static str {
+fn json_type(value: &frontmatter::Value) -> &'static str {
     match value {
-        yaml::Value::Null => "null",
-        yaml::Value::Bool(_) => "boolean",
-        yaml::Value::Int(_) => "integer",
-        yaml::Value::Float(_) => "number",
-        yaml::Value::Str(_) => "string",
-        yaml::Value::Seq(_) => "array",
-        yaml::Value::Map(_) => "object",
+        frontmatter::Value::Null => "null",
+        frontmatter::Value::Bool(_) => "boolean",
+        frontmatter::Value::Int(_) => "integer",
+        frontmatter::Value::Float(_) => "number",
+        frontmatter::Value::Str(_) => "string",
+        frontmatter::Value::Seq(_) => "array",
+        frontmatter::Value::Map(_) => "object",
     }
 }
 

@@ -15,12 +15,12 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "diagnostic",
             "digest",
+            "frontmatter",
             "quote",
             "rule_id",
             "suggest",
             "time",
             "tree",
-            "yaml",
         ],
     ),
     (
