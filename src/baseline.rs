@@ -19,14 +19,13 @@ use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, File, Label, Severity};
+use crate::diagnostic::{Diagnostic, File, Files, Label, RuleId, Severity};
 use crate::fingerprint;
-use crate::report::Report;
-use crate::suppress::NOT_SUPPRESSIBLE;
+use crate::report::{self, Report, Suppressed};
 use crate::tree::Tree;
 
 /// The rule of baseline entries that match no finding.
-pub const STALE: &str = "stale-baseline-entry";
+pub const STALE: RuleId = RuleId::StaleBaselineEntry;
 
 /// One finding of the baseline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,8 +84,8 @@ impl Baseline {
     }
 }
 
-/// Which findings of `report` the entries hide, and which finding each entry matched (`None`
-/// for one that hides nothing).
+/// Which of `diagnostics` (sorted, in `files`) the entries hide, and which finding each entry
+/// matched (`None` for one that hides nothing).
 ///
 /// An entry matches a finding by its fingerprint. An entry written by an earlier kblint may
 /// hold the earlier form ([`fingerprint::legacy_fingerprints`], without the digits of names);
@@ -94,16 +93,19 @@ impl Baseline {
 /// so that such a baseline keeps working and `report-2019`'s entry does not hide a finding
 /// about `report-2023`. `kblint baseline --prune` rewrites the entries it keeps in the
 /// current form.
-fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<Option<usize>>) {
-    let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
-    let legacy = fingerprint::legacy_fingerprints(&report.files, &report.diagnostics);
+fn matching(
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    entries: &[Entry],
+) -> (Vec<bool>, Vec<Option<usize>>) {
+    let fingerprints = fingerprint::fingerprints(files, diagnostics);
+    let legacy = fingerprint::legacy_fingerprints(files, diagnostics);
     let mut by_fingerprint: HashMap<&str, Vec<usize>> = HashMap::with_capacity(entries.len());
     for (n, e) in entries.iter().enumerate().rev() {
         by_fingerprint.entry(&e.fingerprint).or_default().push(n);
     }
     let mut matched = vec![None; entries.len()];
-    let hidden = report
-        .diagnostics
+    let hidden = diagnostics
         .iter()
         .zip(fingerprints.iter().zip(&legacy))
         .enumerate()
@@ -111,12 +113,12 @@ fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<Option<usize>
             if !baselinable(d) {
                 return false;
             }
-            let path = &report.files.get(d.primary.file).path;
+            let path = &files.get(d.primary.file).path;
             let mut take = |fp: &str, names_too: bool| {
                 let candidates = by_fingerprint.get_mut(fp)?;
                 let at = candidates.iter().rposition(|&n| {
                     let e = &entries[n];
-                    e.rule == d.rule
+                    e.rule == d.rule.name()
                         && &e.path == path
                         && (!names_too
                             || e.message.is_empty()
@@ -135,26 +137,52 @@ fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<Option<usize>
 /// Whether a finding goes into a baseline: errors and warnings, but not the findings about
 /// suppressions and the baseline itself, which are to be fixed at once.
 fn baselinable(d: &Diagnostic) -> bool {
-    d.severity != Severity::Info && !NOT_SUPPRESSIBLE.contains(&d.rule)
+    d.severity != Severity::Info && d.rule.baselinable()
 }
 
-/// Hides the findings that the baseline's entries match, and adds a `stale-baseline-entry`
-/// finding (with the severity `severity` gives it, when it is not off) for each entry that
-/// matches none.
-pub fn apply(report: &mut Report, baseline: Baseline, severity: Option<Severity>) {
-    let (hidden, matched) = matching(report, &baseline.entries);
+/// The `stale-baseline-entry` findings of a run: they point into the baseline file, which is
+/// not a file of the KB.
+pub struct Stale {
+    /// The baseline file, to be added to the run's files under the id the findings name.
+    pub file: File,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Moves the findings of `kept` (sorted, in `files`) that the baseline's entries match into
+/// `suppressed` (which stays sorted). With a `severity` (the rule is not off), returns a
+/// `stale-baseline-entry` finding for each entry that matches none, in the baseline file, which
+/// gets the id after the last of `files`.
+pub fn apply(
+    files: &Files,
+    kept: &mut Vec<Diagnostic>,
+    suppressed: &mut Vec<Suppressed>,
+    baseline: &Baseline,
+    severity: Option<Severity>,
+) -> Option<Stale> {
+    let (hidden, matched) = matching(files, kept, &baseline.entries);
     let used: Vec<bool> = matched.iter().map(Option::is_some).collect();
-    let reason = format!("in the baseline ({})", baseline.path);
-    report.hide(|n, _| hidden[n].then(|| reason.clone()));
-    let Some(severity) = severity else {
-        return;
-    };
+    if hidden.iter().any(|h| *h) {
+        let reason = format!("in the baseline ({})", baseline.path);
+        let mut still = Vec::with_capacity(kept.len());
+        for (d, hide) in std::mem::take(kept).into_iter().zip(hidden) {
+            match hide {
+                true => suppressed.push(Suppressed {
+                    diagnostic: d,
+                    reason: reason.clone(),
+                }),
+                false => still.push(d),
+            }
+        }
+        *kept = still;
+        report::sort_suppressed(files, suppressed);
+    }
+    let severity = severity?;
     if used.iter().all(|u| *u) {
-        return;
+        return None;
     }
     let spans = entry_spans(&baseline.text, &baseline.entries);
-    let file = report.files.add(File::new(baseline.path, baseline.text));
-    let stale = baseline
+    let file = files.len();
+    let findings = baseline
         .entries
         .iter()
         .zip(spans)
@@ -177,7 +205,10 @@ pub fn apply(report: &mut Report, baseline: Baseline, severity: Option<Severity>
             d
         })
         .collect();
-    report.add(stale);
+    Some(Stale {
+        file: File::new(baseline.path.clone(), baseline.text.clone()),
+        findings,
+    })
 }
 
 /// Where each entry's fingerprint is in the file's text: the n-th entry with a fingerprint is
@@ -238,7 +269,7 @@ pub fn entries_of(report: &Report) -> Vec<Entry> {
 /// The entries of `baseline` that match a finding of `report` (a run without a baseline):
 /// what `kblint baseline --prune` keeps.
 pub fn pruned(report: &Report, baseline: &Baseline) -> Vec<Entry> {
-    let (_, matched) = matching(report, &baseline.entries);
+    let (_, matched) = matching(&report.files, &report.diagnostics, &baseline.entries);
     let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
     baseline
         .entries

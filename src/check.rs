@@ -1,5 +1,5 @@
-//! The check stage: every rule that is on somewhere, on the indexed KB and the analyses that the
-//! enabled rules declare they need; each finding gets the severity that the configuration gives
+//! The check stage: every rule that is on somewhere, on the indexed KB and its analyses (the
+//! ones the enabled rules declare they need are computed first, side by side); each finding gets the severity that the configuration gives
 //! its rule in the collection of the file it points at (`[collections.NAME.rules]` over
 //! `[rules]`), and is dropped where the rule is off.
 
@@ -8,12 +8,15 @@ use rayon::prelude::*;
 use crate::analysis::{Analysis, Context};
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::index::Kb;
 use crate::rules::{RULES, Rule};
 
-/// Every finding of the enabled rules, unsorted. `collections` gives the collection of each
-/// file of the KB (by file id).
-pub fn check(kb: &Kb, settings: &Settings, collections: &[Option<usize>]) -> Vec<Diagnostic> {
+/// Every finding of the enabled rules on the KB of `cx`, unsorted. `collections` gives the
+/// collection of each file of the KB (by file id).
+pub fn check(
+    cx: Context<'_>,
+    settings: &Settings,
+    collections: &[Option<usize>],
+) -> Vec<Diagnostic> {
     let enabled: Vec<&'static Rule> = RULES
         .iter()
         .copied()
@@ -25,14 +28,14 @@ pub fn check(kb: &Kb, settings: &Settings, collections: &[Option<usize>]) -> Vec
             needs.push(*need);
         }
     }
-    let cx = Context::new(kb, &needs);
+    cx.prepare(&needs);
     enabled
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
             (rule.check)(&cx, &mut out);
             debug_assert!(
-                out.iter().all(|d| d.rule == rule.name),
+                out.iter().all(|d| d.rule == rule.id),
                 "rule `{}` made a finding under another name",
                 rule.name
             );
@@ -49,8 +52,10 @@ pub fn with_severity(
     settings: &Settings,
     collections: &[Option<usize>],
 ) -> Option<Diagnostic> {
-    let default = crate::rules::find(d.rule).map_or(crate::config::Level::Error, |r| r.default);
+    let default = crate::rules::get(d.rule).default;
     let collection = collections.get(d.primary.file).copied().flatten();
-    d.severity = settings.level_in(d.rule, default, collection).severity()?;
+    d.severity = settings
+        .level_in(d.rule.name(), default, collection)
+        .severity()?;
     Some(d)
 }

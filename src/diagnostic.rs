@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+pub use crate::rule_id::RuleId;
+
 /// Index of a file in [`Files`].
 pub type FileId = usize;
 
@@ -56,8 +58,8 @@ pub struct Fix {
 
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// The name of the rule that found it (`quote-not-found`).
-    pub rule: &'static str,
+    /// The rule that found it (`quote-not-found`).
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     pub primary: Label,
@@ -89,7 +91,7 @@ pub struct SchemaViolation {
 impl Diagnostic {
     /// A finding of the rule named `rule`; its severity is set by the check stage, from the
     /// configuration.
-    pub fn new(rule: &'static str, message: impl Into<String>, primary: Label) -> Self {
+    pub fn new(rule: RuleId, message: impl Into<String>, primary: Label) -> Self {
         Diagnostic {
             rule,
             severity: Severity::Error,

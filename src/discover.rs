@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::config::Settings;
 
 /// A file of the KB and the collection that holds it.
+#[derive(Debug, Clone)]
 pub struct Found {
     pub path: String,
     /// Index in the settings' collections.

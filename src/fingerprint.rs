@@ -114,7 +114,7 @@ fn compute(
             let text: Vec<&str> = text.split_whitespace().collect();
             let message = message_part(&d.message);
             let mut h = Sha256::new();
-            for part in [d.rule, path.as_str(), &text.join(" "), &message] {
+            for part in [d.rule.name(), path.as_str(), &text.join(" "), &message] {
                 h.update(part.as_bytes());
                 h.update([0]);
             }
@@ -139,7 +139,7 @@ mod tests {
     fn finding(file: usize, needle: &str, files: &Files) -> Diagnostic {
         let at = files.get(file).text.find(needle).unwrap();
         Diagnostic::new(
-            "quote-not-found",
+            crate::diagnostic::RuleId::QuoteNotFound,
             "quote not found in source `guide`",
             Label::new(file, at..at + needle.len(), ""),
         )

@@ -1,6 +1,7 @@
 //! kblint: a linter for Git-backed knowledge bases.
 //!
-//! The pipeline is **discover → parse → index → check → report**, in [`lint`]. The library
+//! The pipeline is **discover → parse → index → check → suppress → baseline → report**, one
+//! method per stage of a [`run::Run`], which every command drives. The library
 //! never prints: it returns a [`Report`] that a renderer in [`render`] turns into text.
 //! `ARCHITECTURE.md` describes the layers below; a module uses only the layers under its own.
 
@@ -11,6 +12,7 @@ pub mod diagnostic; // the one finding type, files and positions
 pub mod digest; // SHA-256 in hex
 pub mod frontmatter; // split, and load as one spanned tree: YAML, TOML, JSON
 pub mod quote; // quote normalisation and matching
+pub mod rule_id; // every rule as a value: its name and properties
 pub mod suggest; // "did you mean": the nearest of some names
 pub mod time; // dates and RFC 3339 date-times as comparable instants
 pub mod tree; // where files are read from: work tree, git index, revision
@@ -37,6 +39,7 @@ pub mod baseline; // `kblint-baseline.json`: the findings parked when the KB ado
 pub mod changed; // `--changed-since`: only the findings that changes introduced
 pub mod check; // every enabled rule, with its severity
 pub mod report; // the sorted findings and the summary
+pub mod run; // one run of the pipeline: every stage, driven by every command
 pub mod suppress; // `# kblint-allow RULE -- REASON` comments
 
 // Outputs and commands.
@@ -56,12 +59,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::baseline::Baseline;
-use crate::config::{Level, Settings};
-use crate::index::Kb;
+use crate::config::Level;
 pub use crate::report::{Report, Summary};
-use crate::schema::Schemas;
+use crate::run::{Run, UseBaseline};
 use crate::tree::Tree;
-use crate::vocabulary::Vocabulary;
 
 /// Lints the KB whose config is `config` (relative to `root`), reading every file from `tree`
 /// (the baseline file too). `overrides` are rule levels given on the command line.
@@ -71,59 +72,17 @@ pub fn lint(
     tree: &Tree,
     overrides: &[(String, Level)],
 ) -> Result<Report> {
-    run(root, config, tree, overrides, true)
+    let run = Run::load(root, config, tree, overrides, UseBaseline::Apply)?;
+    let findings = run.findings();
+    Ok(run.into_report(findings))
 }
 
 /// Lints as [`lint`] does, but hides nothing that the baseline holds: what `kblint baseline`
 /// writes from.
 pub fn lint_without_baseline(root: &Path, config: &str, tree: &Tree) -> Result<Report> {
-    run(root, config, tree, &[], false)
-}
-
-fn run(
-    root: &Path,
-    config: &str,
-    tree: &Tree,
-    overrides: &[(String, Level)],
-    with_baseline: bool,
-) -> Result<Report> {
-    let settings = settings(root, config, tree, overrides)?;
-    let (listing, mut unlisted, links) = tree.list_with_links();
-    let found = discover::discover(&settings, &listing)?;
-    unlisted.extend(discover::links(&settings, &links));
-    let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
-    let schemas = Schemas::load(&settings, tree, &listing)?;
-    let vocabulary = Vocabulary::load(&settings, tree)?;
-    let baseline = match with_baseline {
-        true => Baseline::load(&settings, tree)?,
-        false => None,
-    };
-    let parsed = parse::read_all(&settings, &schemas, tree, found)?;
-    let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
-    let diagnostics = check::check(&kb, &settings, &collections);
-    let suppress::Outcome {
-        mut kept,
-        suppressed,
-        findings,
-    } = suppress::suppress(&kb.files, diagnostics);
-    kept.extend(
-        findings
-            .into_iter()
-            .filter_map(|d| check::with_severity(d, &settings, &collections)),
-    );
-    let mut report = Report::new(kb, settings.root.clone(), kept, suppressed);
-    if let Some(baseline) = baseline {
-        let stale = settings.level_in(baseline::STALE, Level::Warn, None);
-        baseline::apply(&mut report, baseline, stale.severity());
-    }
-    report.collections = settings
-        .collections
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
-    report.file_collections = collections;
-    report.notices.extend(unlisted);
-    Ok(report)
+    let run = Run::load(root, config, tree, &[], UseBaseline::Ignore)?;
+    let findings = run.findings();
+    Ok(run.into_report(findings))
 }
 
 /// `kblint baseline`: writes every current error and warning of the KB to its baseline file;
@@ -131,11 +90,17 @@ fn run(
 pub fn write_baseline(config: Option<&Path>, cwd: &Path, prune: bool) -> Result<String> {
     let (root, config) = config::locate(config, cwd)?;
     let tree = Tree::work_tree(&root);
-    let settings = settings(&root, &config, &tree, &[])?;
-    let report = lint_without_baseline(&root, &config, &tree)?;
-    let path = settings.baseline.clone();
+    let run = Run::load(&root, &config, &tree, &[], UseBaseline::Ignore)?;
+    let path = run.settings.baseline.clone();
+    // Only pruning reads the old file: writing replaces it, even when it is not a baseline.
+    let old = match prune {
+        true => Baseline::load(&run.settings, &tree)?,
+        false => None,
+    };
+    let findings = run.findings();
+    let report = run.into_report(findings);
     let (entries, said) = if prune {
-        let Some(old) = Baseline::load(&settings, &tree)? else {
+        let Some(old) = old else {
             anyhow::bail!(
                 "there is no baseline to prune: `{path}` does not exist (`kblint baseline` writes it)"
             );
@@ -187,37 +152,6 @@ pub fn write_baseline(config: Option<&Path>, cwd: &Path, prune: bool) -> Result<
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// Lints like [`lint`], but keeps the index for the views that show more than the findings
-/// (`kblint report --html`, `kblint disputes --format dot`). The findings come sorted as in a
-/// [`Report`].
-pub fn lint_keeping_kb(
-    root: &Path,
-    config: &str,
-    tree: &Tree,
-    overrides: &[(String, Level)],
-) -> Result<(Kb, Vec<diagnostic::Diagnostic>)> {
-    let settings = settings(root, config, tree, overrides)?;
-    let listing = tree.list();
-    let found = discover::discover(&settings, &listing)?;
-    let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
-    let schemas = Schemas::load(&settings, tree, &listing)?;
-    let vocabulary = Vocabulary::load(&settings, tree)?;
-    let parsed = parse::read_all(&settings, &schemas, tree, found)?;
-    let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
-    let diagnostics = check::check(&kb, &settings, &collections);
-    // What suppression comments cover is left out here too (the baseline is not read).
-    let outcome = suppress::suppress(&kb.files, diagnostics);
-    let mut diagnostics = outcome.kept;
-    diagnostics.extend(
-        outcome
-            .findings
-            .into_iter()
-            .filter_map(|d| check::with_severity(d, &settings, &collections)),
-    );
-    report::sort(&kb.files, &mut diagnostics);
-    Ok((kb, diagnostics))
 }
 
 /// Where the files are read from.
@@ -302,24 +236,6 @@ fn outside_the_kb(report: &Report, root: &Path, wanted: &[String]) -> Vec<String
         notices.push(format!("`{shown}` is not part of the KB: {why}"));
     }
     notices
-}
-
-/// Config stage: `kblint.toml`, read from the tree being linted, with the command line's levels.
-fn settings(
-    root: &Path,
-    config: &str,
-    tree: &Tree,
-    overrides: &[(String, Level)],
-) -> Result<Settings> {
-    let names = rules::names();
-    let mut settings = Settings::load(root, config, tree, &names)?;
-    for (name, level) in overrides {
-        if !names.contains(&name.as_str()) {
-            anyhow::bail!("unknown rule `{name}` (see `kblint rules`)");
-        }
-        settings.set_level(name, *level);
-    }
-    Ok(settings)
 }
 
 /// `path` relative to the KB root, with `/` separators (`""` for the root itself).

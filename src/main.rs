@@ -152,9 +152,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             .map(|out| String::from_utf8_lossy(&out).trim().to_string())
             .unwrap_or_default();
     }
-    for notice in &report.notices {
-        eprint_line(&format!("warning: {notice}"));
-    }
+    warn(&report.notices);
     report.show_suppressed = args.show_suppressed;
     let color = use_color(args.common.color);
     let mut out = Vec::new();
@@ -241,14 +239,16 @@ fn disputes(args: DisputesArgs) -> anyhow::Result<Exit> {
     if args.format == DisputesFormat::Dot {
         let opts = options(&common, Vec::new(), Vec::new());
         let map = kblint::render::html::map(&opts, kblint::render::html::Links::default(), 0)?;
+        warn(&map.notices);
         write_out(&kblint::render::dot::render(&map))?;
         return Ok(Exit::Clean);
     }
-    let only = vec![("acknowledged-dispute".to_string(), Level::Info)];
+    let acknowledged = kblint::rule_id::RuleId::AcknowledgedDispute;
+    let only = vec![(acknowledged.name().to_string(), Level::Info)];
     let mut opts = options(&common, Vec::new(), only);
     let others: Vec<(String, Level)> = rules::RULES
         .iter()
-        .filter(|r| r.name != "acknowledged-dispute")
+        .filter(|r| r.id != acknowledged)
         .map(|r| (r.name.to_string(), Level::Off))
         .collect();
     opts.rules.extend(others);
@@ -273,6 +273,7 @@ fn report(args: ReportArgs) -> anyhow::Result<Exit> {
         None => kblint::render::html::relative_links(&opts, &cwd().join(&args.html))?,
     };
     let map = kblint::render::html::map(&opts, links, args.max_rows)?;
+    warn(&map.notices);
     let page = kblint::render::html::render(&map);
     if to_stdout {
         write_out(&page)?;
@@ -281,6 +282,13 @@ fn report(args: ReportArgs) -> anyhow::Result<Exit> {
             .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", args.html.display()))?;
     }
     Ok(Exit::Clean)
+}
+
+/// Prints each notice as a warning on standard error.
+fn warn(notices: &[String]) {
+    for notice in notices {
+        eprint_line(&format!("warning: {notice}"));
+    }
 }
 
 fn source(action: SourceAction) -> anyhow::Result<Exit> {

@@ -78,7 +78,7 @@ impl Report {
         // is freed off the critical path, while the report is rendered.
         rayon::spawn(move || drop(kb));
         sort(&files, &mut diagnostics);
-        suppressed.sort_by_cached_key(|s| sort_key(&files, &s.diagnostic));
+        sort_suppressed(&files, &mut suppressed);
         let mut report = Report {
             files,
             diagnostics,
@@ -133,9 +133,7 @@ impl Report {
             }
         }
         self.diagnostics = kept;
-        let files = &self.files;
-        self.suppressed
-            .sort_by_cached_key(|s| sort_key(files, &s.diagnostic));
+        sort_suppressed(&self.files, &mut self.suppressed);
         self.recount();
     }
 
@@ -207,6 +205,11 @@ pub(crate) fn sort(files: &Files, diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_cached_key(|d| sort_key(files, d));
 }
 
+/// Sorts hidden findings as [`sort`] sorts the others.
+pub(crate) fn sort_suppressed(files: &Files, suppressed: &mut [Suppressed]) {
+    suppressed.sort_by_cached_key(|s| sort_key(files, &s.diagnostic));
+}
+
 fn sort_key(files: &Files, d: &Diagnostic) -> (String, usize, usize, &'static str, String, usize) {
     let f = files.get(d.primary.file);
     let p = f.position(d.primary.span.start);
@@ -214,7 +217,7 @@ fn sort_key(files: &Files, d: &Diagnostic) -> (String, usize, usize, &'static st
         f.path.clone(),
         p.line,
         p.column,
-        d.rule,
+        d.rule.name(),
         d.message.clone(),
         d.primary.span.end,
     )

@@ -16,16 +16,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label};
+use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label, RuleId};
 use crate::frontmatter::{self, Node, Value};
 use crate::report::Suppressed;
 
 /// The rule of malformed suppressions.
-pub const INVALID: &str = "invalid-suppression";
+pub const INVALID: RuleId = RuleId::InvalidSuppression;
 /// The rule of suppressions that suppress nothing.
-pub const UNUSED: &str = "unused-suppression";
-/// The rules whose findings no suppression can hide.
-pub const NOT_SUPPRESSIBLE: [&str; 3] = [INVALID, UNUSED, "stale-baseline-entry"];
+pub const UNUSED: RuleId = RuleId::UnusedSuppression;
 
 /// What the stage did to a run's findings.
 pub struct Outcome {
@@ -45,7 +43,7 @@ struct Directive {
     /// What removing the comment removes: the white space before it, or its whole line.
     removal: Range<usize>,
     /// The rules it names, with where each name is.
-    rules: Vec<(&'static str, Range<usize>)>,
+    rules: Vec<(RuleId, Range<usize>)>,
     reason: String,
     /// What it covers: byte ranges of the file; the whole file for `kblint-allow-file`.
     covers: Vec<Range<usize>>,
@@ -97,9 +95,9 @@ pub fn suppress(files: &Files, diagnostics: Vec<Diagnostic>) -> Outcome {
 }
 
 /// The ranges that the directives cover, by file and rule: `(start, end, directive)`, sorted.
-type Covers<'a> = HashMap<(FileId, &'a str), Vec<(usize, usize, usize)>>;
+type Covers = HashMap<(FileId, RuleId), Vec<(usize, usize, usize)>>;
 
-fn directives_by_rule(directives: &[Directive]) -> Covers<'static> {
+fn directives_by_rule(directives: &[Directive]) -> Covers {
     let mut covers: Covers = HashMap::new();
     for (n, d) in directives.iter().enumerate() {
         for (rule, _) in &d.rules {
@@ -121,10 +119,10 @@ fn covering(
     directives: &mut [Directive],
 ) -> Vec<Option<usize>> {
     let mut reasons = vec![None; diagnostics.len()];
-    let mut groups: HashMap<(FileId, &str), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(FileId, RuleId), Vec<usize>> = HashMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
         let key = (d.primary.file, d.rule);
-        if !NOT_SUPPRESSIBLE.contains(&d.rule) && covers.contains_key(&key) {
+        if d.rule.suppressible() && covers.contains_key(&key) {
             groups.entry(key).or_default().push(i);
         }
     }
@@ -195,7 +193,7 @@ fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
     let list = d.rules[0].1.start..d.rules[d.rules.len() - 1].1.end;
     let keep: Vec<&str> = (0..d.rules.len())
         .filter(|r| !idle.contains(r))
-        .map(|r| d.rules[r].0)
+        .map(|r| d.rules[r].0.name())
         .collect();
     for &r in &idle {
         out.push(
@@ -298,12 +296,12 @@ fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Di
             if name.is_empty() {
                 continue;
             }
-            match crate::rules::find(name) {
-                Some(rule) if NOT_SUPPRESSIBLE.contains(&rule.name) => {
+            match RuleId::from_name(name) {
+                Some(rule) if !rule.suppressible() => {
                     findings.push(invalid(id, span, format!("`{name}` cannot be suppressed")));
                     bad = true;
                 }
-                Some(rule) => rules.push((rule.name, span)),
+                Some(rule) => rules.push((rule, span)),
                 None => {
                     findings.push(
                         invalid(id, span, format!("suppression of unknown rule `{name}`"))
@@ -549,7 +547,7 @@ mod tests {
             .map(|needle| {
                 let start = text.find(needle).unwrap();
                 Diagnostic::new(
-                    "schema",
+                    RuleId::Schema,
                     *needle,
                     Label::new(id, start..start + needle.len(), ""),
                 )
@@ -626,7 +624,9 @@ mod tests {
         let diagnostics = at
             .iter()
             .step_by(2)
-            .map(|&start| Diagnostic::new("schema", "m", Label::new(id, start..start + 7, "")))
+            .map(|&start| {
+                Diagnostic::new(RuleId::Schema, "m", Label::new(id, start..start + 7, ""))
+            })
             .collect();
         let outcome = suppress(&files, diagnostics);
         assert!(outcome.kept.is_empty());

@@ -149,6 +149,39 @@ impl Contradictions {
             _ => None,
         }
     }
+
+    /// Every `disputes` link whose two claims do not contradict (a link to the claim itself
+    /// included), in claim order: the `stale-dispute` findings, and the stale disputes of the
+    /// HTML report.
+    pub fn stale_links<'k>(&self, kb: &'k Kb) -> Vec<StaleLink<'k>> {
+        let mut out = Vec::new();
+        for (id, claim) in kb.all_claims() {
+            for link in &claim.disputes {
+                let Some(target) = kb.claim_ref(id.entry, &link.target.value) else {
+                    continue;
+                };
+                if target != id && self.contradict(id, target) {
+                    continue;
+                }
+                out.push(StaleLink {
+                    claim: id,
+                    target,
+                    link,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A `disputes` link between two claims that do not contradict.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleLink<'k> {
+    /// The claim that holds the link.
+    pub claim: ClaimId,
+    /// The claim it names.
+    pub target: ClaimId,
+    pub link: &'k crate::model::Dispute,
 }
 
 /// What a claim asserts, read once.

@@ -1,12 +1,14 @@
-//! The analyses that several rules share, each computed once per run, side by side, and only
-//! when an enabled rule declares that it needs it (`needs: [Citations]` in its declaration).
-//! Rules receive them, with the indexed KB, in a [`Context`].
+//! The analyses that several rules share, each computed at most once per run, on first use.
+//! Rules receive them, with the indexed KB, in a [`Context`]; a rule's `needs: [Citations]`
+//! only lets the check stage compute the analyses side by side before the rules start, so that
+//! each gets every thread. A rule that reads one it did not declare still gets it, complete.
 
 pub mod citations;
 pub mod contradictions;
 pub mod wording;
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::index::Kb;
 use citations::Citations;
@@ -21,53 +23,86 @@ pub enum Analysis {
     Contradictions,
 }
 
-/// What a rule checks: the indexed KB and the analyses that the enabled rules declared.
+/// The analyses of one indexed KB, each computed on first use and kept.
+#[derive(Default)]
+pub struct Analyses {
+    citations: OnceLock<Citations>,
+    contradictions: OnceLock<Contradictions>,
+    /// How many quotes were matched against their sources, over every computation of the
+    /// citation checks (each quote once, when the analyses are shared as they should be).
+    quotes_matched: AtomicUsize,
+}
+
+impl Analyses {
+    /// How many quotes have been matched against their sources so far.
+    pub fn quotes_matched(&self) -> usize {
+        self.quotes_matched.load(Ordering::Relaxed)
+    }
+}
+
+/// What a rule checks: the indexed KB and its analyses.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub kb: &'a Kb,
-    citations: Option<Citations>,
-    contradictions: Option<Contradictions>,
+    analyses: &'a Analyses,
 }
 
 impl<'a> Context<'a> {
-    /// Computes, side by side, the analyses in `needs`. Computed before the rules run, each
-    /// analysis gets every thread, rather than one rule waiting for another to finish it.
-    pub fn new(kb: &'a Kb, needs: &[Analysis]) -> Context<'a> {
-        let (citations, contradictions) = rayon::join(
-            || {
-                needs
-                    .contains(&Analysis::Citations)
-                    .then(|| citations::analyse(kb))
-            },
-            || {
-                needs
-                    .contains(&Analysis::Contradictions)
-                    .then(|| contradictions::analyse(kb))
-            },
-        );
-        Context {
-            kb,
-            citations,
-            contradictions,
-        }
+    /// The KB `kb` with `analyses`, which must be of this very KB (empty, or computed from it).
+    pub fn new(kb: &'a Kb, analyses: &'a Analyses) -> Context<'a> {
+        Context { kb, analyses }
     }
 
-    /// The citation checks. Only for a rule that declares `Citations` in its `needs`.
-    pub fn citations(&self) -> &Citations {
-        static NONE: LazyLock<Citations> = LazyLock::new(Citations::default);
-        debug_assert!(
-            self.citations.is_some(),
-            "a rule did not declare `Citations`"
+    /// Computes, side by side, the analyses in `needs` that are not computed yet.
+    pub fn prepare(&self, needs: &[Analysis]) {
+        rayon::join(
+            || {
+                if needs.contains(&Analysis::Citations) {
+                    self.citations();
+                }
+            },
+            || {
+                if needs.contains(&Analysis::Contradictions) {
+                    self.contradictions();
+                }
+            },
         );
-        self.citations.as_ref().unwrap_or(&NONE)
     }
 
-    /// The contradictions. Only for a rule that declares `Contradictions` in its `needs`.
-    pub fn contradictions(&self) -> &Contradictions {
-        static NONE: LazyLock<Contradictions> = LazyLock::new(Contradictions::default);
-        debug_assert!(
-            self.contradictions.is_some(),
-            "a rule did not declare `Contradictions`"
-        );
-        self.contradictions.as_ref().unwrap_or(&NONE)
+    /// The citation checks, computed on first use.
+    pub fn citations(&self) -> &'a Citations {
+        first_use(&self.analyses.citations, || {
+            let quotes = self
+                .kb
+                .all_claims()
+                .flat_map(|(_, c)| &c.cites)
+                .filter(|c| c.source.is_some() && c.quote.is_some())
+                .count();
+            self.analyses
+                .quotes_matched
+                .fetch_add(quotes, Ordering::Relaxed);
+            citations::analyse(self.kb)
+        })
     }
+
+    /// The contradictions, computed on first use.
+    pub fn contradictions(&self) -> &'a Contradictions {
+        first_use(&self.analyses.contradictions, || {
+            contradictions::analyse(self.kb)
+        })
+    }
+}
+
+/// The value of `cell`, computed by `compute` if it has none. Unlike `OnceLock::get_or_init`,
+/// a thread never waits for another to finish: the analyses run on rayon's threads, where a
+/// thread waiting on a lock may itself be the one that must finish the computation (it can
+/// pick up another rule's work while it waits for its own). Two first uses at the same moment
+/// may both compute it; only one result is kept.
+fn first_use<T>(cell: &OnceLock<T>, compute: impl FnOnce() -> T) -> &T {
+    if let Some(value) = cell.get() {
+        return value;
+    }
+    let _ = cell.set(compute());
+    cell.get()
+        .unwrap_or_else(|| unreachable!("the cell was just set"))
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::config;
+use crate::run::UseBaseline;
 use crate::tree::Tree;
 
 /// What `kblint claims suggest` did: the outcome, and with `--write` the files left alone
@@ -27,7 +28,8 @@ pub struct Run {
 pub fn run(config: Option<&Path>, cwd: &Path, write: bool) -> Result<Run> {
     let (root, config) = config::locate(config, cwd)?;
     let tree = Tree::work_tree(&root);
-    let (kb, _) = crate::lint_keeping_kb(&root, &config, &tree, &[])?;
+    // The index is all it reads: the run stops there, before the checks.
+    let kb = crate::run::Run::load(&root, &config, &tree, &[], UseBaseline::Ignore)?.kb;
     if kb.vocabulary.is_none() {
         anyhow::bail!(
             "{config} names no `vocabulary`: there are no properties to suggest (docs/claims-and-quotes.md)"

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use crate::diagnostic::Fix;
+use crate::diagnostic::{Fix, RuleId};
 use crate::report::Report;
 
 pub use write::LOCK_FILE;
@@ -62,7 +62,7 @@ pub struct PlannedFile {
 /// never add or remove a line before their own, so the line stays the finding's).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Applied {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub path: String,
     pub line: usize,
 }
@@ -91,7 +91,7 @@ impl Outcome {
 pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
     // The rule of the finding a fix resolves; `None` for a digest recorded for a source that
     // had none (it belongs to no finding).
-    let mut by_file: BTreeMap<usize, Vec<(Option<&'static str>, &Fix)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<usize, Vec<(Option<RuleId>, &Fix)>> = BTreeMap::new();
     let fixes = report
         .diagnostics
         .iter()
@@ -115,7 +115,7 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
     for (file, mut fixes) in by_file {
         let file = report.files.get(file);
         fixes.sort_by_key(|(_, f)| (f.span.start, f.span.end));
-        let mut taken: Vec<(Option<&'static str>, &Fix)> = Vec::new();
+        let mut taken: Vec<(Option<RuleId>, &Fix)> = Vec::new();
         let mut at = 0;
         for (rule, fix) in fixes {
             let line = file.position(fix.span.start.min(file.text.len())).line;

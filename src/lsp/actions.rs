@@ -14,12 +14,6 @@ use crate::index::Kb;
 use super::convert;
 use super::navigate::entry_of;
 
-/// The rules whose findings are contradictions that a `disputes` link acknowledges.
-const CONTRADICTIONS: &[&str] = &["conflicting-values", "negation-conflict", "order-cycle"];
-
-/// The rules that a suppression comment cannot silence (spec §9).
-const UNSUPPRESSIBLE: &[&str] = &["invalid-suppression", "unused-suppression"];
-
 /// The actions for the findings `here` (those of file `file` under the cursor or selection),
 /// then the file-wide fixes. `extra` are the fixes that belong to no finding (a missing
 /// `sha256`); `uri_of` names a file for the edits.
@@ -50,7 +44,7 @@ pub fn actions(
                 ..CodeAction::default()
             });
         }
-        if CONTRADICTIONS.contains(&d.rule) {
+        if d.rule.contradiction() {
             for (title, edit) in disputes(kb, d) {
                 let f = kb.files.get(d.primary.file);
                 out.push(CodeAction {
@@ -63,7 +57,7 @@ pub fn actions(
                 });
             }
         }
-        if !UNSUPPRESSIBLE.contains(&d.rule)
+        if d.rule.suppressible()
             && let Some(edit) = allow(kb, d)
         {
             let f = kb.files.get(d.primary.file);

@@ -157,12 +157,10 @@ pub fn diagnostic(
             }
         })
         .collect();
-    let tags = match d.rule {
-        "unused-source" | "stale-dispute" | "unused-suppression" | "stale-baseline-entry" => {
-            Some(vec![DiagnosticTag::UNNECESSARY])
-        }
-        _ => None,
-    };
+    let tags = d
+        .rule
+        .unnecessary()
+        .then(|| vec![DiagnosticTag::UNNECESSARY]);
     lsp_types::Diagnostic {
         range: range(&file.text, &d.primary.span),
         severity: Some(match d.severity {

@@ -24,6 +24,14 @@ use std::sync::mpsc::{Receiver, Sender};
 
 use anyhow::Result;
 use lsp_server::{Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, Exit,
+    Initialized, Notification as _,
+};
+use lsp_types::request::{
+    CodeActionRequest, Completion, GotoDefinition, HoverRequest, Initialize, References,
+    RegisterCapability, Request as _, Shutdown,
+};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionItem,
     CompletionItemKind, CompletionOptions, CompletionResponse, Hover, HoverContents,
@@ -31,6 +39,7 @@ use lsp_types::{
     PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
+use lsp_types::{CodeActionOrCommand, CodeActionResponse, GotoDefinitionResponse};
 use serde_json::Value;
 
 use crate::diagnostic::File;
@@ -64,10 +73,20 @@ pub fn serve(
     result
 }
 
+/// Where the server is in its life (LSP's lifecycle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for `initialize`: every other request is an error, notifications are dropped.
+    Uninitialized,
+    /// Serving.
+    Running,
+    /// After `shutdown`: only `exit` is expected.
+    ShuttingDown,
+}
+
 struct Server {
     out: Sender<Vec<u8>>,
-    initialized: bool,
-    shutdown: bool,
+    phase: Phase,
     /// Where the server was started (the workspace folder), to look for the config from.
     start: Option<PathBuf>,
     /// A config named in the initialization options (`{"config": "path/to/kblint.toml"}`).
@@ -91,8 +110,7 @@ impl Server {
     fn new(out: Sender<Vec<u8>>) -> Server {
         Server {
             out,
-            initialized: false,
-            shutdown: false,
+            phase: Phase::Uninitialized,
             start: None,
             config: None,
             workspace: None,
@@ -133,8 +151,8 @@ impl Server {
                     };
                     self.send(Message::Response(response));
                 }
-                Message::Notification(n) if n.method == "exit" => {
-                    return if self.shutdown {
+                Message::Notification(n) if n.method == Exit::METHOD => {
+                    return if self.phase == Phase::ShuttingDown {
                         Ok(())
                     } else {
                         Err(anyhow::anyhow!("`exit` came before `shutdown`"))
@@ -167,8 +185,7 @@ impl Server {
 
     /// Whether a request reads the checked KB (so pending changes are checked first).
     fn needs_check(&self, req: &Request) -> bool {
-        self.initialized
-            && !self.shutdown
+        self.phase == Phase::Running
             && req.method.starts_with("textDocument/")
             && (self.reload || !self.dirty.is_empty())
     }
@@ -177,32 +194,50 @@ impl Server {
         let _ = self.out.send(transport::encode(&msg));
     }
 
+    /// Answers a request, by its type; what the phase does not allow is an error.
     fn request(&mut self, req: Request) -> Result<Value, (i32, String)> {
-        if req.method == "initialize" {
-            if self.initialized {
-                return Err((INVALID_REQUEST, "the server is already initialized".into()));
+        let Request { method, params, .. } = req;
+        match (self.phase, method.as_str()) {
+            (Phase::Uninitialized, Initialize::METHOD) => self.initialize(params),
+            (_, Initialize::METHOD) => {
+                Err((INVALID_REQUEST, "the server is already initialized".into()))
             }
-            return self.initialize(req.params);
+            (Phase::Uninitialized, _) => {
+                Err((SERVER_NOT_INITIALIZED, "send `initialize` first".into()))
+            }
+            (_, Shutdown::METHOD) => {
+                self.phase = Phase::ShuttingDown;
+                Ok(Value::Null)
+            }
+            (Phase::ShuttingDown, _) => {
+                Err((INVALID_REQUEST, "the server is shutting down".into()))
+            }
+            (Phase::Running, GotoDefinition::METHOD) => {
+                self.answer::<GotoDefinition>(params, Self::definition)
+            }
+            (Phase::Running, References::METHOD) => {
+                self.answer::<References>(params, Self::references)
+            }
+            (Phase::Running, HoverRequest::METHOD) => {
+                self.answer::<HoverRequest>(params, Self::hover)
+            }
+            (Phase::Running, Completion::METHOD) => {
+                self.answer::<Completion>(params, Self::completion)
+            }
+            (Phase::Running, CodeActionRequest::METHOD) => {
+                self.answer::<CodeActionRequest>(params, Self::code_action)
+            }
+            (Phase::Running, other) => Err((METHOD_NOT_FOUND, format!("unknown method `{other}`"))),
         }
-        if !self.initialized {
-            return Err((SERVER_NOT_INITIALIZED, "send `initialize` first".into()));
-        }
-        if req.method == "shutdown" {
-            self.shutdown = true;
-            return Ok(Value::Null);
-        }
-        if self.shutdown {
-            return Err((INVALID_REQUEST, "the server is shutting down".into()));
-        }
-        let params = req.params;
-        match req.method.as_str() {
-            "textDocument/definition" => self.definition(parse(params)?),
-            "textDocument/references" => self.references(parse(params)?),
-            "textDocument/hover" => self.hover(parse(params)?),
-            "textDocument/completion" => self.completion(parse(params)?),
-            "textDocument/codeAction" => self.code_action(parse(params)?),
-            other => Err((METHOD_NOT_FOUND, format!("unknown method `{other}`"))),
-        }
+    }
+
+    /// Request `R`'s parameters read from `params`, answered by `handler`.
+    fn answer<R: lsp_types::request::Request>(
+        &self,
+        params: Value,
+        handler: fn(&Self, R::Params) -> R::Result,
+    ) -> Result<Value, (i32, String)> {
+        to_value(handler(self, parse(params)?))
     }
 
     fn initialize(&mut self, params: Value) -> Result<Value, (i32, String)> {
@@ -233,7 +268,7 @@ impl Server {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
-        self.initialized = true;
+        self.phase = Phase::Running;
         let sync = TextDocumentSyncOptions {
             open_close: Some(true),
             change: Some(TextDocumentSyncKind::FULL),
@@ -267,63 +302,78 @@ impl Server {
         serde_json::to_value(result).map_err(|e| (INTERNAL_ERROR, e.to_string()))
     }
 
+    /// Handles a notification, by its type. Before `initialize` and after `shutdown`, and when
+    /// the parameters cannot be read, a notification is dropped (it has no answer to carry an
+    /// error).
     fn notification(&mut self, n: Notification) {
-        if !self.initialized || self.shutdown {
+        if self.phase != Phase::Running {
             return;
         }
-        match n.method.as_str() {
-            "textDocument/didOpen" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let doc = p.text_document;
-                self.edit(doc.uri, doc.version, Some(doc.text));
+        let Notification { method, params } = n;
+        match method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                self.on::<DidOpenTextDocument>(params, Self::did_open);
             }
-            "textDocument/didChange" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                // Full sync: the last change holds the whole text.
-                let Some(change) = p.content_changes.into_iter().last() else {
-                    return;
-                };
-                let doc = p.text_document;
-                if change.range.is_some() {
-                    return; // not announced: the server asks for whole texts
-                }
-                self.edit(doc.uri, doc.version, Some(change.text));
+            DidChangeTextDocument::METHOD => {
+                self.on::<DidChangeTextDocument>(params, Self::did_change);
             }
-            "textDocument/didClose" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                self.edit(uri.clone(), 0, None);
-                // A closed document shows no findings.
-                self.publish(&uri, None, Vec::new());
+            DidCloseTextDocument::METHOD => {
+                self.on::<DidCloseTextDocument>(params, Self::did_close);
             }
-            "workspace/didChangeWatchedFiles" => self.reload = true,
-            "initialized" if self.watch => {
-                // Files saved or deleted outside the editor: every change loads the KB again.
-                let registration = serde_json::json!({"registrations": [{
-                    "id": "kblint-watch",
-                    "method": "workspace/didChangeWatchedFiles",
-                    "registerOptions": {"watchers": [{"globPattern": "**/*"}]},
-                }]});
-                self.send(Message::Request(Request::new(
-                    "kblint-watch".to_string().into(),
-                    "client/registerCapability".into(),
-                    registration,
-                )));
-            }
+            DidChangeWatchedFiles::METHOD => self.reload = true,
+            Initialized::METHOD if self.watch => self.watch_files(),
             _ => {} // `initialized`, `$/cancelRequest`, `didSave`, ...: nothing to do
         }
+    }
+
+    /// Notification `N`'s parameters read from `params`, handled by `handler`.
+    fn on<N: lsp_types::notification::Notification>(
+        &mut self,
+        params: Value,
+        handler: fn(&mut Self, N::Params),
+    ) {
+        if let Ok(params) = serde_json::from_value::<N::Params>(params) {
+            handler(self, params);
+        }
+    }
+
+    fn did_open(&mut self, p: lsp_types::DidOpenTextDocumentParams) {
+        let doc = p.text_document;
+        self.edit(doc.uri, doc.version, Some(doc.text));
+    }
+
+    fn did_change(&mut self, p: lsp_types::DidChangeTextDocumentParams) {
+        // Full sync: the last change holds the whole text.
+        let Some(change) = p.content_changes.into_iter().last() else {
+            return;
+        };
+        let doc = p.text_document;
+        if change.range.is_some() {
+            return; // not announced: the server asks for whole texts
+        }
+        self.edit(doc.uri, doc.version, Some(change.text));
+    }
+
+    fn did_close(&mut self, p: lsp_types::DidCloseTextDocumentParams) {
+        let uri = p.text_document.uri;
+        self.edit(uri.clone(), 0, None);
+        // A closed document shows no findings.
+        self.publish(&uri, None, Vec::new());
+    }
+
+    /// Asks to be told of files saved or deleted outside the editor: every such change loads
+    /// the KB again.
+    fn watch_files(&mut self) {
+        let registration = serde_json::json!({"registrations": [{
+            "id": "kblint-watch",
+            "method": DidChangeWatchedFiles::METHOD,
+            "registerOptions": {"watchers": [{"globPattern": "**/*"}]},
+        }]});
+        self.send(Message::Request(Request::new(
+            "kblint-watch".to_string().into(),
+            RegisterCapability::METHOD.into(),
+            registration,
+        )));
     }
 
     /// Records the text of a document (`None`: closed, the file on disk counts again).
@@ -402,45 +452,55 @@ impl Server {
             return;
         };
         let mut lists: Vec<(Uri, Option<i32>, Vec<lsp_types::Diagnostic>)> = Vec::new();
-        let config_uri = uri_for(ws, &ws.config);
         match &ws.state {
             Ok(loaded) => {
-                if let Some(kb) = loaded.kb() {
-                    let uri_of = |f: &File| uri_for(ws, &f.path);
-                    for (path, doc) in &ws.open {
-                        let list = loaded
-                            .file_of(path)
-                            .and_then(|id| loaded.diagnostics.get(&id))
-                            .map(|ds| {
-                                ds.iter()
-                                    .map(|d| convert::diagnostic(d, &kb.files, &uri_of))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        lists.push((doc.uri.clone(), Some(doc.version), list));
-                    }
-                }
-                if !ws.open.contains_key(&ws.config) {
-                    lists.push((config_uri, None, Vec::new()));
+                let kb = loaded.kb();
+                let uri_of = |f: &File| uri_for(ws, &f.path);
+                for (path, doc) in &ws.open {
+                    let list = loaded
+                        .file_of(path)
+                        .and_then(|id| loaded.diagnostics.get(&id))
+                        .map(|ds| {
+                            ds.iter()
+                                .map(|d| convert::diagnostic(d, &kb.files, &uri_of))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    lists.push((doc.uri.clone(), Some(doc.version), list));
                 }
             }
             Err(message) => {
-                for (path, doc) in &ws.open {
-                    if *path != ws.config {
+                // The error is shown on the file and line it names (the config, a schema, the
+                // vocabulary, the baseline), or on the config's first line.
+                let (path, line) = error_place(message, |p| {
+                    ws.open.contains_key(p) || ws.root.join(p).is_file()
+                })
+                .unwrap_or((ws.config.as_str(), 1));
+                for (open, doc) in &ws.open {
+                    if open != path {
                         lists.push((doc.uri.clone(), Some(doc.version), Vec::new()));
                     }
                 }
-                let (uri, version, text) = match ws.open.get(&ws.config) {
+                let (uri, version, text) = match ws.open.get(path) {
                     Some(doc) => (doc.uri.clone(), Some(doc.version), Some(doc.text.clone())),
                     None => (
-                        config_uri,
+                        uri_for(ws, path),
                         None,
-                        std::fs::read_to_string(ws.root.join(&ws.config)).ok(),
+                        std::fs::read_to_string(ws.root.join(path)).ok(),
                     ),
                 };
-                lists.push((uri, version, vec![config_error(message, &ws.config, text)]));
+                lists.push((uri, version, vec![config_error(message, line, text)]));
             }
         }
+        // A file that showed an error and is neither open nor named now is cleared.
+        let listed: BTreeSet<String> = lists.iter().map(|l| l.0.as_str().to_string()).collect();
+        let cleared: Vec<Uri> = self
+            .published
+            .keys()
+            .filter(|k| !listed.contains(*k))
+            .filter_map(|k| k.parse().ok())
+            .collect();
+        lists.extend(cleared.into_iter().map(|uri| (uri, None, Vec::new())));
         for (uri, version, list) in lists {
             self.publish(&uri, version, list);
         }
@@ -483,7 +543,7 @@ impl Server {
         let path = convert::uri_to_path(uri)?;
         let rel = kb_path(&ws.root, &path)?;
         let loaded = ws.state.as_ref().ok()?;
-        Some((loaded, loaded.kb()?, loaded.file_of(&rel)?))
+        Some((loaded, loaded.kb(), loaded.file_of(&rel)?))
     }
 
     fn uri_of(&self, file: &File) -> Uri {
@@ -503,41 +563,30 @@ impl Server {
         Location::new(self.uri_of(f), convert::range(&f.text, span))
     }
 
-    fn definition(&self, p: lsp_types::GotoDefinitionParams) -> Result<Value, (i32, String)> {
+    fn definition(&self, p: lsp_types::GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
         let at = p.text_document_position_params;
-        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
+        let (_, kb, file) = self.file_at(&at.text_document.uri)?;
         let offset = convert::offset(&kb.files.get(file).text, at.position);
-        let target = navigate::name_at(kb, file, offset).and_then(|n| n.target);
-        let Some(target) = target else {
-            return Ok(Value::Null);
-        };
+        let target = navigate::name_at(kb, file, offset).and_then(|n| n.target)?;
         let (f, span) = navigate::declaration(kb, target);
-        to_value(self.location(kb, f, &span))
+        Some(GotoDefinitionResponse::Scalar(self.location(kb, f, &span)))
     }
 
-    fn references(&self, p: lsp_types::ReferenceParams) -> Result<Value, (i32, String)> {
+    fn references(&self, p: lsp_types::ReferenceParams) -> Option<Vec<Location>> {
         let at = p.text_document_position;
-        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
+        let (_, kb, file) = self.file_at(&at.text_document.uri)?;
         let offset = convert::offset(&kb.files.get(file).text, at.position);
-        let Some(target) = navigate::name_at(kb, file, offset).and_then(|n| n.target) else {
-            return Ok(Value::Null);
-        };
+        let target = navigate::name_at(kb, file, offset).and_then(|n| n.target)?;
         let found: Vec<Location> = navigate::references(kb, target, p.context.include_declaration)
             .into_iter()
             .map(|(f, span)| self.location(kb, f, &span))
             .collect();
-        to_value(found)
+        Some(found)
     }
 
-    fn hover(&self, p: lsp_types::HoverParams) -> Result<Value, (i32, String)> {
+    fn hover(&self, p: lsp_types::HoverParams) -> Option<Hover> {
         let at = p.text_document_position_params;
-        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
+        let (_, kb, file) = self.file_at(&at.text_document.uri)?;
         let text = &kb.files.get(file).text;
         let offset = convert::offset(text, at.position);
         let shown = navigate::hover_quote(kb, file, offset).or_else(|| {
@@ -545,10 +594,8 @@ impl Server {
             let target = name.target?;
             Some((name.text.span.clone(), navigate::hover_name(kb, target)))
         });
-        let Some((span, markdown)) = shown else {
-            return Ok(Value::Null);
-        };
-        to_value(Hover {
+        let (span, markdown) = shown?;
+        Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
                 value: markdown,
@@ -557,15 +604,13 @@ impl Server {
         })
     }
 
-    fn completion(&self, p: lsp_types::CompletionParams) -> Result<Value, (i32, String)> {
+    fn completion(&self, p: lsp_types::CompletionParams) -> Option<CompletionResponse> {
         let at = p.text_document_position;
-        let Some((_, kb, file)) = self.file_at(&at.text_document.uri) else {
-            return Ok(Value::Null);
-        };
+        let (_, kb, file) = self.file_at(&at.text_document.uri)?;
         let text = &kb.files.get(file).text;
         let offset = convert::offset(text, at.position);
         let Some(slot) = navigate::slot(text, offset) else {
-            return to_value(CompletionResponse::Array(Vec::new()));
+            return Some(CompletionResponse::Array(Vec::new()));
         };
         let kind = match slot {
             navigate::Slot::Property => CompletionItemKind::PROPERTY,
@@ -581,13 +626,11 @@ impl Server {
                 ..CompletionItem::default()
             })
             .collect();
-        to_value(CompletionResponse::Array(items))
+        Some(CompletionResponse::Array(items))
     }
 
-    fn code_action(&self, p: lsp_types::CodeActionParams) -> Result<Value, (i32, String)> {
-        let Some((loaded, kb, file)) = self.file_at(&p.text_document.uri) else {
-            return Ok(Value::Null);
-        };
+    fn code_action(&self, p: lsp_types::CodeActionParams) -> Option<CodeActionResponse> {
+        let (loaded, kb, file) = self.file_at(&p.text_document.uri)?;
         let f = kb.files.get(file);
         let start = convert::offset(&f.text, p.range.start);
         let end = convert::offset(&f.text, p.range.end);
@@ -609,7 +652,12 @@ impl Server {
                 })
             });
         }
-        to_value(found)
+        Some(
+            found
+                .into_iter()
+                .map(CodeActionOrCommand::CodeAction)
+                .collect(),
+        )
     }
 }
 
@@ -639,15 +687,28 @@ fn uri_for(ws: &Workspace, path: &str) -> Uri {
     }
 }
 
-/// A configuration error as a diagnostic on the config file, at the line it names
-/// (`kblint.toml:3: ...`), or on the first line.
-fn config_error(message: &str, config: &str, text: Option<String>) -> lsp_types::Diagnostic {
-    let line = message
-        .strip_prefix(config)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|n| n.trim().parse::<u32>().ok())
-        .unwrap_or(1);
+/// The KB file and the line (from 1) that an error message names at its start, as kblint
+/// writes them (`schema/vocabulary.yaml:3:5: …`, `kblint.toml:7: …`, `schema/a.json: …`),
+/// when `exists` says there is such a file.
+fn error_place(message: &str, exists: impl Fn(&str) -> bool) -> Option<(&str, u32)> {
+    let head = &message[..message.find(": ")?];
+    let mut path = head;
+    let mut numbers = Vec::new();
+    while let Some((rest, last)) = path.rsplit_once(':') {
+        match last.parse::<u32>() {
+            Ok(n) if numbers.len() < 2 => {
+                numbers.push(n);
+                path = rest;
+            }
+            _ => break,
+        }
+    }
+    let line = numbers.last().copied().unwrap_or(1).max(1);
+    (!path.is_empty() && exists(path)).then_some((path, line))
+}
+
+/// A configuration error as a diagnostic over line `line` (from 1) of the file `text`.
+fn config_error(message: &str, line: u32, text: Option<String>) -> lsp_types::Diagnostic {
     let text = text.unwrap_or_default();
     let length = text
         .lines()

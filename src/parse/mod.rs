@@ -6,7 +6,7 @@ mod read;
 
 use jsonschema::Validator;
 
-use crate::diagnostic::{Diagnostic, File, FileId, Label};
+use crate::diagnostic::{Diagnostic, File, FileId, Label, RuleId};
 use crate::frontmatter::{self, Node, Value, load};
 use crate::model::Entry;
 use crate::schema::findings::schema_findings;
@@ -14,9 +14,9 @@ use crate::schema::findings::schema_findings;
 pub use read::{ParsedKb, read_all, read_one};
 
 /// The rule of findings about a file that cannot be read as an entry.
-const FRONTMATTER: &str = "frontmatter";
+const FRONTMATTER: RuleId = RuleId::Frontmatter;
 /// The rule of findings about frontmatter that breaks its schema.
-const SCHEMA: &str = "schema";
+const SCHEMA: RuleId = RuleId::Schema;
 
 /// What one file gave.
 pub struct Parsed {

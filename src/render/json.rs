@@ -98,7 +98,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn item<'a>(report: &'a Report, d: &'a Diagnostic, reason: Option<&'a str>) -> Item<'a> {
     let (line, column, end_line, end_column) = super::region(report, &d.primary);
     Item {
-        rule: d.rule,
+        rule: d.rule.name(),
         severity: d.severity.as_str(),
         message: &d.message,
         path: &report.files.get(d.primary.file).path,

@@ -38,7 +38,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .zip(&fingerprints)
         .map(|(d, fp)| {
-            let index = RULES.iter().position(|r| r.name == d.rule).unwrap_or(0);
+            let index = RULES.iter().position(|r| r.id == d.rule).unwrap_or(0);
             let related: Vec<Value> = d
                 .related
                 .iter()

@@ -43,7 +43,9 @@ fn counts(report: &Report) -> Counts<'_> {
     let mut rules: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let mut collections: BTreeMap<Option<&str>, usize> = BTreeMap::new();
     for d in &report.diagnostics {
-        let n = rules.entry((d.rule, d.severity.as_str())).or_default();
+        let n = rules
+            .entry((d.rule.name(), d.severity.as_str()))
+            .or_default();
         n.0 += 1;
         n.1 += usize::from(d.fix.as_ref().is_some_and(|f| f.safe));
         let collection = report

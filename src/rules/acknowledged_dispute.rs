@@ -54,7 +54,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Nothing to fix: it is a list. Turn it on to read it.
-    name: "acknowledged-dispute",
+    id: AcknowledgedDispute,
     default: Off,
     summary: "a contradiction that a `disputes` link acknowledges (turn it on to list them)",
     needs: [Contradictions],
@@ -70,7 +70,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Conflict::Cycle => "a circle of rankings",
         };
         let message = format!("acknowledged dispute on `{}`: {what}", c.property);
-        let Some(mut d) = support::finding(kb, RULE.name, c, message) else {
+        let Some(mut d) = support::finding(kb, RULE.id, c, message) else {
             continue;
         };
         // The claims shown (a circle or a tallied group can hold thousands).

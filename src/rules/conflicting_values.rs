@@ -161,7 +161,7 @@ declare_rule! {
     /// Correct the claim that misreads its source; give the claims the times in which they hold
     /// (`valid_from`, `valid_to`) when each was true once; or, when the sources disagree, list
     /// one claim in the other's `disputes` (`{ref: entry#claim, reason: "…"}` records why).
-    name: "conflicting-values",
+    id: ConflictingValues,
     default: Error,
     summary: "two non-negated claims that hold at overlapping times give a `single` property of the same subject different values, a `multi` property contrary values, or a `quantity` ranges that do not overlap",
     needs: [Contradictions],
@@ -219,7 +219,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 values.join(" and ")
             ),
         };
-        out.extend(support::finding(kb, RULE.name, c, message).map(|d| {
+        out.extend(support::finding(kb, RULE.id, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));
     }
@@ -236,7 +236,7 @@ fn tallied(cx: &Context<'_>, c: &Contradiction) -> Option<Diagnostic> {
         support::tally(&c.tally, |v| format!("`{v}`")),
         c.pairs
     );
-    let mut d = support::finding(kb, RULE.name, c, message)?;
+    let mut d = support::finding(kb, RULE.id, c, message)?;
     if c.acknowledged_pairs > 0 {
         d = d.note(format!(
             "{} of the pairs are acknowledged with `disputes`",

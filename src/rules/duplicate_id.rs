@@ -49,7 +49,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Rename one of the two, and update the references that meant it.
-    name: "duplicate-id",
+    id: DuplicateId,
     default: Error,
     summary: "two entries share an id, or an alias collides with another entry's id or alias",
     check: check,
@@ -91,7 +91,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         }
                     );
                     out.push(
-                        Diagnostic::new(RULE.name, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
+                        Diagnostic::new(RULE.id, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
                             .related(Label::new(other.file, earlier.span.clone(), format!("first declared here, as {}", kind(earlier_alias))))
                             .note(note)
                             .help("give each entry its own id; aliases must not repeat another entry's id or alias"),
@@ -114,7 +114,7 @@ fn claim_ids(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 Some(earlier) => out.push(
                     Diagnostic::new(
-                        RULE.name,
+                        RULE.id,
                         format!(
                             "claim id `{}` is already used in entry `{}`",
                             claim.id.value, entry.id.value

@@ -52,7 +52,7 @@ declare_rule! {
     ///
     /// Fix the YAML at the position shown; quote values that contain `: ` or start with `[`. A
     /// file that is not an entry (a README) goes in the collection's `exclude`.
-    name: "frontmatter",
+    id: Frontmatter,
     default: Error,
     summary: "a file has no frontmatter, an unterminated one, or YAML that does not parse",
     check: check,
@@ -63,7 +63,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     out.extend(
         kb.parse_findings
             .iter()
-            .filter(|d| d.rule == RULE.name)
+            .filter(|d| d.rule == RULE.id)
             .cloned(),
     );
 }

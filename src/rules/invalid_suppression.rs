@@ -40,7 +40,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Write the reason after two dashes, and name the rule as `kblint rules` lists it.
-    name: "invalid-suppression",
+    id: InvalidSuppression,
     default: Error,
     summary: "a suppression comment names an unknown rule, or gives no reason",
     check: check,

@@ -55,7 +55,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Cite the source that holds the quote.
-    name: "misattributed-quote",
+    id: MisattributedQuote,
     default: Error,
     summary: "a quote does not match its source but matches another one",
     needs: [Citations],
@@ -84,7 +84,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         out.push(
             Diagnostic::new(
-                RULE.name,
+                RULE.id,
                 message,
                 Label::new(
                     entry.file,

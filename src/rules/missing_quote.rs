@@ -44,7 +44,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Copy the sentence that supports the claim from the source into `quote`.
-    name: "missing-quote",
+    id: MissingQuote,
     default: Warn,
     summary: "a citation has no `quote`",
     needs: [Citations],
@@ -63,7 +63,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .map_or(String::new(), |s| format!(" of `{}`", s.value));
                 out.push(
                     Diagnostic::new(
-                        RULE.name,
+                        RULE.id,
                         format!("citation{source} has no quote"),
                         Label::new(file, cite.span.clone(), "no `quote` here"),
                     )
@@ -80,7 +80,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    RULE.name,
+                    RULE.id,
                     "the quote is empty",
                     Label::new(file, q.span.clone(), "no words to look for"),
                 )

@@ -9,6 +9,7 @@
 use crate::analysis::{Analysis, Context};
 pub use crate::config::Level;
 use crate::diagnostic::Diagnostic;
+pub use crate::rule_id::RuleId;
 
 pub mod support;
 
@@ -36,6 +37,8 @@ mod unused_suppression;
 /// A check of the KB, with its documentation.
 #[derive(Debug)]
 pub struct Rule {
+    pub id: RuleId,
+    /// The public name, `id`'s.
     pub name: &'static str,
     pub default: Level,
     pub summary: &'static str,
@@ -68,14 +71,15 @@ impl PartialEq for Rule {
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
-        name: $name:literal,
+        id: $id:ident,
         default: $level:ident,
         summary: $summary:literal,
         $(needs: [$($need:ident),* $(,)?],)?
         check: $check:path $(,)?
     ) => {
         pub static RULE: crate::rules::Rule = crate::rules::Rule {
-            name: $name,
+            id: crate::rule_id::RuleId::$id,
+            name: crate::rule_id::RuleId::$id.name(),
             default: crate::rules::Level::$level,
             summary: $summary,
             docs: concat!($($doc, "\n"),+),
@@ -120,6 +124,15 @@ strategic and tactical contrary), `seniority` (order) and `team-size` (quantity 
 /// The rule called `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// The rule `id`.
+pub fn get(id: RuleId) -> &'static Rule {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| unreachable!("every rule is in the registry"))
 }
 
 /// Every rule's name, in the order of the spec's table.

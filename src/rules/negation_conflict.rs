@@ -113,7 +113,7 @@ declare_rule! {
     ///
     /// Correct one claim, give each the time in which it holds (`valid_from`, `valid_to`), or
     /// acknowledge the disagreement with `disputes`.
-    name: "negation-conflict",
+    id: NegationConflict,
     default: Error,
     summary: "two claims on the same subject, property and value (or rank), holding at overlapping times, differ only in `negated`; or two claims without property differ only by one negation",
     needs: [Contradictions],
@@ -156,7 +156,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 support::periods(kb, c)
             ),
         };
-        out.extend(support::finding(kb, RULE.name, c, message).map(|d| {
+        out.extend(support::finding(kb, RULE.id, c, message).map(|d| {
             d.help("correct one of the claims, or acknowledge the disagreement with `disputes`")
         }));
     }

@@ -70,7 +70,7 @@ declare_rule! {
     ///
     /// Correct the ranking that misreads its source, or acknowledge the disagreement by listing
     /// one claim of the circle in another's `disputes`.
-    name: "order-cycle",
+    id: OrderCycle,
     default: Error,
     summary: "the non-negated above/below claims of an `order` property rank subjects in a circle",
     needs: [Contradictions],
@@ -113,7 +113,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             names.join(", ")
         );
         out.extend(
-            support::finding(kb, RULE.name, c, message)
+            support::finding(kb, RULE.id, c, message)
                 .map(|d| d.help("an order cannot loop: correct one ranking, or acknowledge the disagreement with `disputes`")),
         );
     }

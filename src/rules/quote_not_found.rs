@@ -57,7 +57,7 @@ declare_rule! {
     /// near miss (90% similar or more, differing only in punctuation, case or one word),
     /// `kblint check --fix --unsafe-fixes` replaces the quote with the source's text; for a quote
     /// that only cuts words, it extends them to whole words.
-    name: "quote-not-found",
+    id: QuoteNotFound,
     default: Error,
     summary: "a quote matches neither its source nor any other source",
     needs: [Citations],
@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let source = &kb.entries[c.source];
         let message = format!("quote not found in source `{}`", source.id.value);
         let mut d = Diagnostic::new(
-            RULE.name,
+            RULE.id,
             message,
             Label::new(entry.file, quote.span.clone(), "not in the source"),
         );

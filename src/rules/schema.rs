@@ -48,7 +48,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Change the value to what the schema asks for, or change the schema.
-    name: "schema",
+    id: Schema,
     default: Error,
     summary: "frontmatter breaks its collection's JSON Schema (one finding per violation)",
     check: check,
@@ -59,7 +59,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     out.extend(
         kb.parse_findings
             .iter()
-            .filter(|d| d.rule == RULE.name)
+            .filter(|d| d.rule == RULE.id)
             .cloned(),
     );
 }

@@ -46,7 +46,7 @@ declare_rule! {
     /// `kblint check --fix`: it rewrites `sha256` when every quote citing the source still
     /// matches the new body. Otherwise the finding points at the quotes that no longer match,
     /// and `--fix` and `--diff` say which quote (`path:line:column`) holds the digest back.
-    name: "source-hash-mismatch",
+    id: SourceHashMismatch,
     default: Error,
     summary: "a source's `sha256` differs from its body's",
     needs: [Citations],
@@ -76,7 +76,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .collect();
         let all_quotes_hold = broken.is_empty();
         let mut d = Diagnostic::new(
-            RULE.name,
+            RULE.id,
             format!(
                 "`sha256` of source `{}` does not match its body",
                 entry.id.value

@@ -47,7 +47,7 @@ declare_rule! {
     ///
     /// Run `kblint baseline --prune`: it removes the entries that match no finding and adds
     /// nothing.
-    name: "stale-baseline-entry",
+    id: StaleBaselineEntry,
     default: Warn,
     summary: "an entry of the baseline file matches no finding",
     check: check,

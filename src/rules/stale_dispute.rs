@@ -1,7 +1,6 @@
 use super::{declare_rule, support};
 use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::index::ClaimId;
 
 declare_rule! {
     /// ## What it checks
@@ -82,7 +81,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Remove the link.
-    name: "stale-dispute",
+    id: StaleDispute,
     default: Warn,
     summary: "a `disputes` link joins two claims that do not contradict",
     needs: [Contradictions],
@@ -91,40 +90,31 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
-    let contradictions = cx.contradictions();
-    for (id, claim) in kb.all_claims() {
-        for d in &claim.disputes {
-            let Some(target) = kb.claim_ref(id.entry, &d.target.value) else {
-                continue;
-            };
-            if target != id && contradictions.contradict(id, target) {
-                continue;
-            }
-            let file = kb.entries[id.entry].file;
-            let other: ClaimId = target;
-            let message = format!(
-                "`{}` disputes `{}`, but the two claims do not contradict",
-                kb.claim_name(id),
-                kb.claim_name(other)
-            );
-            out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    message,
-                    Label::new(
-                        file,
-                        claim.id.span.clone(),
-                        "this claim lists the other in `disputes`",
-                    ),
-                )
-                .related(Label::new(
-                    kb.entries[other.entry].file,
-                    kb.claim(other).id.span.clone(),
-                    support::describe(kb, other),
-                ))
-                .related(Label::new(file, d.target.span.clone(), "the link"))
-                .help("remove the `disputes` link"),
-            );
-        }
+    for stale in cx.contradictions().stale_links(kb) {
+        let (id, other) = (stale.claim, stale.target);
+        let file = kb.entries[id.entry].file;
+        let message = format!(
+            "`{}` disputes `{}`, but the two claims do not contradict",
+            kb.claim_name(id),
+            kb.claim_name(other)
+        );
+        out.push(
+            Diagnostic::new(
+                RULE.id,
+                message,
+                Label::new(
+                    file,
+                    kb.claim(id).id.span.clone(),
+                    "this claim lists the other in `disputes`",
+                ),
+            )
+            .related(Label::new(
+                kb.entries[other.entry].file,
+                kb.claim(other).id.span.clone(),
+                support::describe(kb, other),
+            ))
+            .related(Label::new(file, stale.link.target.span.clone(), "the link"))
+            .help("remove the `disputes` link"),
+        );
     }
 }

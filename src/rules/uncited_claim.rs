@@ -40,7 +40,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Add `cites` with the source and a verbatim quote that supports the claim.
-    name: "uncited-claim",
+    id: UncitedClaim,
     default: Error,
     summary: "a claim has no `cites`",
     check: check,
@@ -52,7 +52,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if claim.cites.is_empty() {
             let file = kb.entries[id.entry].file;
             out.push(
-                Diagnostic::new(RULE.name, format!("claim `{}` cites no source", claim.id.value), Label::new(file, claim.id.span.clone(), "this claim has no `cites`"))
+                Diagnostic::new(RULE.id, format!("claim `{}` cites no source", claim.id.value), Label::new(file, claim.id.span.clone(), "this claim has no `cites`"))
                     .help("add `cites: [{source: SOURCE, quote: \"…\"}]` with a verbatim quote that supports the claim"),
             );
         }

@@ -84,7 +84,7 @@ declare_rule! {
     ///
     /// Use a property and value that the vocabulary declares, or declare them there. Write a
     /// quantity in its property's unit.
-    name: "unknown-property",
+    id: UnknownProperty,
     default: Error,
     summary: "a claim's property or value is not in the vocabulary, or does not fit the property's kind",
     check: check,
@@ -100,7 +100,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let mut fire =
                 |span: &std::ops::Range<usize>, message: String, label: &str, help: String| {
                     out.push(
-                        Diagnostic::new(RULE.name, message, Label::new(file, span.clone(), label))
+                        Diagnostic::new(RULE.id, message, Label::new(file, span.clone(), label))
                             .help(help),
                     );
                 };

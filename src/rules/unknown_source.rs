@@ -43,7 +43,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Correct the id, or add the document as a source snapshot.
-    name: "unknown-source",
+    id: UnknownSource,
     default: Error,
     summary: "a citation's `source` names no source",
     check: check,
@@ -65,7 +65,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(name) = &cite.source else {
                 out.push(
                     Diagnostic::new(
-                        RULE.name,
+                        RULE.id,
                         "citation has no `source`",
                         Label::new(file, cite.span.clone(), "no `source` here"),
                     )
@@ -98,7 +98,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    RULE.name,
+                    RULE.id,
                     message,
                     Label::new(file, name.span.clone(), "no source has this id"),
                 )

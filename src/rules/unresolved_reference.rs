@@ -36,7 +36,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Correct the name, or create the entry (or claim) it means.
-    name: "unresolved-reference",
+    id: UnresolvedReference,
     default: Error,
     summary: "a `subject`, `related`, `above`, `below` or `disputes` reference names no entry or claim",
     check: check,
@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if kb.entry(&t.value).is_none() {
                 out.push(
                     Diagnostic::new(
-                        RULE.name,
+                        RULE.id,
                         format!("`{key}` names no entry: `{}`", t.value),
                         Label::new(entry.file, t.span.clone(), "no entry has this id or alias"),
                     )
@@ -88,7 +88,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if !in_unreadable && kb.claim_ref(n, &d.target.value).is_none() {
                     out.push(
                         Diagnostic::new(
-                            RULE.name,
+                            RULE.id,
                             format!("`disputes` names no claim: `{}`", d.target.value),
                             Label::new(entry.file, d.target.span.clone(), "no claim has this name"),
                         )

@@ -48,7 +48,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// Cite the source where it supports a claim, or remove it.
-    name: "unused-source",
+    id: UnusedSource,
     default: Warn,
     summary: "no citation names the source",
     needs: [Citations],
@@ -63,7 +63,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if entry.is_source && !entry.unreadable && !uses.contains_key(&n) {
             out.push(
                 Diagnostic::new(
-                    RULE.name,
+                    RULE.id,
                     format!("source `{}` is never cited", entry.id.value),
                     Label::new(
                         entry.file,

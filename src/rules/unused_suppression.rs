@@ -38,7 +38,7 @@ declare_rule! {
     /// Remove the comment: `kblint check --fix` does, byte for byte (the comment and the white
     /// space before it, or its whole line when it stands alone). Or move it to the line where
     /// the finding starts.
-    name: "unused-suppression",
+    id: UnusedSuppression,
     default: Warn,
     summary: "a suppression comment suppresses no finding",
     check: check,

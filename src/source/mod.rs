@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::{self, Settings};
 use crate::diagnostic::Severity;
+use crate::run::{Run, UseBaseline};
 use crate::tree::Tree;
 use extract::Kind;
 use fetch::Limits;
@@ -97,7 +98,8 @@ pub fn add(options: &AddOptions, progress: fetch::Progress) -> Result<Added> {
         .or(document.url.clone())
         .unwrap_or_else(|| "untitled".to_string());
 
-    let (kb, _) = crate::lint_keeping_kb(&root, &config_path, &work_tree, &[])?;
+    // The index is all it reads: the run stops there, before the checks.
+    let kb = Run::load(&root, &config_path, &work_tree, &[], UseBaseline::Ignore)?.kb;
     let path_of = |id: &str| format!("{folder}{id}.md");
     let raw_of = |id: &str| format!("{folder}{id}.{}", document.kind.extension());
     let taken = |id: &str| {
@@ -268,7 +270,9 @@ fn lints_clean(root: &Path, config: &str, path: &str, text: &str) -> Result<()> 
         Tree::work_tree(root),
         BTreeMap::from([(path.to_string(), text.to_string())]),
     );
-    let (kb, diagnostics) = crate::lint_keeping_kb(root, config, &tree, &[])?;
+    let run = Run::load(root, config, &tree, &[], UseBaseline::Ignore)?;
+    let diagnostics = run.findings().kept;
+    let kb = &run.kb;
     let errors: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error && kb.files.get(d.primary.file).path == path)

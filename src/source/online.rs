@@ -13,6 +13,7 @@ use super::extract::{self, Kind};
 use super::fetch::{self, Failure, Limits};
 use super::{charset, snapshot};
 use crate::quote::Normalized;
+use crate::run::{Run, UseBaseline};
 use crate::tree::Tree;
 
 /// Each host is asked at most once per this long.
@@ -127,7 +128,9 @@ struct Target {
 /// Fetches the sources again and judges every quote (spec §12).
 pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<OnlineReport> {
     let (root, config_path) = crate::config::locate(options.config.as_deref(), &options.cwd)?;
-    let (kb, _) = crate::lint_keeping_kb(&root, &config_path, &Tree::work_tree(&root), &[])?;
+    // The index is all it reads: the run stops there, before the checks.
+    let tree = Tree::work_tree(&root);
+    let kb = Run::load(&root, &config_path, &tree, &[], UseBaseline::Ignore)?.kb;
     let mut targets: BTreeMap<usize, Target> = BTreeMap::new();
     let mut no_url = Vec::new();
     for (n, entry) in kb.entries.iter().enumerate().filter(|(_, e)| e.is_source) {

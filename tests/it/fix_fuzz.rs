@@ -184,12 +184,20 @@ fn run_case(seed: u64, template: &Path) -> Result<usize, String> {
         rules: Vec::new(),
     };
     let report = kblint::check_kb(&opts).map_err(|e| e.to_string())?;
-    if let Some(d) = report.diagnostics.iter().find(|d| d.rule == "frontmatter") {
+    if let Some(d) = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == kblint::rule_id::RuleId::Frontmatter)
+    {
         return Err(format!("the generated KB does not parse: {}", d.message));
     }
     let outcome = kblint::fix::apply(&report, true).map_err(|e| format!("{e:#}"))?;
     let after = kblint::check_kb(&opts).map_err(|e| e.to_string())?;
-    if let Some(d) = after.diagnostics.iter().find(|d| d.rule == "frontmatter") {
+    if let Some(d) = after
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == kblint::rule_id::RuleId::Frontmatter)
+    {
         return Err(format!("a fixed file no longer parses: {}", d.message));
     }
     for (path, before) in &case.files {

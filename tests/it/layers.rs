@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "digest",
             "frontmatter",
             "quote",
+            "rule_id",
             "suggest",
             "time",
             "tree",
@@ -38,7 +39,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("rules", &["rules"]),
     (
         "pipeline",
-        &["baseline", "changed", "check", "lib", "report", "suppress"],
+        &[
+            "baseline", "changed", "check", "lib", "report", "run", "suppress",
+        ],
     ),
     (
         "outputs and commands",

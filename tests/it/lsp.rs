@@ -925,3 +925,111 @@ fn bad_framing_and_ids_get_errors_and_the_server_goes_on() {
     hover(&mut s);
     assert_eq!(s.finish(), 0);
 }
+
+/// The findings `kblint check --format json` shows for `path`, as (rule, line from 0) pairs.
+fn check_findings(root: &Path, path: &str) -> Vec<(String, u64)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_kblint"))
+        .args(["check", "--format", "json"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == path)
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap() - 1,
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The findings of a publication, as (rule, line from 0) pairs.
+fn published(params: &Value) -> Vec<(String, u64)> {
+    let mut found: Vec<(String, u64)> = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_editor_shows_what_check_shows_on_a_kb_with_a_baseline() {
+    // The misquote and a contradiction are parked in the baseline; a suppression hides one more.
+    let dir = kb(MISQUOTE, "strategic");
+    let root = dir.path();
+    let baseline = Command::new(env!("CARGO_BIN_EXE_kblint"))
+        .arg("baseline")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(baseline.status.success(), "{baseline:?}");
+    let po_path = root.join("kb/entries/po.md");
+    let text = std::fs::read_to_string(&po_path).unwrap().replace(
+        "claims:\n",
+        "claims:
+  - id: odd # kblint-allow unknown-property -- kept for the test
+    text: An odd claim.
+    property: colour
+    value: red
+    cites: [{source: 漢字-guide, quote: \"who own the vision\"}]\n",
+    );
+    std::fs::write(&po_path, &text).unwrap();
+    assert_eq!(check_findings(root, "kb/entries/po.md"), Vec::new());
+    assert_eq!(check_findings(root, "kb/entries/pm.md"), Vec::new());
+
+    let mut s = Session::start(root);
+    s.open("kb/entries/po.md", &text);
+    let params = s.diagnostics("kb/entries/po.md");
+    assert_eq!(published(&params), Vec::new(), "{params:#}");
+    s.open("kb/entries/pm.md", &pm("strategic"));
+    let params = s.diagnostics("kb/entries/pm.md");
+    assert_eq!(published(&params), Vec::new(), "{params:#}");
+
+    // A new finding is not in the baseline: the editor shows it, as `check` does.
+    let edited = text.replace(MISQUOTE, "Product owners are nothing like this");
+    s.change("kb/entries/po.md", 2, &edited);
+    let params = s.diagnostics("kb/entries/po.md");
+    std::fs::write(&po_path, &edited).unwrap();
+    let expected = check_findings(root, "kb/entries/po.md");
+    assert!(
+        expected.iter().any(|(rule, _)| rule == "quote-not-found"),
+        "{expected:?}"
+    );
+    assert_eq!(published(&params), expected, "{params:#}");
+    assert_eq!(s.finish(), 0);
+}
+
+#[test]
+fn a_vocabulary_error_is_shown_at_its_line_in_the_vocabulary() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::start(dir.path());
+    s.open("kb/entries/po.md", &po(QUOTE));
+    s.diagnostics("kb/entries/po.md");
+    // Line 3 (2 from 0) is `    kind: single`.
+    let broken = VOCABULARY.replace("kind: single", "kind: sometimes");
+    s.open("schema/vocabulary.yaml", &broken);
+    let params = s.diagnostics("schema/vocabulary.yaml");
+    let d = &params["diagnostics"][0];
+    assert_eq!(d["code"], "config", "{params:#}");
+    assert_eq!(d["range"]["start"]["line"], 2, "{params:#}");
+    assert_eq!(params["version"], 1, "{params:#}");
+    s.change("schema/vocabulary.yaml", 2, VOCABULARY);
+    let params = s.diagnostics("schema/vocabulary.yaml");
+    assert_eq!(params["diagnostics"], json!([]), "{params:#}");
+    assert_eq!(s.finish(), 0);
+}

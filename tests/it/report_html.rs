@@ -473,3 +473,23 @@ fn the_matrix_marks_only_the_cells_that_dissent_and_says_note_for_infos() {
     ));
     assert_eq!(page.matches("<summary>tactical</summary>").count(), 2);
 }
+
+#[test]
+fn the_page_matches_each_quote_once() {
+    use kblint::render::html::{Links, map_of};
+    use kblint::run::{Run, UseBaseline};
+    let root = repo();
+    let tree = kblint::tree::Tree::work_tree(root);
+    let run = Run::load(root, "kblint.toml", &tree, &[], UseBaseline::Ignore).unwrap();
+    let quotes = run
+        .kb
+        .all_claims()
+        .flat_map(|(_, c)| &c.cites)
+        .filter(|c| c.source.is_some() && c.quote.is_some())
+        .count();
+    assert!(quotes > 50, "the reference KB has {quotes} quotes");
+    let map = map_of(&run, Links::default(), 0);
+    assert!(!map.disputes.is_empty());
+    // The rules and the page share one citation analysis: each quote was matched once.
+    assert_eq!(run.analyses().quotes_matched(), quotes);
+}

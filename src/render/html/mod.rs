@@ -2,8 +2,8 @@
 //! and disagree on. [`model`] builds a plain [`Map`] from the index, the contradiction analysis
 //! and the findings; [`page`] writes it as HTML, with a diagram per dispute drawn by [`svg`].
 //! The same map feeds `kblint disputes --format dot` ([`super::dot`]). The view needs the index
-//! and the analyses as well as the findings, so [`map`] lints with [`crate::lint_keeping_kb`]
-//! and builds the map before the index is dropped.
+//! and the analyses as well as the findings, so [`map`] builds the map from the [`Run`] that
+//! found them, with the analyses its rules used.
 
 mod escape;
 pub mod model;
@@ -17,6 +17,7 @@ use anyhow::Result;
 pub use model::{Links, MAX_ROWS, Map, build, encode_path};
 pub use page::render;
 
+use crate::run::{Run, UseBaseline};
 use crate::tree::Tree;
 use crate::{CheckOptions, Mode};
 
@@ -29,8 +30,18 @@ pub fn map(options: &CheckOptions, links: Links, max_rows: usize) -> Result<Map>
         Mode::Staged => Tree::index(&root)?,
         _ => Tree::work_tree(&root),
     };
-    let (kb, diagnostics) = crate::lint_keeping_kb(&root, &config, &tree, &[])?;
-    Ok(build(&kb, &diagnostics, links, max_rows))
+    let run = Run::load(&root, &config, &tree, &[], UseBaseline::Ignore)?;
+    Ok(map_of(&run, links, max_rows))
+}
+
+/// The map of the KB of `run` (loaded without the baseline: the map is of the whole KB as it
+/// stands). What suppression comments cover is left out, as in `kblint check`. The map reads
+/// the analyses that the run's rules computed: every quote is matched once.
+pub fn map_of(run: &Run, links: Links, max_rows: usize) -> Map {
+    let findings = run.findings();
+    let mut map = build(run.context(), &findings.kept, links, max_rows);
+    map.notices = run.unlisted.clone();
+    map
 }
 
 /// Links from a page written at `page` to the files of the KB: the relative path from the

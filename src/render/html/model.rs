@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::analysis::Context;
 use crate::analysis::contradictions::{Conflict, Contradictions};
-use crate::analysis::{Analysis, Context};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::model::Claim;
 
@@ -35,6 +35,8 @@ pub struct Map {
     pub findings: Vec<FileFindings>,
     /// Where links to the KB's files point.
     pub links: Links,
+    /// What could not be read to make the map (`cannot list …`), for the command to warn of.
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -246,14 +248,15 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
 }
 
 /// Builds the map of `kb`, with its findings `diagnostics` (sorted as the other outputs sort
 /// them). The agreement matrix keeps at most `max_rows` rows (0: no limit): the disputed
 /// rows, then the rows that two or more sources back, then the others, in subject order.
-pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize) -> Map {
+pub fn build(cx: Context<'_>, diagnostics: &[Diagnostic], links: Links, max_rows: usize) -> Map {
+    let kb = cx.kb;
     let mut anchors = Anchors::default();
     let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
     let structured = kb
@@ -262,7 +265,6 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
         .count();
     let citations = kb.all_claims().map(|(_, c)| c.cites.len()).sum();
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let cx = Context::new(kb, &[Analysis::Citations, Analysis::Contradictions]);
     let contradictions = cx.contradictions();
     let uses = &cx.citations().uses;
 
@@ -486,6 +488,7 @@ pub fn build(kb: &Kb, diagnostics: &[Diagnostic], links: Links, max_rows: usize)
         disputes,
         findings,
         links,
+        notices: Vec::new(),
     }
 }
 
@@ -537,31 +540,11 @@ fn dispute_claims(kb: &Kb, contradictions: &Contradictions) -> Vec<Vec<ClaimId>>
         .map(|c| c.claims.clone())
         .collect();
     out.extend(
-        stale_links(kb, contradictions)
+        contradictions
+            .stale_links(kb)
             .into_iter()
-            .map(|(a, b, _)| vec![a, b]),
+            .map(|s| vec![s.claim, s.target]),
     );
-    out
-}
-
-/// Every `disputes` link whose two claims do not contradict: the claim that holds it, the one
-/// it names, and the reason.
-fn stale_links(
-    kb: &Kb,
-    contradictions: &Contradictions,
-) -> Vec<(ClaimId, ClaimId, Option<String>)> {
-    let mut out = Vec::new();
-    for (id, claim) in kb.all_claims() {
-        for d in &claim.disputes {
-            let Some(target) = kb.claim_ref(id.entry, &d.target.value) else {
-                continue;
-            };
-            if target != id && contradictions.contradict(id, target) {
-                continue;
-            }
-            out.push((id, target, d.reason.clone()));
-        }
-    }
     out
 }
 
@@ -653,7 +636,8 @@ fn disputes(
             reasons,
         });
     }
-    for (a, b, reason) in stale_links(kb, contradictions) {
+    for stale in contradictions.stale_links(kb) {
+        let (a, b, reason) = (stale.claim, stale.target, stale.link.reason.clone());
         let mut sides: Vec<Side> = Vec::new();
         for id in [a, b] {
             sides.push(Side {

@@ -632,7 +632,7 @@ fn findings(out: &mut String, map: &Map) {
                 escape(&file.path),
                 f.line,
                 f.column,
-                escape(f.rule),
+                escape(f.rule.name()),
                 escape(&f.message)
             );
         }
@@ -650,7 +650,7 @@ fn by_rule(out: &mut String, map: &Map) {
     let mut rules: std::collections::BTreeMap<&str, Rule> = std::collections::BTreeMap::new();
     for file in &map.findings {
         for f in &file.findings {
-            let rule = rules.entry(f.rule).or_insert(Rule {
+            let rule = rules.entry(f.rule.name()).or_insert(Rule {
                 counts: [0; 3],
                 files: Vec::new(),
             });

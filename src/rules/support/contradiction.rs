@@ -2,7 +2,7 @@
 //! each labelled with what it asserts.
 
 use crate::analysis::contradictions::{self, Contradiction};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, RuleId};
 use crate::index::{ClaimId, Kb};
 
 /// What a claim asserts, in a few words, for labels: "`po` has `orientation` `tactical`".
@@ -80,12 +80,7 @@ pub fn subject_of<'a>(kb: &'a Kb, c: &Contradiction) -> &'a str {
 }
 
 /// The finding of rule `rule` for a contradiction: at its last claim, with the others related.
-pub fn finding(
-    kb: &Kb,
-    rule: &'static str,
-    c: &Contradiction,
-    message: String,
-) -> Option<Diagnostic> {
+pub fn finding(kb: &Kb, rule: RuleId, c: &Contradiction, message: String) -> Option<Diagnostic> {
     let label = |id: ClaimId| {
         let entry = &kb.entries[id.entry];
         Label::new(

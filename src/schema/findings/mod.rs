@@ -10,11 +10,11 @@ use jsonschema::{ValidationError, error::ValidationErrorKind};
 mod advice;
 mod union;
 
-use crate::diagnostic::{Diagnostic, FileId, Label};
+use crate::diagnostic::{Diagnostic, FileId, Label, RuleId};
 use crate::frontmatter::{Node, Value};
 
 /// The rule of findings about frontmatter that breaks its schema.
-const SCHEMA: &str = "schema";
+const SCHEMA: RuleId = RuleId::Schema;
 
 /// One finding per violation, at the offending value (for a missing property: at the key of
 /// the object that lacks it, or at the key that requires it; for an unexpected property: at
