@@ -273,8 +273,9 @@ fn levels_of(
     for (name, level) in table {
         if !rules.contains(&name.as_str()) {
             let line = line_of(text, level.span().start);
+            let hint = crate::suggest::did_you_mean(rules.iter().copied(), name);
             bail!(
-                "{config_path}:{line}: unknown rule `{name}` in {what} (the rules are: {})",
+                "{config_path}:{line}: unknown rule `{name}` in {what}{hint} (the rules are: {})",
                 rules.join(", ")
             );
         }
