@@ -127,6 +127,19 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// The `include` globs as written, each with its base folder (the part before its first
+    /// wildcard, `kb/roles/` for `kb/roles/**/*.md`).
+    pub fn include_globs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.include
+            .iter()
+            .map(|(g, base)| (g.glob().glob(), base.as_str()))
+    }
+
+    /// Whether an `include` glob matches `path`, whatever `exclude` says.
+    pub fn includes(&self, path: &str) -> bool {
+        self.include.iter().any(|(g, _)| g.is_match(path))
+    }
+
     /// When the collection holds `path`: the entry's default id (spec §2).
     pub fn default_id(&self, path: &str) -> Option<String> {
         if self.exclude.iter().any(|g| g.is_match(path)) {
