@@ -15,11 +15,9 @@ pub struct Found {
 }
 
 /// Every file of `listing` (the tree's files, sorted) that a collection includes. A file
-/// included by two collections is a configuration error, and so is a collection that includes
-/// no file (its globs are likely misspelt: `kb/entry/**` for `kb/entries/**`).
+/// included by two collections is a configuration error.
 pub fn discover(settings: &Settings, listing: &[String]) -> Result<Vec<Found>> {
     let mut found = Vec::new();
-    let mut used = vec![false; settings.collections.len()];
     for path in listing {
         let mut owners = settings
             .collections
@@ -42,23 +40,34 @@ pub fn discover(settings: &Settings, listing: &[String]) -> Result<Vec<Found>> {
                 b.name
             );
         }
-        used[collection] = true;
         found.push(Found {
             path: path.clone(),
             collection,
             default_id,
         });
     }
-    if let Some(empty) = used.iter().position(|u| !u) {
-        return Err(includes_nothing(settings, empty, listing));
-    }
     Ok(found)
 }
 
-/// The error for collection `n`, which includes no file of `listing`: its globs, why nothing
+/// A warning for each collection that includes no file of `listing` (`found` being what
+/// [`discover`] found there): its globs are likely misspelt (`kb/entry/**` for
+/// `kb/entries/**`), and its files would otherwise go unchecked in silence. A warning, not an
+/// error: a KB may hold sources before its first entry, or lose its last source.
+pub fn empty_collections(settings: &Settings, listing: &[String], found: &[Found]) -> Vec<String> {
+    let mut used = vec![false; settings.collections.len()];
+    for f in found {
+        used[f.collection] = true;
+    }
+    (0..used.len())
+        .filter(|n| !used[*n])
+        .map(|n| includes_nothing(settings, n, listing))
+        .collect()
+}
+
+/// The warning for collection `n`, which includes no file of `listing`: its globs, why nothing
 /// is left (every match excluded, or no match), and the folder nearest to a glob's base folder
 /// when that folder holds no file.
-fn includes_nothing(settings: &Settings, n: usize, listing: &[String]) -> anyhow::Error {
+fn includes_nothing(settings: &Settings, n: usize, listing: &[String]) -> String {
     let c = &settings.collections[n];
     let globs: Vec<String> = c.include_globs().map(|(g, _)| format!("`{g}`")).collect();
     let mut message = format!(
@@ -73,7 +82,7 @@ fn includes_nothing(settings: &Settings, n: usize, listing: &[String]) -> anyhow
             globs.join(", "),
             if globs.len() == 1 { "es" } else { "" }
         ));
-        return anyhow::anyhow!(message);
+        return message;
     }
     message.push_str(&format!(
         "no file of the KB matches {} (files that git ignores are not read)",
@@ -94,7 +103,7 @@ fn includes_nothing(settings: &Settings, n: usize, listing: &[String]) -> anyhow
     if let Some(glob) = nearest {
         message.push_str(&format!("; did you mean `{glob}`?"));
     }
-    anyhow::anyhow!(message)
+    message
 }
 
 /// The existing folder that `missing` most likely misspells: the closest by edit distance, or

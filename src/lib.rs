@@ -87,6 +87,7 @@ fn run(
     let settings = settings(root, config, tree, overrides)?;
     let (listing, unlisted) = tree.list_reporting();
     let found = discover::discover(&settings, &listing)?;
+    let empty = discover::empty_collections(&settings, &listing, &found);
     let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
     let vocabulary = Vocabulary::load(&settings, tree)?;
@@ -118,6 +119,7 @@ fn run(
         .map(|c| c.name.clone())
         .collect();
     report.file_collections = collections;
+    report.notices.extend(empty);
     report.notices.extend(unlisted);
     Ok(report)
 }
