@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
-# Installs a released kblint binary: downloads the archive for this platform from a release,
-# checks it against its published SHA-256, and unpacks `kblint` into a folder. This is what the
-# GitHub Action (action.yml) runs before it considers building from source.
+# Installs a released kblint binary: downloads the release's signed checksum list and the archive
+# for this platform, checks the signature against the release key pinned in this repository, then
+# the archive against the signed list, and unpacks `kblint` into a folder. This is what the GitHub
+# Action (action.yml) runs before it considers building from source.
 #
 #   scripts/install-release.sh BASE_URL VERSION DEST [TARGET]
 #
 # BASE_URL is the folder of the release's assets (for a GitHub release,
 # https://github.com/OWNER/kblint/releases/download/vVERSION), VERSION the version without `v`,
 # DEST the folder that receives `kblint` (or `kblint.exe`), TARGET a Rust target triple (by
-# default, this machine's). The archive is kblint-VERSION-TARGET.tar.gz (.zip on Windows) and its
-# checksum kblint-VERSION-TARGET.tar.gz.sha256, as the release workflow names them.
+# default, this machine's). The archive is kblint-VERSION-TARGET.tar.gz (.zip on Windows), as the
+# release workflow names them.
 #
-# Exit status: 0 installed; 3 no such release asset (the caller may build from source instead);
-# 1 anything else, a checksum that does not match above all: never fall back on that.
+# What is trusted, and why: the release's SHA256SUMS is signed (SHA256SUMS.sig, `ssh-keygen -Y
+# sign`, namespace `kblint-release`) by the release workflow with a key kept in the repository's
+# secrets. The public half is `.github/release-signers` in this repository, so the action checks a
+# release against the key committed at the action's own tag: whoever can replace the release's
+# assets (the archives, their .sha256 files, SHA256SUMS) but not that file cannot make a binary
+# that installs. The .sha256 file beside each archive is for people; it is not trusted here.
+# KBLINT_RELEASE_SIGNERS names another allowed-signers file (the tests use their own key).
+#
+# Exit status: 0 installed; 3 no such release or no archive for this target, or no release key
+# pinned yet (the caller may build from source instead); 1 anything else, a bad signature or a
+# checksum that does not match above all: never fall back on that.
 set -euo pipefail
 
 if [ $# -lt 3 ] || [ $# -gt 4 ]; then
@@ -54,13 +64,21 @@ esac
 NAME="kblint-$VERSION-$TARGET"
 ARCHIVE="$NAME.$ext"
 
+SIGNERS=${KBLINT_RELEASE_SIGNERS:-$(cd "$(dirname "$0")/.." && pwd)/.github/release-signers}
+if [ ! -f "$SIGNERS" ]; then
+  echo "kblint: no release key is pinned ($SIGNERS is missing), so no download can be verified" >&2
+  exit 3
+fi
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 # fetch URL FILE: 0 on success, 3 when the server says there is no such file, 1 otherwise.
+# A redirect may only lead to https (GitHub sends release downloads to its storage host).
 fetch() {
   local code
-  code=$(curl --silent --show-error --location --retry 3 --output "$2" --write-out '%{http_code}' "$1") || {
+  code=$(curl --silent --show-error --location --proto '=https,http' --proto-redir '=https' \
+    --retry 3 --output "$2" --write-out '%{http_code}' "$1") || {
     echo "kblint: could not download $1" >&2
     return 1
   }
@@ -72,26 +90,39 @@ fetch() {
 }
 
 status=0
-fetch "$BASE_URL/$ARCHIVE.sha256" "$WORK/$ARCHIVE.sha256" || status=$?
+fetch "$BASE_URL/SHA256SUMS" "$WORK/SHA256SUMS" || status=$?
 if [ "$status" -eq 3 ]; then
-  echo "kblint: the release has no $ARCHIVE.sha256 at $BASE_URL" >&2
+  echo "kblint: the release has no SHA256SUMS at $BASE_URL" >&2
   exit 3
 elif [ "$status" -ne 0 ]; then
   exit 1
 fi
 status=0
-fetch "$BASE_URL/$ARCHIVE" "$WORK/$ARCHIVE" || status=$?
-if [ "$status" -eq 3 ]; then
-  echo "kblint: the release has a checksum but no $ARCHIVE at $BASE_URL" >&2
+fetch "$BASE_URL/SHA256SUMS.sig" "$WORK/SHA256SUMS.sig" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "kblint: the release has no signature of its SHA256SUMS (SHA256SUMS.sig); not installing from it" >&2
   exit 1
-elif [ "$status" -ne 0 ]; then
+fi
+if ! ssh-keygen -Y verify -f "$SIGNERS" -I kblint-release -n kblint-release \
+  -s "$WORK/SHA256SUMS.sig" <"$WORK/SHA256SUMS" >"$WORK/verify.log" 2>&1; then
+  echo "kblint: the signature of SHA256SUMS does not verify against the pinned release key ($SIGNERS): $(tr '\n' ' ' <"$WORK/verify.log")" >&2
   exit 1
 fi
 
-# The checksum file is `sha256sum` output: the digest, two spaces, the file name.
-expected=$(awk 'NR == 1 { print tolower($1) }' "$WORK/$ARCHIVE.sha256")
+# The signed list is `sha256sum` output: the digest, two spaces (or a space and `*`), the name.
+expected=$(awk -v name="$ARCHIVE" '{ file = $2; sub(/^\*/, "", file) } file == name { print tolower($1); exit }' "$WORK/SHA256SUMS")
+if [ -z "$expected" ]; then
+  echo "kblint: the signed SHA256SUMS lists no $ARCHIVE: no release build for $TARGET" >&2
+  exit 3
+fi
 if ! [[ $expected =~ ^[0-9a-f]{64}$ ]]; then
-  echo "kblint: $ARCHIVE.sha256 holds no SHA-256 digest" >&2
+  echo "kblint: the signed SHA256SUMS holds no SHA-256 digest for $ARCHIVE" >&2
+  exit 1
+fi
+status=0
+fetch "$BASE_URL/$ARCHIVE" "$WORK/$ARCHIVE" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "kblint: the signed SHA256SUMS lists $ARCHIVE, but it could not be downloaded from $BASE_URL" >&2
   exit 1
 fi
 if command -v sha256sum >/dev/null; then
@@ -113,9 +144,10 @@ elif [ "$ext" = zip ]; then
 else
   tar -xzf "$WORK/$ARCHIVE" -C "$WORK/unpacked"
 fi
-if [ ! -f "$WORK/unpacked/$NAME/$exe" ]; then
-  echo "kblint: $ARCHIVE has no $NAME/$exe" >&2
+# `install` and `[ -f ]` follow a symbolic link: refuse one rather than copy what it names.
+if [ -L "$WORK/unpacked/$NAME/$exe" ] || [ ! -f "$WORK/unpacked/$NAME/$exe" ]; then
+  echo "kblint: $ARCHIVE has no regular file $NAME/$exe" >&2
   exit 1
 fi
 install -m 755 "$WORK/unpacked/$NAME/$exe" "$DEST/$exe"
-echo "kblint: installed $ARCHIVE (sha256 $actual) to $DEST/$exe"
+echo "kblint: installed $ARCHIVE (sha256 $actual, signed SHA256SUMS) to $DEST/$exe"

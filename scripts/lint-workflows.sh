@@ -4,6 +4,7 @@
 #     action.yml, and with shellcheck on PATH, every `run:` script of the workflows;
 #   - check-jsonschema with its bundled SchemaStore schemas for workflows and for action
 #     metadata (action.yml is not a workflow, so this is what checks its structure);
+#   - every `uses:` of a third-party action pinned by a full commit SHA;
 #   - shellcheck on the `run:` scripts of action.yml (which must not expand `${{ }}` inline:
 #     inputs reach them through `env:`) and on the scripts that test the integrations.
 # Exits non-zero on any finding.
@@ -52,6 +53,25 @@ for n, step in enumerate(action["runs"]["steps"]):
 sys.exit(bad)
 PY
 step shellcheck "$WORK"/action-step-*.sh scripts/*.sh
+
+# Every third-party action is pinned by a full commit SHA: a tag or a branch can be moved to
+# other code by whoever controls that repository, in jobs that hold this repository's tokens.
+echo "== uses: pinned by commit"
+"$VENV/bin/python" - "${WORKFLOWS[@]}" action.yml <<'PY' || status=1
+import re, sys, yaml
+pinned = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+bad = 0
+for path in sys.argv[1:]:
+    doc = yaml.safe_load(open(path))
+    steps = [s for job in doc.get("jobs", {}).values() for s in job.get("steps", [])]
+    steps += doc.get("runs", {}).get("steps", [])
+    for step in steps:
+        uses = step.get("uses")
+        if uses and not uses.startswith("./") and not pinned.match(uses):
+            print(f"{path}: `uses: {uses}` is not pinned by a full commit SHA")
+            bad = 1
+sys.exit(bad)
+PY
 
 if [ "$status" -eq 0 ]; then
   echo "workflows and action.yml: no findings"

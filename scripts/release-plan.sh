@@ -8,6 +8,8 @@
 # - with a TAG (a pushed tag), it is `v` and the crate's version;
 # - with a TAG, Cargo.toml names its `repository`: `cargo binstall` finds the release archives
 #   through it ([package.metadata.binstall]); without a TAG (a dry run) that is only a warning.
+# - with a TAG, .github/release-signers holds the public key of the release signature: the action
+#   installs a release only when its SHA256SUMS verifies against it; without a TAG, a warning.
 # Exits 1 with a message naming what to fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,11 @@ if [ -n "$TAG" ] && [ "$TAG" != "v$version" ]; then
 fi
 if ! grep -q '^repository = "https://' Cargo.toml; then
   message="Cargo.toml has no \`repository\`: \`cargo binstall kblint\` cannot find the release archives (docs/releasing.md)"
+  [ -n "$TAG" ] && fail "$message"
+  echo "::warning::$message" >&2
+fi
+if ! grep -q 'namespaces="kblint-release"' .github/release-signers 2>/dev/null; then
+  message="no release key in .github/release-signers: the action could not verify the release's SHA256SUMS (docs/releasing.md)"
   [ -n "$TAG" ] && fail "$message"
   echo "::warning::$message" >&2
 fi

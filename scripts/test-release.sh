@@ -20,12 +20,12 @@ echo "ok: plan (dry run): version=$version"
 if out=$(scripts/release-plan.sh v999.0.0 2>&1); then fail "the plan accepted tag v999.0.0"; fi
 grep -q "tag v999.0.0 does not match Cargo.toml's version $version" <<<"$out" || fail "unclear refusal: $out"
 echo "ok: plan refuses another version's tag: $out"
-if grep -q '^repository = "https://' Cargo.toml; then
+if grep -q '^repository = "https://' Cargo.toml && grep -q 'namespaces="kblint-release"' .github/release-signers 2>/dev/null; then
   scripts/release-plan.sh "v$version" >/dev/null || fail "the plan refused tag v$version"
   echo "ok: plan accepts tag v$version"
 else
   if out=$(scripts/release-plan.sh "v$version" 2>&1); then fail "the plan accepted a tag with no repository URL"; fi
-  echo "ok: plan refuses tag v$version until Cargo.toml names its repository: $out"
+  echo "ok: plan refuses tag v$version until Cargo.toml names its repository and the release key is committed: $out"
 fi
 
 # 2. The targets.

@@ -67,6 +67,25 @@ pub enum Command {
     ConfigSchema,
     /// Run a language server on standard input and output, for editors (LSP 3.17)
     Lsp,
+    /// Help with the claims themselves
+    Claims {
+        #[command(subcommand)]
+        action: ClaimsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClaimsAction {
+    /// For each claim without `property`, the property and value of the vocabulary that its
+    /// text (or its quotes) states, where exactly one is clear, as a diff
+    Suggest {
+        /// The config file (default: the nearest kblint.toml in this folder or above)
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Write the suggestions into the files (all of them or none)
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

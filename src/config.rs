@@ -260,6 +260,26 @@ impl Settings {
                 levels,
             });
         }
+        let baseline = match raw.baseline {
+            None => BASELINE.to_string(),
+            Some(b) => {
+                let line = line_of(&text, b.span().start);
+                let path = b.into_inner();
+                // `kblint baseline` writes this file: it must stay inside the KB.
+                let leaves = Path::new(&path).components().any(|c| {
+                    !matches!(
+                        c,
+                        std::path::Component::Normal(_) | std::path::Component::CurDir
+                    )
+                });
+                if leaves || path.starts_with(['/', '\\']) || path.trim().is_empty() {
+                    bail!(
+                        "{config_path}:{line}: `baseline = \"{path}\"` must be a path inside the KB, relative to its root (no `..`, not absolute)"
+                    );
+                }
+                path
+            }
+        };
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: config_path.to_string(),
@@ -267,9 +287,7 @@ impl Settings {
             vocabulary: raw.vocabulary,
             collections,
             levels,
-            baseline: raw
-                .baseline
-                .map_or_else(|| BASELINE.to_string(), |b| b.into_inner()),
+            baseline,
         })
     }
 }

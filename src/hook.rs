@@ -28,7 +28,19 @@ pub fn install(dir: &Path, force: bool) -> Result<String> {
     let top = Path::new(lines.next().unwrap_or_default());
     let config = config_from_top(dir, top);
     let path = hooks.join("pre-commit");
-    if path.exists() && !force {
+    // A hooks folder that the repository tracks (`core.hooksPath`) may hold links: the hook is
+    // never written through one, nor into a folder reached through one.
+    if let Some(link) = link_on_the_way(dir, top, shown.parent().unwrap_or(Path::new(""))) {
+        bail!(
+            "`{}` is a symbolic link; kblint does not write a hook through a link (nothing written)",
+            link.display()
+        );
+    }
+    // A link counts as there even when it points nowhere.
+    let is_link = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    if path.symlink_metadata().is_ok() && !force {
         bail!(
             "`{}` already exists; remove it, or run `kblint hook install --force` to replace it",
             path.display()
@@ -36,17 +48,68 @@ pub fn install(dir: &Path, force: bool) -> Result<String> {
     }
     std::fs::create_dir_all(&hooks)
         .with_context(|| format!("cannot create `{}`", hooks.display()))?;
-    std::fs::write(&path, script(config.as_deref()))
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    if is_link || path.symlink_metadata().is_ok() {
+        // With `--force`, the old hook (or link) is replaced, never written through.
+        std::fs::remove_file(&path)
+            .with_context(|| format!("cannot replace `{}`", path.display()))?;
     }
+    let mut file =
+        new_executable(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
+    std::io::Write::write_all(&mut file, script(config.as_deref()).as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok(format!(
         "installed `{}`: every commit now runs `kblint check --staged`\n",
         shown.display()
     ))
+}
+
+/// Creates `path` as a new executable file: never an existing one, never through a link.
+fn new_executable(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o755);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        // The mode given at creation is reduced by the umask; a hook must be executable.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(file)
+}
+
+/// The first symbolic link among the folders from the top of the work tree `top` down to
+/// `hooks` (a path git gave relative to `dir`, or absolute); `None` when there is none or the
+/// folder is not in the work tree.
+fn link_on_the_way(dir: &Path, top: &Path, hooks: &Path) -> Option<std::path::PathBuf> {
+    let mut full = dir.canonicalize().ok()?;
+    for part in hooks.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                full.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => full.push(other),
+        }
+    }
+    let hooks = full;
+    let top = top.canonicalize().ok()?;
+    let rel = hooks.strip_prefix(&top).ok()?;
+    let mut at = top.clone();
+    for part in rel.components() {
+        at.push(part);
+        if at
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// The hook's text: lint exactly what is staged, with `--config CONFIG` when the KB's config

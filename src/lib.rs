@@ -39,6 +39,7 @@ pub mod report; // the sorted findings and the summary
 pub mod suppress; // `# kblint-allow RULE -- REASON` comments
 
 // Outputs and commands.
+pub mod claims; // `kblint claims suggest`: structure for free-text claims
 pub mod fix; // `--fix`: the findings' edits, applied
 pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
@@ -159,6 +160,21 @@ pub fn write_baseline(config: Option<&Path>, cwd: &Path, prune: bool) -> Result<
         );
         (entries, said)
     };
+    // Never through a link: a committed `kblint-baseline.json` (or a folder on its way) that
+    // is a symbolic link would have the file it names overwritten, inside the KB or not.
+    let mut at = root.clone();
+    for part in Path::new(&path).components() {
+        at.push(part);
+        if at
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            anyhow::bail!(
+                "nothing written: `{}` is a symbolic link, and kblint does not write through links; remove it first",
+                at.strip_prefix(&root).unwrap_or(&at).display()
+            );
+        }
+    }
     let full = root.join(&path);
     if let Some(parent) = full.parent() {
         std::fs::create_dir_all(parent)?;

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use kblint::cli::{
-    CheckArgs, Cli, ColorChoice, Command, CommonArgs, DisputesArgs, DisputesFormat, HookAction,
-    ReportArgs,
+    CheckArgs, ClaimsAction, Cli, ColorChoice, Command, CommonArgs, DisputesArgs, DisputesFormat,
+    HookAction, ReportArgs,
 };
 use kblint::config::Level;
 use kblint::render::{self, Format};
@@ -55,9 +55,12 @@ fn main() -> ExitCode {
         }
         Some(Command::ConfigSchema) => print(&kblint::config::json_schema()),
         Some(Command::Lsp) => kblint::lsp::run().map(|()| Exit::Clean),
+        Some(Command::Claims {
+            action: ClaimsAction::Suggest { config, write },
+        }) => claims_suggest(config.as_deref(), write),
     };
     let exit = result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        eprint_lines(&format!("error: {e:#}"));
         Exit::Usage
     });
     ExitCode::from(exit as u8)
@@ -78,6 +81,19 @@ fn misspelt_command(paths: &[std::path::PathBuf]) -> Option<anyhow::Error> {
             "`{word}` is neither a command nor a file or folder{hint} (see `kblint --help`)"
         )
     })
+}
+
+/// `kblint claims suggest`: the diff on standard output (none with `--write`), what was found
+/// on standard error.
+fn claims_suggest(config: Option<&std::path::Path>, write: bool) -> anyhow::Result<Exit> {
+    let run = kblint::claims::run(config, &cwd(), write)?;
+    if !write {
+        write_out(&kblint::claims::diff(&run.outcome.plan))?;
+    }
+    for line in kblint::claims::summary(&run).lines() {
+        eprintln!("{}", kblint::render::escape::line(line));
+    }
+    Ok(Exit::Clean)
 }
 
 fn cwd() -> std::path::PathBuf {
@@ -113,8 +129,11 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.diff {
         let plan = kblint::fix::plan(&report, args.unsafe_fixes);
         drop(progress);
+        for notice in &report.notices {
+            eprint_line(&format!("warning: {notice}"));
+        }
         for line in &plan.declined {
-            eprintln!("{line}");
+            eprint_line(line);
         }
         write_out(&kblint::fix::unified_diff(&plan))?;
         let fixes: usize = plan.files.iter().map(|f| f.applied.len()).sum();
@@ -130,12 +149,12 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.fix {
         // A failed write changes no file: the report is still printed, and the run exits 2.
         let outcome = kblint::fix::apply(&report, args.unsafe_fixes).unwrap_or_else(|e| {
-            eprintln!("error: {e:#}");
+            eprint_lines(&format!("error: {e:#}"));
             fix_failed = true;
             kblint::fix::Outcome::default()
         });
         for line in &outcome.declined {
-            eprintln!("{line}");
+            eprint_line(line);
         }
         if !outcome.applied.is_empty() || outcome.digests > 0 {
             // A new lint of the fixed KB: only what now passes counts as fixed.
@@ -153,7 +172,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             .unwrap_or_default();
     }
     for notice in &report.notices {
-        eprintln!("warning: {notice}");
+        eprint_line(&format!("warning: {notice}"));
     }
     report.show_suppressed = args.show_suppressed;
     let color = use_color(args.common.color);
@@ -171,7 +190,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     }
     if opts.mode == Mode::Staged && report.has_errors() {
         for note in unstaged_notes(&report) {
-            eprintln!("{note}");
+            eprint_line(&note);
         }
     }
     let exit = if fix_failed {
@@ -322,6 +341,20 @@ fn explain(name: &str) -> anyhow::Result<Exit> {
         rule.documentation(),
         rules::EXAMPLES_NOTE
     ))
+}
+
+/// Prints one line on standard error with every control character of it (a file name's ESC,
+/// carriage return or line break) written as `\u{..}`, as the findings on standard output are:
+/// a KB's file names cannot rewrite the terminal or start a line that CI reads as a command.
+fn eprint_line(line: &str) {
+    eprintln!("{}", render::escape::line(line));
+}
+
+/// Like [`eprint_line`] for a message of several lines: its own line breaks are kept.
+fn eprint_lines(text: &str) {
+    for line in text.split('\n') {
+        eprint_line(line);
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -186,7 +186,8 @@ fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Di
         return;
     };
     let mut scalars = Vec::new();
-    scalar_spans(text, &tree, &mut scalars);
+    let toml = split.format == frontmatter::Format::Toml;
+    scalar_spans(text, &tree, toml, &mut scalars);
     scalars.sort_by_key(|r| r.start);
     let lines = lines(text, split.yaml.clone());
     for (n, line) in lines.iter().enumerate() {
@@ -331,26 +332,30 @@ fn load(text: &str, split: &frontmatter::Split) -> Option<Node> {
 }
 
 /// The spans of every key and scalar value: a `#` inside one starts no comment.
-fn scalar_spans(text: &str, node: &Node, out: &mut Vec<Range<usize>>) {
+fn scalar_spans(text: &str, node: &Node, toml: bool, out: &mut Vec<Range<usize>>) {
     match &node.value {
-        Value::Seq(items) => items.iter().for_each(|i| scalar_spans(text, i, out)),
+        Value::Seq(items) => items.iter().for_each(|i| scalar_spans(text, i, toml, out)),
         Value::Map(entries) => {
             for (k, v) in entries {
-                out.push(quoted(text, k.span.clone()));
-                scalar_spans(text, v, out);
+                out.push(quoted(text, k.span.clone(), toml));
+                scalar_spans(text, v, toml, out);
             }
         }
-        _ => out.push(quoted(text, node.span.clone())),
+        _ => out.push(quoted(text, node.span.clone(), toml)),
     }
 }
 
 /// A quoted scalar's span ends at its closing quote (the parser's may run on over the white
-/// space and comment after it).
-fn quoted(text: &str, span: Range<usize>) -> Range<usize> {
+/// space and comment after it). In TOML, `"""` and `'''` open a multi-line string that only
+/// the same three quotes close: every line of its text is text, never a comment.
+fn quoted(text: &str, span: Range<usize>, toml: bool) -> Range<usize> {
     let Some(s) = text.get(span.clone()) else {
         return span;
     };
     let bytes = s.as_bytes();
+    if toml && (s.starts_with("\"\"\"") || s.starts_with("'''")) {
+        return span.start..multi_line_end(text, span.start);
+    }
     let end = match bytes.first() {
         Some(b'\'') => {
             let mut i = 1;
@@ -377,6 +382,30 @@ fn quoted(text: &str, span: Range<usize>) -> Range<usize> {
         _ => None,
     };
     end.map_or(span.clone(), |e| span.start..span.start + e)
+}
+
+/// The end of the TOML multi-line string that opens at `start` (`"""` or `'''`): after the
+/// first three closing quotes that no backslash escapes, with the one or two quotes that may
+/// end its text just before them; the end of `text` when it never closes.
+fn multi_line_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let quote = bytes[start];
+    let mut i = start + 3;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            q if q == quote && bytes[i..].starts_with(&[quote; 3]) => {
+                let mut end = i + 3;
+                // `""""` and `"""""`: the text ends with one or two quotes.
+                while end < bytes.len() && end < i + 5 && bytes[end] == quote {
+                    end += 1;
+                }
+                return end;
+            }
+            _ => i += 1,
+        }
+    }
+    text.len()
 }
 
 /// The lines of `range`, without their terminators (`\n`, `\r\n`).
@@ -523,6 +552,23 @@ mod tests {
         let (kept, meta) = run(text, &["x #", "2024"]);
         assert_eq!(kept, ["x #"]);
         assert!(meta.is_empty(), "{meta:?}");
+    }
+
+    #[test]
+    fn the_text_of_a_toml_multi_line_string_is_no_comment() {
+        for (open, close) in [
+            ("\"\"\"", "\"\"\""),
+            ("'''", "'''"),
+            ("\"\"\"", "\\\"\"\"\""),
+            ("'''", "''''"),
+        ] {
+            let text = format!(
+                "+++\nid = \"a\"\nnotes = {open}\n# kblint-allow-file schema -- hidden\n\\\" # kblint-allow schema -- hidden\n{close}\ntitle = 1\n+++\n"
+            );
+            let (kept, meta) = run(&text, &["title = 1"]);
+            assert_eq!(kept, ["title = 1"], "{text}");
+            assert!(meta.is_empty(), "{meta:?}");
+        }
     }
 
     #[test]

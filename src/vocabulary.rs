@@ -37,6 +37,9 @@ pub struct Property {
     pub values: Vec<String>,
     /// The same values, to look one up in constant time (a vocabulary can list 100,000s).
     known: HashSet<String>,
+    /// Other words for a value (`synonyms: {tactical: [detail-oriented]}`), which
+    /// `kblint claims suggest` looks for in free-text claims.
+    pub synonyms: BTreeMap<String, Vec<String>>,
 }
 
 impl Property {
@@ -111,12 +114,14 @@ impl Vocabulary {
                     name.text
                 );
             };
-            if let Some((k, _)) = fields
-                .iter()
-                .find(|(k, _)| !matches!(k.text.as_str(), "kind" | "values" | "description"))
-            {
+            if let Some((k, _)) = fields.iter().find(|(k, _)| {
+                !matches!(
+                    k.text.as_str(),
+                    "kind" | "values" | "description" | "synonyms"
+                )
+            }) {
                 bail!(
-                    "{}: unknown key `{}` in property `{}` (expected `kind`, `values`, `description`)",
+                    "{}: unknown key `{}` in property `{}` (expected `kind`, `values`, `description`, `synonyms`)",
                     at(&k.span),
                     k.text,
                     name.text
@@ -134,13 +139,15 @@ impl Vocabulary {
                 None => bail!("{}: property `{}` has no `kind`", at(&name.span), name.text),
             };
             let values = values(def, kind, &name.text, &at)?;
-            let known = values.iter().cloned().collect();
+            let known: HashSet<String> = values.iter().cloned().collect();
+            let synonyms = synonyms(def, &known, &name.text, &at)?;
             properties.insert(
                 name.text.clone(),
                 Property {
                     kind,
                     values,
                     known,
+                    synonyms,
                 },
             );
         }
@@ -198,6 +205,55 @@ fn values(
     Ok(out)
 }
 
+/// The property's `synonyms`: a mapping from each of some of its values to a list of other words
+/// for it.
+fn synonyms(
+    def: &Node,
+    known: &HashSet<String>,
+    name: &str,
+    at: &dyn Fn(&std::ops::Range<usize>) -> String,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    let Some(node) = def.get("synonyms") else {
+        return Ok(out);
+    };
+    let Value::Map(entries) = &node.value else {
+        bail!(
+            "{}: `synonyms` of `{name}` must be a mapping from values to lists of words",
+            at(&node.span)
+        );
+    };
+    for (value, list) in entries {
+        if !known.contains(&value.text) {
+            bail!(
+                "{}: `{}` is not a value of property `{name}`: synonyms belong to one of its values",
+                at(&value.span),
+                value.text
+            );
+        }
+        let Value::Seq(items) = &list.value else {
+            bail!(
+                "{}: the synonyms of `{}` must be a list of strings",
+                at(&list.span),
+                value.text
+            );
+        };
+        let mut words = Vec::with_capacity(items.len());
+        for item in items {
+            match item.as_str() {
+                Some(s) if !s.trim().is_empty() => words.push(s.to_string()),
+                _ => bail!(
+                    "{}: a synonym of `{}` must be a non-empty string",
+                    at(&item.span),
+                    value.text
+                ),
+            }
+        }
+        out.insert(value.text.clone(), words);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +270,24 @@ mod tests {
         .unwrap();
         assert_eq!(v.properties["a"].kind, Kind::Single);
         assert_eq!(v.properties["b"].kind, Kind::Order);
+    }
+
+    #[test]
+    fn synonyms_belong_to_a_value() {
+        let v = parse(
+            "properties:\n  a:\n    kind: single\n    values: [x, y]\n    synonyms:\n      x: [ex, the x]\n",
+        )
+        .unwrap();
+        assert_eq!(v.properties["a"].synonyms["x"], vec!["ex", "the x"]);
+        let e = parse(
+            "properties:\n  a:\n    kind: single\n    values: [x]\n    synonyms:\n      z: [zed]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("schema/vocabulary.yaml:6:7: `z` is not a value"),
+            "{e}"
+        );
     }
 
     #[test]

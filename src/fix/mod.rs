@@ -6,7 +6,7 @@
 //! - every fix is checked against the YAML it edits first ([`guard`]): one that would edit a
 //!   block scalar, an anchored value or a value reached through an alias is declined, and the
 //!   edited frontmatter must still parse with nothing changed outside the fixed values;
-//! - only one `--fix` run writes to a KB at a time (a lock file at the KB root, [`write`]);
+//! - only one `--fix` run writes to a KB at a time (a lock file in the repository's git folder, [`write`]);
 //! - each file is read again just before it is written and left alone, with a message, when
 //!   its bytes are no longer the ones that were linted;
 //! - every new file is written to a temporary file in its folder, synced and renamed over the
@@ -199,6 +199,34 @@ pub fn apply(report: &Report, unsafe_fixes: bool) -> Result<Outcome> {
     }
     outcome.applied.sort();
     Ok(outcome)
+}
+
+/// Writes files edited outside `--fix` (`kblint claims suggest --write`) under the same lock
+/// and with the same atomic writer: all of them or none. Returns one line per file left alone
+/// because its bytes changed since they were read.
+pub fn write_files(root: &std::path::Path, files: Vec<PlannedFile>) -> Result<Vec<String>> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _lock = write::Lock::take(root)?;
+    let planned = files
+        .into_iter()
+        .map(|f| write::Planned {
+            path: root.join(&f.path),
+            shown: f.path,
+            read: f.old.into_bytes(),
+            new: f.new.into_bytes(),
+        })
+        .collect();
+    Ok(write::all(planned)?
+        .into_iter()
+        .filter_map(|(shown, result)| match result {
+            write::Written::Yes => None,
+            write::Written::Changed => Some(format!(
+                "{shown}: not written: the file changed since kblint read it; run the command again"
+            )),
+        })
+        .collect())
 }
 
 /// The plan as a unified diff (`--diff`): one hunk per file, from its first changed line to

@@ -9,8 +9,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
-/// The lock file at the KB root while a `--fix` run writes (it holds the writer's process id).
+/// The lock file while a `--fix` run writes (it holds the writer's process id): in the git
+/// folder of the repository that holds the KB (`.git/kblint-fix.lock`), where no commit can put
+/// one, or at the KB root outside a repository.
 pub const LOCK_FILE: &str = ".kblint-fix.lock";
+/// The lock's name inside the git folder.
+const GIT_LOCK_FILE: &str = "kblint-fix.lock";
 /// How long a run waits for another one to finish writing.
 const WAIT: Duration = Duration::from_secs(20);
 /// A lock file whose process cannot be looked up (no `/proc`) is stale after this long; writing
@@ -19,6 +23,8 @@ const STALE_AFTER: Duration = Duration::from_secs(600);
 /// A lock file still without a process id (its writer died between creating and filling it)
 /// is stale after this long.
 const EMPTY_STALE_AFTER: Duration = Duration::from_secs(10);
+/// The most of a lock file that is read: a process id and its line break.
+const LOCK_BYTES: u64 = 32;
 
 /// The KB's write lock, removed when dropped.
 pub struct Lock {
@@ -26,12 +32,13 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Takes the lock at `root`, waiting up to [`WAIT`] for another run to finish. A lock left
-    /// by a process that no longer runs is stale and taken over.
+    /// Takes the lock of the KB at `root`, waiting up to [`WAIT`] for another run to finish. A
+    /// lock left by a process that no longer runs is stale and taken over.
     pub fn take(root: &Path) -> Result<Lock> {
-        let path = root.join(LOCK_FILE);
+        let path = lock_path(root);
         let deadline = Instant::now() + WAIT;
         loop {
+            // `create_new` is O_EXCL: it never opens an existing file, nor follows a link.
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
                     let written =
@@ -43,7 +50,14 @@ impl Lock {
                     return Ok(lock);
                 }
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let holder = match read_lock(&path) {
+                        Ok(holder) => holder,
+                        Err(None) => continue, // removed meanwhile
+                        Err(Some(what)) => bail!(
+                            "the lock file `{}` is {what}, not a lock that kblint made; no file was changed (remove it, then run again)",
+                            path.display()
+                        ),
+                    };
                     if is_stale(&path, &holder) {
                         take_over(&path, &holder);
                         continue;
@@ -51,7 +65,7 @@ impl Lock {
                     if Instant::now() >= deadline {
                         bail!(
                             "another `kblint check --fix` (process {}) is writing to this KB: the lock file `{}` exists; no file was changed (delete the lock file if no such run is going on)",
-                            holder.trim(),
+                            crate::render::escape::line(holder.trim()),
                             path.display()
                         );
                     }
@@ -73,10 +87,53 @@ impl Drop for Lock {
     }
 }
 
+/// Where the lock of the KB at `root` is: in the git folder of its repository (which no commit
+/// can reach: a committed lock file, or a committed link in its place, is no lock), else at
+/// the root.
+fn lock_path(root: &Path) -> PathBuf {
+    crate::tree::git(root, &["rev-parse", "--absolute-git-dir"])
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .filter(|dir| !dir.is_empty() && Path::new(dir).is_dir())
+        .map_or_else(
+            || root.join(LOCK_FILE),
+            |dir| Path::new(&dir).join(GIT_LOCK_FILE),
+        )
+}
+
+/// The first bytes of the lock file at `path`: never through a link, and never more than
+/// [`LOCK_BYTES`] (a link to `/dev/zero` would never end). `Err(None)` when it is gone,
+/// `Err(Some(what))` when it is no regular file.
+fn read_lock(path: &Path) -> Result<String, Option<&'static str>> {
+    use std::io::Read;
+    let meta = fs::symlink_metadata(path).map_err(|_| None)?;
+    if meta.file_type().is_symlink() {
+        return Err(Some("a symbolic link"));
+    }
+    if !meta.is_file() {
+        return Err(Some("not a regular file"));
+    }
+    let file = fs::File::open(path).map_err(|_| None)?;
+    // The file opened must be the one looked at (not a link put in its place meanwhile).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let opened = file.metadata().map_err(|_| None)?;
+        if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+            return Err(None);
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(LOCK_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|_| None)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// A lock is stale when the process it names no longer runs (looked up in `/proc`), or, where
 /// processes cannot be looked up, when it is older than [`STALE_AFTER`].
 fn is_stale(path: &Path, holder: &str) -> bool {
-    let age = fs::metadata(path)
+    let age = fs::symlink_metadata(path)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| SystemTime::now().duration_since(t).ok())
@@ -102,7 +159,7 @@ fn take_over(path: &Path, stale: &str) {
     if fs::rename(path, &aside).is_err() {
         return;
     }
-    if fs::read_to_string(&aside).unwrap_or_default() != stale {
+    if read_lock(&aside).ok().as_deref() != Some(stale) {
         let _ = fs::hard_link(&aside, path);
     }
     let _ = fs::remove_file(&aside);

@@ -5,6 +5,7 @@
 //! and the analyses as well as the findings, so [`map`] lints with [`crate::lint_keeping_kb`]
 //! and builds the map before the index is dropped.
 
+mod escape;
 pub mod model;
 pub mod page;
 pub mod svg;

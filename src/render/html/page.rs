@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
+use super::escape::escape;
 use super::model::{Cell, Dispute, Map, Matrix, RowStatus, Status};
 use crate::diagnostic::Severity;
 
@@ -43,23 +44,6 @@ pub fn render(map: &Map) -> String {
     findings(&mut out, map);
     out.push_str("</main>\n<footer><p>Written by <code>kblint report --html</code> from the claims, citations and <code>disputes</code> links of the knowledge base.</p></footer>\n");
     let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
-    out
-}
-
-/// `text` with `&`, `<`, `>`, `"` and `'` written as character references: safe in element
-/// content and in double- or single-quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 
@@ -521,14 +505,6 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape("<a href='x'>\"&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;"
-        );
-    }
 
     #[test]
     fn base64_pads() {

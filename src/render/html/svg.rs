@@ -9,8 +9,8 @@
 
 use std::collections::BTreeSet;
 
+use super::escape::escape;
 use super::model::{Dispute, Status};
-use super::page::escape;
 
 const FONT: f64 = 13.0;
 const PAD_X: f64 = 10.0;

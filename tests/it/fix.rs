@@ -1,9 +1,7 @@
 //! `kblint check --fix`: safe fixes always, unsafe ones only when asked, the rest of each file
 //! untouched byte for byte.
 
-mod common;
-
-use common::{copy_fixture, kblint};
+use crate::common::{copy_fixture, kblint};
 
 use sha2::Digest;
 

@@ -391,6 +391,48 @@ fn hook_install_writes_a_pre_commit_hook_and_refuses_to_overwrite_it() {
 }
 
 #[test]
+fn hook_install_never_writes_through_a_link_in_a_tracked_hooks_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let kb = Kb::new();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let created = outside.path().join("created-by-kblint");
+    // A tracked hooks folder, as husky sets up, whose committed `pre-commit` is a link.
+    kb.git(&["config", "core.hooksPath", ".githooks"]);
+    std::fs::create_dir_all(kb.path().join(".githooks")).unwrap();
+    for target in [&created, &victim] {
+        let link = kb.path().join(".githooks/pre-commit");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        let (code, _, stderr) = kb.kblint(&["hook", "install"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("already exists"), "{stderr}");
+        assert!(!created.exists());
+        // `--force` replaces the link by the hook and leaves what it named alone.
+        let (code, _, stderr) = kb.kblint(&["hook", "install", "--force"]);
+        assert_eq!(code, 0, "{stderr}");
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(meta.is_file() && meta.permissions().mode() & 0o111 != 0);
+        assert!(!created.exists());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert_eq!(
+            std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // A hooks folder that is itself a link to somewhere else: nothing is written there.
+    std::fs::remove_dir_all(kb.path().join(".githooks")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), kb.path().join(".githooks")).unwrap();
+    std::fs::remove_file(&victim).unwrap();
+    let (code, _, stderr) = kb.kblint(&["hook", "install", "--force"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(!outside.path().join("pre-commit").exists());
+}
+
+#[test]
 fn partial_commit_is_checked_through_the_real_hook() {
     let kb = Kb::new();
     kb.write(

@@ -112,7 +112,7 @@ fn every_command_in_the_docs_does_what_the_docs_say() {
     );
     assert!(
         ran >= 20,
-        "only {ran} commands found in the docs: is the `console` convention of tests/docs.rs still followed?"
+        "only {ran} commands found in the docs: is the `console` convention of tests/it/docs.rs still followed?"
     );
     assert!(checked >= 3, "only {checked} excerpts found in the docs");
 }

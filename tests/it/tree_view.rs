@@ -2,19 +2,12 @@
 //! matches `.gitignore` (in a normal run as with `--staged`), a plain `.ignore` file hides
 //! nothing, and a conflicted index under `--staged` is said, not silently dropped.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command as Process;
 
 use assert_cmd::Command;
 
-fn fixture() -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean");
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&from, dir.path());
-    dir
-}
+use crate::common::copy_fixture;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Process::new("git")
@@ -49,7 +42,7 @@ const FAILING: &str = "---\nid: bad\nclaims:\n  - id: c1\n    text: A claim.\n  
 
 #[test]
 fn a_tracked_file_that_matches_gitignore_counts_as_with_staged() {
-    let dir = fixture();
+    let dir = copy_fixture("clean");
     std::fs::write(dir.path().join("kb/entries/bad.md"), FAILING).unwrap();
     git(dir.path(), &["init", "--quiet"]);
     git(dir.path(), &["add", "--all"]);
@@ -73,7 +66,7 @@ fn a_tracked_file_that_matches_gitignore_counts_as_with_staged() {
 
 #[test]
 fn a_plain_ignore_file_hides_nothing() {
-    let dir = fixture();
+    let dir = copy_fixture("clean");
     std::fs::write(dir.path().join("kb/entries/bad.md"), FAILING).unwrap();
     std::fs::write(dir.path().join(".ignore"), "kb/entries/bad.md\n").unwrap();
     let (code, out, _) = short(dir.path(), &[]);
@@ -83,7 +76,7 @@ fn a_plain_ignore_file_hides_nothing() {
 
 #[test]
 fn a_conflicted_index_is_said_under_staged() {
-    let dir = fixture();
+    let dir = copy_fixture("clean");
     let path = dir.path().join("kb/entries/cites-both.md");
     git(dir.path(), &["init", "--quiet", "--initial-branch=main"]);
     git(dir.path(), &["add", "--all"]);
@@ -109,7 +102,7 @@ fn a_conflicted_index_is_said_under_staged() {
 /// instead of leaving the files below it out without a word.
 #[test]
 fn a_path_too_long_to_list_is_named() {
-    let dir = fixture();
+    let dir = copy_fixture("clean");
     let long = "d".repeat(200);
     let script = format!(
         "cd kb/entries && for i in $(seq 25); do mkdir {long} && cd {long} || exit 1; done && printf -- '---\\nid: deep\\n---\\n' > deep.md"

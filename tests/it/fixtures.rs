@@ -3,12 +3,15 @@
 //! output, the `human` output and standard error. Paths to the fixture on this machine appear
 //! as `<KB>`.
 //!
-//! To accept new output after a deliberate change: `KBLINT_BLESS=1 cargo test --test fixtures`,
-//! then review the diff of the `expected.txt` files.
+//! To accept new output after a deliberate change:
+//! `KBLINT_BLESS=1 cargo test --test it fixtures::`, then review the diff of the `expected.txt`
+//! files.
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+use crate::common::line_diff;
 
 #[test]
 fn every_fixture_gives_its_expected_output() {
@@ -36,7 +39,7 @@ fn every_fixture_gives_its_expected_output() {
             failures.push(format!(
                 "── {} ──\n{}",
                 case.strip_prefix(&root).unwrap().display(),
-                diff(&expected, &actual)
+                line_diff(&expected, &actual)
             ));
         }
     }
@@ -86,21 +89,4 @@ fn run(case: &Path) -> String {
         "exit: {}\n--- short\n{short}--- human\n{human}--- stderr\n{stderr}",
         code.map_or("signal".into(), |c| c.to_string())
     )
-}
-
-fn diff(expected: &str, actual: &str) -> String {
-    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let mut out = String::new();
-    for i in 0..e.len().max(a.len()) {
-        match (e.get(i), a.get(i)) {
-            (Some(x), Some(y)) if x == y => {}
-            (x, y) => out.push_str(&format!(
-                "line {}:\n  expected: {}\n  actual:   {}\n",
-                i + 1,
-                x.unwrap_or(&"<none>"),
-                y.unwrap_or(&"<none>")
-            )),
-        }
-    }
-    out
 }

@@ -5,12 +5,10 @@
 //! changed in its frontmatter.
 //!
 //! CI runs `KBLINT_FIX_FUZZ_CASES` cases (200 by default, a few seconds); run more on demand:
-//! `KBLINT_FIX_FUZZ_CASES=100000 cargo test --release --test fix_fuzz`. A failing case prints
+//! `KBLINT_FIX_FUZZ_CASES=100000 cargo test --release --test it fix_fuzz::`. A failing case prints
 //! its seed; `KBLINT_FIX_FUZZ_SEED=N` runs from that seed.
 
-mod common;
-
-use common::Rng;
+use crate::common::Rng;
 
 use std::path::Path;
 
@@ -174,7 +172,7 @@ fn run_case(seed: u64, template: &Path) -> Result<usize, String> {
     let digest = kblint::digest::sha256_hex(guide_body.as_bytes());
     let case = generate(&mut rng, &guide_body, &digest);
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(template, dir.path());
+    crate::common::copy_dir(template, dir.path());
     for (path, text) in &case.files {
         std::fs::write(dir.path().join(path), text).unwrap();
     }

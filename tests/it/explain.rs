@@ -7,7 +7,7 @@
 //! `--rule <rule>=error` (so that rules off by default run too).
 //!
 //! The test also keeps `docs/rules.md` equal to what `kblint explain` prints for every rule;
-//! `UPDATE_DOCS=1 cargo test --test explain` rewrites it.
+//! `UPDATE_DOCS=1 cargo test --test it explain::` rewrites it.
 
 use std::path::Path;
 use std::process::Command;
@@ -199,7 +199,7 @@ fn docs_rules_md_matches_kblint_explain() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "docs/rules.md differs from what `kblint explain` prints; regenerate it with\n  UPDATE_DOCS=1 cargo test --test explain\n{}",
+        "docs/rules.md differs from what `kblint explain` prints; regenerate it with\n  UPDATE_DOCS=1 cargo test --test it explain::\n{}",
         first_difference(&actual, &expected)
     );
 }
@@ -340,7 +340,7 @@ fn kblint(args: &[&str], dir: &Path) -> std::process::Output {
 /// The text of `docs/rules.md`.
 fn rules_md(root: &Path) -> String {
     let mut out = String::from(
-        "<!-- Generated from the rules' doc comments by tests/explain.rs; do not edit by hand.\n     Regenerate: UPDATE_DOCS=1 cargo test --test explain -->\n\n# Rules\n\n",
+        "<!-- Generated from the rules' doc comments by tests/it/explain.rs; do not edit by hand.\n     Regenerate: UPDATE_DOCS=1 cargo test --test it explain:: -->\n\n# Rules\n\n",
     );
     out.push_str(
         "Each rule below is what `kblint explain RULE` prints. `kblint rules` lists them with their\n\
@@ -358,7 +358,7 @@ fn rules_md(root: &Path) -> String {
     }
     out.push_str(
         "\n## The examples\n\nEvery rule shows an example that fires it and one that does not, as the files to add to a\n\
-         small KB (`==> path <==` starts each file). tests/explain.rs adds each example to the KB\n\
+         small KB (`==> path <==` starts each file). tests/it/explain.rs adds each example to the KB\n\
          below, runs `kblint check --rule RULE=error` on it, and fails unless the example does what\n\
          it says. The source `guide` is the one most examples cite.\n\n",
     );

@@ -532,7 +532,7 @@ fn find_elsewhere_agrees_with_find_on_many_sources() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timing (release): cargo test --release --test quotes -- --ignored --nocapture
+// Timing (release): cargo test --release --test it quotes:: -- --ignored --nocapture
 // ---------------------------------------------------------------------------------------------
 
 #[test]

@@ -2,8 +2,6 @@
 //! its articles is either acknowledged with `disputes` or reported.
 
 use std::collections::BTreeSet;
-mod common;
-
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -68,7 +66,7 @@ fn without_its_disputes_links_every_contradiction_is_reported_with_both_places()
 
     let dir = tempfile::tempdir().unwrap();
     for sub in ["kb", "schema"] {
-        common::copy_dir(&repo().join(sub), &dir.path().join(sub));
+        crate::common::copy_dir(&repo().join(sub), &dir.path().join(sub));
     }
     std::fs::copy(repo().join("kblint.toml"), dir.path().join("kblint.toml")).unwrap();
     let mut removed = 0;

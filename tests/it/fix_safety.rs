@@ -2,35 +2,15 @@
 //! replaced, atomic all-or-nothing writes, and fixes declined where the YAML around the value
 //! (a block scalar, an anchor, an alias) would make the edit unsafe.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use std::time::Duration;
 
-use assert_cmd::Command;
+use crate::common::{copy_fixture, kblint};
 use sha2::Digest;
 
 const QUOTE_FAILS: &str =
     r#"A product manager "owns the vision" - for the entire lifecycle of the product"#;
-
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&from, dir.path());
-    dir
-}
-
-fn kblint(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("kblint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -257,6 +237,86 @@ fn a_stale_lock_is_taken_over() {
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert!(fixed.contains(&format!("sha256: {}", hex(body.as_bytes()))));
     assert!(!lock.exists());
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Process::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+/// `kblint check --fix` in `dir` with its memory bounded (2 GB), so that a run that reads
+/// without end fails instead of filling the machine.
+fn fix_bounded(dir: &Path) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("kblint");
+    Process::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2000000; exec '{}' check --fix --format short",
+            bin.display()
+        ))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_lock_file_that_a_repository_commits_is_not_the_lock() {
+    let dir = copy_fixture("clean");
+    let (path, body) = big_source(dir.path(), 1000);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("pid"), "1\n").unwrap();
+    git(dir.path(), &["init", "--quiet"]);
+    // A committed lock naming a live process (1), and links to a process id and to /dev/zero.
+    for (name, lock) in [
+        ("held", None),
+        ("linked", Some(outside.path().join("pid"))),
+        ("endless", Some(Path::new("/dev/zero").to_path_buf())),
+    ] {
+        let at = dir.path().join(".kblint-fix.lock");
+        let _ = std::fs::remove_file(&at);
+        match &lock {
+            None => std::fs::write(&at, "1\n").unwrap(),
+            Some(target) => std::os::unix::fs::symlink(target, &at).unwrap(),
+        }
+        git(dir.path(), &["add", "--all"]);
+        git(
+            dir.path(),
+            &["commit", "--quiet", "--allow-empty", "-m", name],
+        );
+        big_source(dir.path(), 1000);
+        let out = fix_bounded(dir.path());
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        let fixed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            fixed.contains(&format!("sha256: {}", hex(body.as_bytes()))),
+            "{name}: {fixed}"
+        );
+        assert!(!dir.path().join(".git/kblint-fix.lock").exists());
+    }
+}
+
+#[test]
+fn a_lock_file_that_is_a_link_is_never_followed() {
+    // Outside a repository the lock is at the KB root: a link there is refused at once.
+    let dir = copy_fixture("clean");
+    let (path, _) = big_source(dir.path(), 1000);
+    let before = std::fs::read(&path).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join(".kblint-fix.lock")).unwrap();
+    let out = fix_bounded(dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("symbolic link"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
 #[test]

@@ -3,8 +3,6 @@
 //! schema) copied into a new git repository, then `kblint baseline`, `check`, `check --staged`,
 //! the real pre-commit hook that `kblint hook install` writes, a stale entry and `--prune`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -102,7 +100,7 @@ fn the_endoflife_pages_adopt_kblint_with_a_baseline() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld/endoflife");
-    common::copy_dir(&pages, dir);
+    crate::common::copy_dir(&pages, dir);
     git_ok(dir, &["init", "--quiet", "--initial-branch=main"]);
     git_ok(dir, &["add", "--all"]);
     git_ok(dir, &["commit", "--quiet", "-m", "the pages as they are"]);

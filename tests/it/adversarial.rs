@@ -3,8 +3,6 @@
 //! findings stay one per group, with a bounded number of related claims; the speed itself is
 //! measured by `bench/adversarial.sh`, never in a test.
 
-mod common;
-
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -12,7 +10,7 @@ use assert_cmd::Command;
 fn kb(files: &[(&str, String)]) -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean");
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&from, dir.path());
+    crate::common::copy_dir(&from, dir.path());
     for (path, text) in files {
         let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

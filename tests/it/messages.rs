@@ -1,9 +1,7 @@
 //! Messages that say what to do: the JSON and SARIF outputs carry each finding's help and fix,
 //! and a fix's edit, applied to the file, gives exactly what `check --fix` writes.
 
-mod common;
-
-use common::{copy_fixture, kblint};
+use crate::common::{copy_fixture, kblint};
 
 use std::path::Path;
 

@@ -6,15 +6,13 @@
 //! CI runs `KBLINT_FUZZ_EXECS` inputs per target (2,000 by default: seconds). On demand:
 //!
 //! ```text
-//! KBLINT_FUZZ_EXECS=1000000 cargo test --release --test fuzz -- --nocapture
+//! KBLINT_FUZZ_EXECS=1000000 cargo test --release --test it fuzz:: -- --skip fix_fuzz --nocapture
 //! ```
 //!
 //! A failure prints the target, the seed and the input; `KBLINT_FUZZ_SEED=N` changes where
 //! the mutations start.
 
-mod common;
-
-use common::Rng;
+use crate::common::Rng;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
