@@ -12,9 +12,13 @@ KIND is one of:
   vocabulary a vocabulary of SIZE values, with 100 claims using (and misspelling) them
   nearest    a failing 200-character quote against a source of SIZE bytes
   quotes     SIZE failing 200-character quotes against a 2 MB source
+  periodic   a failing quote of SIZE bytes that repeats a short unit ("ha ha ha ...")
+  baseline   SIZE baseline entries for SIZE findings, with one stale entry
+  suppressions SIZE unused suppression comments in one entry
 """
 import math
 import os
+import subprocess
 import sys
 
 kind, size, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -116,6 +120,32 @@ elif kind in ("nearest", "quotes"):
         for i in range(count)
     ]
     write("kb/entries/many.md", "---\nid: many\nclaims:\n" + "".join(claims) + "---\n")
+elif kind == "periodic":
+    source("They laughed: ha ha ha ha. Then they stopped.\n")
+    quote = ("ha " * (size // 3)).strip()
+    write(
+        "kb/entries/many.md",
+        f"---\nid: many\nclaims:\n  - id: c1\n    text: Laughter.\n"
+        f"    cites: [{{source: guide, quote: \"{quote}\"}}]\n---\n",
+    )
+elif kind == "baseline":
+    source()
+    # SIZE entries without a `title` (an error each, baselined), and one stale entry.
+    os.makedirs(f"{out}/kb/entries/many", exist_ok=True)
+    for i in range(size):
+        write(f"kb/entries/many/e{i}.md", f"---\nid: e{i}\nclaims: 7\n---\n")
+elif kind == "suppressions":
+    source()
+    lines = "".join(f"  # kblint-allow schema -- comment {i}\n  k{i}: v{i}\n" for i in range(size))
+    write("kb/entries/many.md", f"---\nid: many\nextra:\n{lines}---\n")
 else:
     sys.exit(f"unknown kind {kind}")
 write("schema/vocabulary.yaml", vocabulary)
+if kind == "baseline":
+    # The baseline of those findings, written by kblint, with one stale entry added.
+    subprocess.run(["kblint", "baseline"], cwd=out, check=True, capture_output=True,
+                   env={**os.environ, "PATH": os.environ.get("KBLINT_DIR", "") + ":" + os.environ["PATH"]})
+    text = open(f"{out}/kblint-baseline.json").read()
+    stale = '    { "rule": "schema", "path": "kb/entries/gone.md", "fingerprint": "00", "message": "" },\n'
+    text = text.replace('"findings": [\n', '"findings": [\n' + stale, 1)
+    open(f"{out}/kblint-baseline.json", "w").write(text)

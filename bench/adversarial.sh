@@ -14,7 +14,7 @@ RUNS=${BENCH_RUNS:-3}
 SCALE=${BENCH_SCALE:-1}
 OUT=bench/out/adversarial
 cargo build --release --locked --quiet
-BIN=$PWD/target/release/kblint
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/kblint
 
 # kind and its base size
 declare -A BASE=(
@@ -25,9 +25,12 @@ declare -A BASE=(
   [vocabulary]=100000
   [nearest]=4000000
   [quotes]=250
+  [periodic]=1000000
+  [baseline]=10000
+  [suppressions]=10000
 )
 KINDS=("$@")
-[ ${#KINDS[@]} -eq 0 ] && KINDS=(conflicts negations ring disputes vocabulary nearest quotes)
+[ ${#KINDS[@]} -eq 0 ] && KINDS=(conflicts negations ring disputes vocabulary nearest quotes periodic baseline suppressions)
 
 best_of() { # dir -> best wall time in seconds
   local best=""
@@ -41,7 +44,7 @@ best_of() { # dir -> best wall time in seconds
   echo "$best"
 }
 
-printf '%-11s %10s %9s %10s %9s %6s\n' input size seconds 2×size seconds ratio
+printf '%-12s %10s %9s %10s %9s %6s\n' input size seconds 2×size seconds ratio
 for kind in "${KINDS[@]}"; do
   n=$(( ${BASE[$kind]} * SCALE ))
   times=()
@@ -49,10 +52,10 @@ for kind in "${KINDS[@]}"; do
     dir=$OUT/$kind-$size
     if [ ! -f "$dir/kblint.toml" ]; then
       rm -rf "$dir"
-      python3 bench/adversarial.py "$kind" "$size" "$dir"
+      KBLINT_DIR=$(dirname "$BIN") python3 bench/adversarial.py "$kind" "$size" "$dir"
     fi
     times+=("$(best_of "$dir")")
   done
   ratio=$(python3 -c "print(f'{${times[1]} / max(${times[0]}, 0.001):.2f}')")
-  printf '%-11s %10s %9s %10s %9s %6s\n' "$kind" "$n" "${times[0]}" $(( 2 * n )) "${times[1]}" "$ratio"
+  printf '%-12s %10s %9s %10s %9s %6s\n' "$kind" "$n" "${times[0]}" $(( 2 * n )) "${times[1]}" "$ratio"
 done

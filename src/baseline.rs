@@ -2,8 +2,8 @@
 //! `kblint-baseline.json` so that only new ones fail a run.
 //!
 //! Each entry names a finding by its fingerprint (the one SARIF's `partialFingerprints` carry:
-//! rule, path, the text at the finding, the message without digits, and an ordinal among equal
-//! findings of the file), and hides exactly one finding. So fixing one baselined finding and
+//! rule, path, the text at the finding, the message without the digits that name nothing, and
+//! an ordinal among equal findings of the file), and hides exactly one finding. So fixing one baselined finding and
 //! adding another of the same rule in the same file gives one new finding and one stale entry,
 //! where a count per file and rule would see no change. An entry that hides nothing is a
 //! `stale-baseline-entry` at its line in the baseline file.
@@ -85,40 +85,51 @@ impl Baseline {
     }
 }
 
-/// Which findings of `report` the entries hide, and which entries hide nothing: for each
-/// finding whether an entry matches it, and for each entry whether it matched.
-fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<bool>) {
+/// Which findings of `report` the entries hide, and which finding each entry matched (`None`
+/// for one that hides nothing).
+///
+/// An entry matches a finding by its fingerprint. An entry written by an earlier kblint may
+/// hold the earlier form ([`fingerprint::legacy_fingerprints`], without the digits of names);
+/// it still matches when the names of its message are the finding's (or it has no message),
+/// so that such a baseline keeps working and `report-2019`'s entry does not hide a finding
+/// about `report-2023`. `kblint baseline --prune` rewrites the entries it keeps in the
+/// current form.
+fn matching(report: &Report, entries: &[Entry]) -> (Vec<bool>, Vec<Option<usize>>) {
     let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
+    let legacy = fingerprint::legacy_fingerprints(&report.files, &report.diagnostics);
     let mut by_fingerprint: HashMap<&str, Vec<usize>> = HashMap::with_capacity(entries.len());
     for (n, e) in entries.iter().enumerate().rev() {
         by_fingerprint.entry(&e.fingerprint).or_default().push(n);
     }
-    let mut used = vec![false; entries.len()];
+    let mut matched = vec![None; entries.len()];
     let hidden = report
         .diagnostics
         .iter()
-        .zip(&fingerprints)
-        .map(|(d, fp)| {
+        .zip(fingerprints.iter().zip(&legacy))
+        .enumerate()
+        .map(|(i, (d, (fp, old)))| {
             if !baselinable(d) {
                 return false;
             }
-            let Some(candidates) = by_fingerprint.get_mut(fp.as_str()) else {
-                return false;
-            };
             let path = &report.files.get(d.primary.file).path;
-            let at = candidates
-                .iter()
-                .rposition(|&n| entries[n].rule == d.rule && &entries[n].path == path);
-            match at {
-                Some(at) => {
-                    used[candidates.remove(at)] = true;
-                    true
-                }
-                None => false,
-            }
+            let mut take = |fp: &str, names_too: bool| {
+                let candidates = by_fingerprint.get_mut(fp)?;
+                let at = candidates.iter().rposition(|&n| {
+                    let e = &entries[n];
+                    e.rule == d.rule
+                        && &e.path == path
+                        && (!names_too
+                            || e.message.is_empty()
+                            || fingerprint::message_part(&e.message)
+                                == fingerprint::message_part(&d.message))
+                })?;
+                matched[candidates.remove(at)] = Some(i);
+                Some(())
+            };
+            take(fp, false).is_some() || (old != fp && take(old, true).is_some())
         })
         .collect();
-    (hidden, used)
+    (hidden, matched)
 }
 
 /// Whether a finding goes into a baseline: errors and warnings, but not the findings about
@@ -131,7 +142,8 @@ fn baselinable(d: &Diagnostic) -> bool {
 /// finding (with the severity `severity` gives it, when it is not off) for each entry that
 /// matches none.
 pub fn apply(report: &mut Report, baseline: Baseline, severity: Option<Severity>) {
-    let (hidden, used) = matching(report, &baseline.entries);
+    let (hidden, matched) = matching(report, &baseline.entries);
+    let used: Vec<bool> = matched.iter().map(Option::is_some).collect();
     let reason = format!("in the baseline ({})", baseline.path);
     report.hide(|n, _| hidden[n].then(|| reason.clone()));
     let Some(severity) = severity else {
@@ -226,13 +238,20 @@ pub fn entries_of(report: &Report) -> Vec<Entry> {
 /// The entries of `baseline` that match a finding of `report` (a run without a baseline):
 /// what `kblint baseline --prune` keeps.
 pub fn pruned(report: &Report, baseline: &Baseline) -> Vec<Entry> {
-    let (_, used) = matching(report, &baseline.entries);
+    let (_, matched) = matching(report, &baseline.entries);
+    let fingerprints = fingerprint::fingerprints(&report.files, &report.diagnostics);
     baseline
         .entries
         .iter()
-        .zip(used)
-        .filter(|(_, used)| *used)
-        .map(|(e, _)| e.clone())
+        .zip(matched)
+        .filter_map(|(e, finding)| {
+            // In the current form, whichever form matched.
+            let fingerprint = fingerprints.get(finding?)?.clone();
+            Some(Entry {
+                fingerprint,
+                ..e.clone()
+            })
+        })
         .collect()
 }
 

@@ -67,11 +67,85 @@ pub enum Command {
     ConfigSchema,
     /// Run a language server on standard input and output, for editors (LSP 3.17)
     Lsp,
+    /// Add a source from a web page or a file, or check the sources against the live web
+    Source {
+        #[command(subcommand)]
+        action: SourceAction,
+    },
     /// Help with the claims themselves
     Claims {
         #[command(subcommand)]
         action: ClaimsAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceAction {
+    /// Snapshot a web page (http/https) or a local HTML, text or Markdown file as a new source
+    Add(SourceAddArgs),
+    /// Fetch every source with a `url` again and say whether its quotes are still there
+    Check(SourceCheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// Give up on a page after this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::source::fetch::DEFAULT_TIMEOUT_SECS)]
+    pub timeout: u64,
+    /// Refuse a page larger than this many MiB (decompressed)
+    #[arg(long, value_name = "MIB", default_value_t = crate::source::fetch::DEFAULT_MAX_SIZE_MIB)]
+    pub max_size: u64,
+    /// The config file (default: the nearest kblint.toml in this folder or above)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Show no progress on slow downloads
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SourceAddArgs {
+    /// The page's address (http or https) or the file's path
+    #[arg(value_name = "URL|FILE")]
+    pub target: String,
+    /// The new source's id (default: derived from its title)
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The collection to add it to, when several have `sources = true`
+    #[arg(long, value_name = "NAME")]
+    pub collection: Option<String>,
+    /// The title (default: the document's own)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Do not keep the fetched bytes beside the snapshot
+    #[arg(long)]
+    pub no_raw: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SourceCheckArgs {
+    /// Fetch the pages (required: this command is the only one that uses the network)
+    #[arg(long)]
+    pub online: bool,
+    /// The sources to check (default: every source with a `url`)
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OnlineFormat::Human)]
+    pub format: OnlineFormat,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OnlineFormat {
+    /// a line per source and per quote, then a summary
+    #[default]
+    Human,
+    /// one JSON object: `sources` (each with its `quotes`) and `summary`
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -140,6 +140,12 @@ impl Collection {
         self.include.iter().any(|(g, _)| g.is_match(path))
     }
 
+    /// The folder of the collection's first include glob (the part before its first
+    /// wildcard, `kb/sources/` for `kb/sources/**/*.md`): where new entries are written.
+    pub fn folder(&self) -> Option<&str> {
+        self.include.first().map(|(_, base)| base.as_str())
+    }
+
     /// When the collection holds `path`: the entry's default id (spec §2).
     pub fn default_id(&self, path: &str) -> Option<String> {
         if self.exclude.iter().any(|g| g.is_match(path)) {

@@ -128,3 +128,17 @@ fn nearest_folder<'a>(folders: &BTreeSet<&'a str>, missing: &str) -> Option<&'a 
         .min()
         .map(|(_, _, f)| f)
 }
+
+/// A warning for each symbolic link of `links` that a collection includes: kblint reads no
+/// file through a link, and says so rather than leave the file out of the KB without a word.
+pub fn links(settings: &Settings, links: &[String]) -> Vec<String> {
+    links
+        .iter()
+        .filter(|path| settings.collections.iter().any(|c| c.default_id(path).is_some()))
+        .map(|path| {
+            format!(
+                "`{path}` is a symbolic link; not read (kblint reads only regular files inside the KB)"
+            )
+        })
+        .collect()
+}

@@ -7,8 +7,10 @@
 //! 2. the path of the file the finding points at, relative to the KB root;
 //! 3. the text at the finding's primary location, every run of white space made one space (the
 //!    quote, the offending value, the claim id); when that text is blank, the whole line;
-//! 4. the message with every ASCII digit removed, so that "line 40" and "87% similar" do not
-//!    count;
+//! 4. the message with the ASCII digits that do not name anything removed: every digit outside
+//!    backticks, so that "line 40" and "87% similar" do not count, and inside backticks only an
+//!    index (`claims/2`, `methods[2]`, which change when an item is added above); the names in backticks keep theirs, so that a finding about
+//!    `report-2023` is not one about `report-2019`;
 //! 5. an ordinal: the first, second, … finding with the same four parts, in the report's order
 //!    (path, line, column, rule), so that two identical mistakes in one file stay two findings.
 //!
@@ -20,7 +22,10 @@
 //! reporting them as new.
 //!
 //! Changing any of this changes every fingerprint, so the key is versioned (`kblint/v1`): code
-//! scanning would otherwise close every alert and open it again.
+//! scanning would otherwise close every alert and open it again. (Keeping the digits of names,
+//! step 4, changed only the fingerprints of findings whose message names something with a
+//! digit, which the earlier form, [`legacy_fingerprints`], gave one fingerprint for several
+//! things; baselines written with it still match, see `baseline`.)
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,6 +46,56 @@ pub fn fingerprints_renamed(
     diagnostics: &[Diagnostic],
     renames: &BTreeMap<String, String>,
 ) -> Vec<String> {
+    compute(files, diagnostics, renames, message_part)
+}
+
+/// The fingerprints of an earlier kblint, which removed every digit of the message: what the
+/// entries of a baseline written then hold.
+pub fn legacy_fingerprints(files: &Files, diagnostics: &[Diagnostic]) -> Vec<String> {
+    compute(files, diagnostics, &BTreeMap::new(), |m| {
+        m.chars().filter(|c| !c.is_ascii_digit()).collect()
+    })
+}
+
+/// The message as it takes part in a fingerprint (step 4): without the digits that name
+/// nothing.
+pub fn message_part(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    let chars: Vec<char> = message.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            quoted = !quoted;
+        }
+        if !c.is_ascii_digit() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let end = chars[i..]
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .map_or(chars.len(), |n| i + n);
+        // An index: `claims/2/cites` or `claims[2].cites`.
+        let segment = i > 0
+            && matches!(chars[i - 1], '/' | '[')
+            && matches!(chars.get(end), None | Some('/' | ']' | '`' | '.'));
+        if quoted && !segment {
+            out.extend(&chars[i..end]);
+        }
+        i = end;
+    }
+    out
+}
+
+fn compute(
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    renames: &BTreeMap<String, String>,
+    message_part: impl Fn(&str) -> String,
+) -> Vec<String> {
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     diagnostics
         .iter()
@@ -57,7 +112,7 @@ pub fn fingerprints_renamed(
                     .unwrap_or("");
             }
             let text: Vec<&str> = text.split_whitespace().collect();
-            let message: String = d.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+            let message = message_part(&d.message);
             let mut h = Sha256::new();
             for part in [d.rule, path.as_str(), &text.join(" "), &message] {
                 h.update(part.as_bytes());
@@ -119,6 +174,35 @@ mod tests {
             new_path,
             "unless git saw a rename"
         );
+    }
+
+    #[test]
+    fn the_digits_of_names_count_and_other_digits_do_not() {
+        assert_eq!(
+            message_part("quote not found in source `report-2019` (line 40, 87% similar)"),
+            "quote not found in source `report-2019` (line , % similar)"
+        );
+        assert_ne!(
+            message_part("source `report-2019`"),
+            message_part("source `report-2023`")
+        );
+        // An index in a path moves with the lines; a number that is a name does not.
+        assert_eq!(
+            message_part("`claims/2/cites/10` is missing `quote`"),
+            message_part("`claims/3/cites/0` is missing `quote`")
+        );
+        assert_eq!(
+            message_part("`auto.methods[1]`: not valid"),
+            message_part("`auto.methods[12]`: not valid")
+        );
+        assert_ne!(
+            message_part("`year` is `2019`"),
+            message_part("`year` is `2020`")
+        );
+        // Without digits in names, the message takes part as it did before.
+        let m = "`subtitle`: 8 is not of type \"string\" (claims 12)";
+        let legacy: String = m.chars().filter(|c| !c.is_ascii_digit()).collect();
+        assert_eq!(message_part(m), legacy);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod diagnostic; // the one finding type, files and positions
 pub mod digest; // SHA-256 in hex
 pub mod quote; // quote normalisation and matching
 pub mod suggest; // "did you mean": the nearest of some names
+pub mod time; // dates and RFC 3339 date-times as comparable instants
 pub mod tree; // where files are read from: work tree, git index, revision
 pub mod yaml; // YAML with a byte span on every node
 
@@ -45,6 +46,7 @@ pub mod hook; // `kblint hook install`
 pub mod init; // `kblint init`
 pub mod lsp; // `kblint lsp`: the language server
 pub mod render; // human, short, json, sarif, github
+pub mod source; // `kblint source add` and `source check --online`: snapshots from the web
 
 // Command line.
 pub mod cli; // clap definitions
@@ -86,9 +88,10 @@ fn run(
     with_baseline: bool,
 ) -> Result<Report> {
     let settings = settings(root, config, tree, overrides)?;
-    let (listing, unlisted) = tree.list_reporting();
+    let (listing, mut unlisted, links) = tree.list_with_links();
     let found = discover::discover(&settings, &listing)?;
     let empty = discover::empty_collections(&settings, &listing, &found);
+    unlisted.extend(discover::links(&settings, &links));
     let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
     let vocabulary = Vocabulary::load(&settings, tree)?;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use kblint::cli::{
     CheckArgs, ClaimsAction, Cli, ColorChoice, Command, CommonArgs, DisputesArgs, DisputesFormat,
-    HookAction, ReportArgs,
+    FetchArgs, HookAction, OnlineFormat, ReportArgs, SourceAction,
 };
 use kblint::config::Level;
 use kblint::render::{self, Format};
@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         }
         Some(Command::ConfigSchema) => print(&kblint::config::json_schema()),
         Some(Command::Lsp) => kblint::lsp::run().map(|()| Exit::Clean),
+        Some(Command::Source { action }) => source(action),
         Some(Command::Claims {
             action: ClaimsAction::Suggest { config, write },
         }) => claims_suggest(config.as_deref(), write),
@@ -307,6 +308,104 @@ fn report(args: ReportArgs) -> anyhow::Result<Exit> {
             .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", args.html.display()))?;
     }
     Ok(Exit::Clean)
+}
+
+fn source(action: SourceAction) -> anyhow::Result<Exit> {
+    match action {
+        SourceAction::Add(args) => {
+            let options = kblint::source::AddOptions {
+                target: args.target,
+                id: args.id,
+                collection: args.collection,
+                title: args.title,
+                no_raw: args.no_raw,
+                limits: limits(&args.fetch),
+                config: args.fetch.config.clone(),
+                cwd: cwd(),
+            };
+            let bar = Download::new(args.fetch.quiet);
+            let added = kblint::source::add(&options, &|read, total| bar.show(read, total))?;
+            drop(bar);
+            let raw = added
+                .raw
+                .map(|r| format!(" (raw bytes in `{r}`)"))
+                .unwrap_or_default();
+            eprint_lines(&format!(
+                "added source `{}`: `{}`{raw}\n  title: {}",
+                added.id, added.path, added.title
+            ));
+            Ok(Exit::Clean)
+        }
+        SourceAction::Check(args) => {
+            if !args.online {
+                anyhow::bail!(
+                    "`kblint source check` needs `--online` (it fetches every source again); `kblint check` verifies the quotes against the snapshots, offline"
+                );
+            }
+            let options = kblint::source::online::OnlineOptions {
+                ids: args.ids,
+                limits: limits(&args.fetch),
+                config: args.fetch.config.clone(),
+                cwd: cwd(),
+            };
+            let bar = Download::new(args.fetch.quiet);
+            let report =
+                kblint::source::online::check(&options, &|read, total| bar.show(read, total))?;
+            drop(bar);
+            match args.format {
+                OnlineFormat::Human => write_out(&kblint::source::online::render_human(&report))?,
+                OnlineFormat::Json => {
+                    write_out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?
+                }
+            }
+            Ok(if report.failed() {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            })
+        }
+    }
+}
+
+fn limits(args: &FetchArgs) -> kblint::source::fetch::Limits {
+    kblint::source::fetch::Limits {
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        max_bytes: args.max_size.saturating_mul(1024 * 1024),
+    }
+}
+
+/// A download's progress on standard error, on a terminal, once a download takes over a second.
+struct Download(Option<indicatif::ProgressBar>);
+
+impl Download {
+    fn new(quiet: bool) -> Download {
+        Download((!quiet && io::stderr().is_terminal()).then(indicatif::ProgressBar::hidden))
+    }
+
+    fn show(&self, read: u64, total: Option<u64>) {
+        let Some(bar) = &self.0 else { return };
+        if bar.is_hidden() {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} downloading {bytes}/{total_bytes} ({bytes_per_sec})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        if let Some(total) = total {
+            bar.set_length(total);
+        }
+        bar.set_position(read);
+    }
+}
+
+impl Drop for Download {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn list_rules() -> String {

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use crate::diagnostic::FileId;
 use crate::keys::Keys;
+use crate::time::{self, Instant};
 use crate::yaml::{Node, Value};
 
 /// The language of a frontmatter (spec §2).
@@ -61,13 +62,66 @@ pub struct Claim {
     pub text: Option<String>,
     pub subject: Option<Text>,
     pub property: Option<Text>,
+    /// A string value, or a number (`7`, `7.5`) as its decimal text.
     pub value: Option<Text>,
+    /// A `{min, max}` value (for a quantity property).
+    pub range: Option<Bounds>,
     pub above: Option<Text>,
     pub below: Option<Text>,
     pub negated: bool,
     /// `None` when the claim has no `cites` key (or an empty list).
     pub cites: Vec<Cite>,
     pub disputes: Vec<Dispute>,
+    /// When the claim starts to hold (`valid_from`); `None`: it always did.
+    pub valid_from: Option<Moment>,
+    /// The first moment it no longer holds (`valid_to`, the end left out); `None`: it still does.
+    pub valid_to: Option<Moment>,
+}
+
+/// A `{min, max}` value: either end may be left out, and each is a number or a number with a
+/// unit, as written (the vocabulary reads them).
+#[derive(Debug)]
+pub struct Bounds {
+    /// The whole mapping.
+    pub span: Range<usize>,
+    pub min: Option<Text>,
+    pub max: Option<Text>,
+}
+
+/// A `valid_from` or `valid_to`: the text as written and the moment it names.
+#[derive(Debug, Clone)]
+pub struct Moment {
+    pub text: Text,
+    pub at: Instant,
+}
+
+impl Claim {
+    /// Whether the times in which the two claims hold overlap. A claim holds from `valid_from`
+    /// (included) to `valid_to` (left out), so a claim that ends when another starts does not
+    /// overlap it.
+    pub fn overlaps(&self, other: &Claim) -> bool {
+        let starts_before_end = |from: &Option<Moment>, to: &Option<Moment>| match (from, to) {
+            (Some(f), Some(t)) => f.at < t.at,
+            _ => true,
+        };
+        starts_before_end(&self.valid_from, &other.valid_to)
+            && starts_before_end(&other.valid_from, &self.valid_to)
+    }
+
+    /// Whether the claim says when it holds.
+    pub fn is_timed(&self) -> bool {
+        self.valid_from.is_some() || self.valid_to.is_some()
+    }
+
+    /// When the claim holds, in words: `from 2024-01-01 until 2025-01-01`, `at all times`.
+    pub fn period(&self) -> String {
+        match (&self.valid_from, &self.valid_to) {
+            (None, None) => "at all times".into(),
+            (Some(f), None) => format!("from {}", f.text.value),
+            (None, Some(t)) => format!("until {}", t.text.value),
+            (Some(f), Some(t)) => format!("from {} until {}", f.text.value, t.text.value),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -297,6 +351,28 @@ impl Claim {
                 }
             }
         }
+        let valid_from = moment(
+            node.get("valid_from"),
+            format_args!("{key}[{n}].valid_from"),
+            errors,
+        );
+        let mut valid_to = moment(
+            node.get("valid_to"),
+            format_args!("{key}[{n}].valid_to"),
+            errors,
+        );
+        if let (Some(from), Some(to)) = (&valid_from, &valid_to)
+            && to.at <= from.at
+        {
+            errors.push(ShapeError {
+                span: to.text.span.clone(),
+                message: format!(
+                    "`{key}[{n}].valid_to` ({}) must come after `valid_from` ({}): the claim would never hold",
+                    to.text.value, from.text.value
+                ),
+            });
+            valid_to = None;
+        }
         Some(Claim {
             id,
             text: match node.get("text").map(|n| &n.value) {
@@ -313,13 +389,128 @@ impl Claim {
                 format_args!("{key}[{n}].property"),
                 errors,
             ),
-            value: text(node.get("value"), format_args!("{key}[{n}].value"), errors),
+            value: match node.get("value") {
+                Some(Node {
+                    value: Value::Int(i),
+                    span,
+                }) => Some(Text {
+                    value: i.to_string(),
+                    span: span.clone(),
+                }),
+                Some(Node {
+                    value: Value::Float(f),
+                    span,
+                }) if f.is_finite() => Some(Text {
+                    value: f.to_string(),
+                    span: span.clone(),
+                }),
+                Some(Node {
+                    value: Value::Map(_),
+                    ..
+                }) => None,
+                other => text(other, format_args!("{key}[{n}].value"), errors),
+            },
+            range: node
+                .get("value")
+                .and_then(|v| bounds(v, format_args!("{key}[{n}].value"), errors)),
             above: text(node.get("above"), format_args!("{key}[{n}].above"), errors),
             below: text(node.get("below"), format_args!("{key}[{n}].below"), errors),
             negated,
             cites,
             disputes,
+            valid_from,
+            valid_to,
         })
+    }
+}
+
+/// A `{min, max}` mapping; `None` (and no error) for any other node.
+fn bounds(
+    node: &Node,
+    key: std::fmt::Arguments<'_>,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Bounds> {
+    let Value::Map(fields) = &node.value else {
+        return None;
+    };
+    if let Some((k, _)) = fields
+        .iter()
+        .find(|(k, _)| !matches!(k.text.as_str(), "min" | "max"))
+    {
+        errors.push(ShapeError {
+            span: k.span.clone(),
+            message: format!("`{key}` is a range with `min` and `max`, not `{}`", k.text),
+        });
+        return None;
+    }
+    let end = |name: &str, errors: &mut Vec<ShapeError>| -> Option<Text> {
+        let node = node.get(name)?;
+        match &node.value {
+            Value::Int(i) => Some(Text {
+                value: i.to_string(),
+                span: node.span.clone(),
+            }),
+            Value::Float(f) if f.is_finite() => Some(Text {
+                value: f.to_string(),
+                span: node.span.clone(),
+            }),
+            Value::Str(s) => Some(Text {
+                value: s.clone(),
+                span: node.span.clone(),
+            }),
+            _ => {
+                errors.push(shape(node, format_args!("{key}.{name}"), "a number"));
+                None
+            }
+        }
+    };
+    let (min, max) = (end("min", errors), end("max", errors));
+    if min.is_none() && max.is_none() {
+        if node.get("min").is_none() && node.get("max").is_none() {
+            errors.push(ShapeError {
+                span: node.span.clone(),
+                message: format!("the range `{key}` needs `min`, `max` or both"),
+            });
+        }
+        return None;
+    }
+    Some(Bounds {
+        span: node.span.clone(),
+        min,
+        max,
+    })
+}
+
+/// `valid_from` or `valid_to`: a date or an RFC 3339 date-time.
+fn moment(
+    node: Option<&Node>,
+    key: std::fmt::Arguments<'_>,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Moment> {
+    let node = node?;
+    let Value::Str(s) = &node.value else {
+        errors.push(shape(
+            node,
+            key,
+            "a date (`YYYY-MM-DD`) or an RFC 3339 date-time",
+        ));
+        return None;
+    };
+    match time::parse(s) {
+        Ok(at) => Some(Moment {
+            text: Text {
+                value: s.clone(),
+                span: node.span.clone(),
+            },
+            at,
+        }),
+        Err(why) => {
+            errors.push(ShapeError {
+                span: node.span.clone(),
+                message: format!("`{key}`: {why}"),
+            });
+            None
+        }
     }
 }
 

@@ -1,28 +1,41 @@
-//! Contradictions between structured claims (spec §6), computed once for the rules
+//! Contradictions between claims (spec §4, §6), computed once for the rules
 //! `conflicting-values`, `negation-conflict`, `order-cycle`, `acknowledged-dispute` and
 //! `stale-dispute`.
+//!
+//! Every claim is read once into a [`Fact`]: its subject, property, what it asserts (a value, a
+//! ranking, a range, or for a claim without property its normalised words), whether it is
+//! negated, and when it holds. [`Contradictions::conflict`] says whether two facts contradict;
+//! it is the one definition, and the search below only finds the candidate pairs quickly.
 //!
 //! Claims are grouped by subject and property in hash maps, and the "ranks above" graph of each
 //! order property is split into strongly connected components with Tarjan's algorithm (written
 //! without recursion), so the work grows with the number of claims plus the number of findings.
-//! A group whose conflicting pairs exceed [`PAIR_LIMIT`] is one contradiction with a tally of its
-//! values instead of one per pair, so the findings too grow at most with the number of claims.
+//! Two kinds of group are searched pair by pair instead, since what they assert is not a value
+//! to group by: quantities, and groups where some claim says when it holds (`valid_from`,
+//! `valid_to`); their cost grows with the square of the group, which in a KB is a handful of
+//! claims. A group whose conflicting pairs exceed [`PAIR_LIMIT`] is one contradiction with a
+//! tally of its values instead of one per pair, so the findings too grow at most with the
+//! number of claims.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The most pairs of conflicting claims of one subject and property (or of one claim and its
 /// negations) reported one finding per pair; a larger group is one finding that tallies its
 /// values.
 pub const PAIR_LIMIT: usize = 50;
 
+use super::wording;
 use crate::index::{ClaimId, EntryId, Kb};
-use crate::vocabulary::Kind;
+use crate::time::Instant;
+use crate::vocabulary::{Kind, Quantity, Vocabulary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
-    /// Two non-negated claims give a single property of one subject different values.
+    /// Two non-negated claims give a single property of one subject different values, a multi
+    /// property contrary values, or a quantity ranges that do not overlap.
     Values,
-    /// Two claims differ only in `negated`.
+    /// Two claims differ only in `negated`, or two claims without property only by one
+    /// negation in their text.
     Negation,
     /// Non-negated rankings of an order property form a circle.
     Cycle,
@@ -31,6 +44,7 @@ pub enum Conflict {
 #[derive(Debug)]
 pub struct Contradiction {
     pub conflict: Conflict,
+    /// The property; empty for two claims without property.
     pub property: String,
     /// Every claim involved, sorted; the last one is where the finding points.
     pub claims: Vec<ClaimId>,
@@ -46,12 +60,22 @@ pub struct Contradiction {
     pub acknowledged_pairs: usize,
 }
 
+impl Contradiction {
+    /// Whether it joins claims without property, by their words.
+    pub fn in_words(&self) -> bool {
+        self.property.is_empty()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Contradictions {
     pub found: Vec<Contradiction>,
-    /// For every claim in a contradiction: which ones (index in `found`), and on which side of
-    /// it the claim stands. Two claims contradict when they are on different sides of one.
-    sides: HashMap<ClaimId, Vec<(usize, usize)>>,
+    /// Every claim that can contradict another, read.
+    facts: HashMap<ClaimId, Fact>,
+    /// For every claim in a circle of rankings: which ones (index in `found`).
+    circles: HashMap<ClaimId, Vec<usize>>,
+    /// The contrary values of each multi property: (property, value, value), both orders.
+    contrary: HashSet<(String, String, String)>,
 }
 
 impl Contradictions {
@@ -64,152 +88,605 @@ impl Contradictions {
 
     /// Whether claims `a` and `b` contradict each other (in a circle: take part in it).
     pub fn contradict(&self, a: ClaimId, b: ClaimId) -> bool {
-        let (Some(x), Some(y)) = (self.sides.get(&a), self.sides.get(&b)) else {
-            return false;
-        };
-        x.iter()
-            .any(|&(c, side)| y.iter().any(|&(d, other)| c == d && side != other))
+        if let (Some(x), Some(y)) = (self.circles.get(&a), self.circles.get(&b))
+            && x.iter().any(|c| y.contains(c))
+        {
+            return true;
+        }
+        match (self.facts.get(&a), self.facts.get(&b)) {
+            (Some(x), Some(y)) => self.conflict(x, y).is_some(),
+            _ => false,
+        }
+    }
+
+    /// How two facts contradict, if they do: the definition of a pairwise contradiction.
+    fn conflict(&self, a: &Fact, b: &Fact) -> Option<Conflict> {
+        if a.subject != b.subject || a.property != b.property || !a.overlaps(b) {
+            return None;
+        }
+        let negation = a.negated != b.negated;
+        match (&a.reading, &b.reading) {
+            (
+                Reading::Words {
+                    key: ka,
+                    without: wa,
+                },
+                Reading::Words {
+                    key: kb,
+                    without: wb,
+                },
+            ) => (wa.contains(kb) || wb.contains(ka)).then_some(Conflict::Negation),
+            (Reading::Value { value: x, single }, Reading::Value { value: y, .. }) => {
+                if x == y {
+                    negation.then_some(Conflict::Negation)
+                } else if !a.negated
+                    && !b.negated
+                    && (*single
+                        || self
+                            .contrary
+                            .contains(&(a.property.clone(), x.clone(), y.clone())))
+                {
+                    Some(Conflict::Values)
+                } else {
+                    None
+                }
+            }
+            (Reading::Above(p, q), Reading::Above(r, t)) => {
+                ((p, q) == (r, t) && negation).then_some(Conflict::Negation)
+            }
+            (Reading::Quantity(x), Reading::Quantity(y)) => {
+                if negation {
+                    // "not 5 to 9" against a range inside it.
+                    let (no, yes) = if a.negated { (x, y) } else { (y, x) };
+                    (no.lo <= yes.lo && yes.hi <= no.hi).then_some(Conflict::Negation)
+                } else if a.negated {
+                    None
+                } else {
+                    let t = x.tolerance;
+                    (x.hi + t < y.lo - t || y.hi + t < x.lo - t).then_some(Conflict::Values)
+                }
+            }
+            _ => None,
+        }
     }
 }
 
-/// What a structured claim asserts, with its subject resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Assertion<'a> {
-    /// `subject` has `value`.
-    Value(&'a str),
-    /// `subject` ranks above `entry` (a `below` is turned around).
-    Above(EntryId, EntryId),
+/// What a claim asserts, read once.
+#[derive(Debug, Clone)]
+struct Fact {
+    /// The subject (for a ranking, the entry ranked above).
+    subject: EntryId,
+    /// Empty for a claim without property.
+    property: String,
+    reading: Reading,
+    negated: bool,
+    from: Option<Instant>,
+    to: Option<Instant>,
 }
 
-/// A claim, what it asserts, and whether it is negated.
-type Asserted<'a> = (ClaimId, Assertion<'a>, bool);
+impl Fact {
+    /// Whether the times in which the two hold overlap (`valid_to` is left out of its claim's
+    /// time).
+    fn overlaps(&self, other: &Fact) -> bool {
+        let before = |from: Option<Instant>, to: Option<Instant>| match (from, to) {
+            (Some(f), Some(t)) => f < t,
+            _ => true,
+        };
+        before(self.from, other.to) && before(other.from, self.to)
+    }
+
+    fn is_timed(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+
+    /// Whether it holds at `at` (`None`: before every moment).
+    fn holds_at(&self, at: Option<Instant>) -> bool {
+        let started = match (self.from, at) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(f), Some(at)) => f <= at,
+        };
+        let ended = match (self.to, at) {
+            (None, _) => false,
+            (Some(_), None) => false,
+            (Some(t), Some(at)) => t <= at,
+        };
+        started && !ended
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Reading {
+    /// A value of a single (`single: true`) or multi property.
+    Value { value: String, single: bool },
+    /// The first entry ranks above the second (a `below` is turned around).
+    Above(EntryId, EntryId),
+    /// A quantity's range.
+    Quantity(Span),
+    /// A claim without property: its normalised words, and its words with one negation taken
+    /// out.
+    Words { key: String, without: Vec<String> },
+}
+
+/// A closed range of numbers and the property's tolerance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    lo: f64,
+    hi: f64,
+    tolerance: f64,
+}
+
+impl Span {
+    /// The range as the finding shows it: `7`, `5 to 9`, `at least 5`, `at most 9`.
+    fn shown(&self) -> String {
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) if self.lo == self.hi => format!("{}", self.lo),
+            (true, true) => format!("{} to {}", self.lo, self.hi),
+            (true, false) => format!("at least {}", self.lo),
+            (false, true) => format!("at most {}", self.hi),
+            (false, false) => "any number".into(),
+        }
+    }
+}
+
+/// A claim's range on a quantity property, as the findings show it (`5 to 9 people`), when the
+/// vocabulary can read it.
+pub fn range_shown(kb: &Kb, id: ClaimId) -> Option<String> {
+    let claim = kb.claim(id);
+    let def = kb
+        .vocabulary
+        .as_ref()?
+        .properties
+        .get(&claim.property.as_ref()?.value)?;
+    let span = quantity(def, claim)?;
+    Some(match &def.unit {
+        Some(u) => format!("{} {u}", span.shown()),
+        None => span.shown(),
+    })
+}
+
+fn quantity(def: &crate::vocabulary::Property, claim: &crate::model::Claim) -> Option<Span> {
+    if def.kind != Kind::Quantity {
+        return None;
+    }
+    let q = match (&claim.value, &claim.range) {
+        (Some(v), None) => Quantity::Number(&v.value),
+        (None, Some(r)) => Quantity::Range(
+            r.min.as_ref().map(|t| t.value.as_str()),
+            r.max.as_ref().map(|t| t.value.as_str()),
+        ),
+        _ => return None,
+    };
+    let (lo, hi) = def.quantity(&q).ok()?;
+    Some(Span {
+        lo,
+        hi,
+        tolerance: def.tolerance,
+    })
+}
+
+/// Every claim read into a fact, with its (subject, property) for grouping; `None` for a claim
+/// that the vocabulary does not accept or whose subject names no entry.
+fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
+    let claim = kb.claim(id);
+    let subject = kb.subject(id)?;
+    let (from, to) = (
+        claim.valid_from.as_ref().map(|m| m.at),
+        claim.valid_to.as_ref().map(|m| m.at),
+    );
+    let Some(property) = &claim.property else {
+        if claim.value.is_some()
+            || claim.range.is_some()
+            || claim.above.is_some()
+            || claim.below.is_some()
+        {
+            return None;
+        }
+        let words = wording::words(claim.text.as_deref()?);
+        if words.is_empty() {
+            return None;
+        }
+        return Some(Fact {
+            subject,
+            property: String::new(),
+            reading: Reading::Words {
+                key: wording::key(&words),
+                without: wording::without_one_negation(&words),
+            },
+            negated: claim.negated,
+            from,
+            to,
+        });
+    };
+    let def = vocabulary?.properties.get(&property.value)?;
+    let (subject, reading) = match (def.kind, &claim.value, &claim.above, &claim.below) {
+        (Kind::Single | Kind::Multi, Some(v), None, None)
+            if claim.range.is_none() && def.has(&v.value) =>
+        {
+            (
+                subject,
+                Reading::Value {
+                    value: v.value.clone(),
+                    single: def.kind == Kind::Single,
+                },
+            )
+        }
+        (Kind::Order, None, Some(t), None) if claim.range.is_none() => {
+            let t = kb.entry(&t.value)?;
+            (subject, Reading::Above(subject, t))
+        }
+        (Kind::Order, None, None, Some(t)) if claim.range.is_none() => {
+            let t = kb.entry(&t.value)?;
+            (t, Reading::Above(t, subject))
+        }
+        (Kind::Quantity, _, None, None) => (subject, Reading::Quantity(quantity(def, claim)?)),
+        _ => return None,
+    };
+    Some(Fact {
+        subject,
+        property: property.value.clone(),
+        reading,
+        negated: claim.negated,
+        from,
+        to,
+    })
+}
 
 pub fn analyse(kb: &Kb) -> Contradictions {
-    let Some(vocabulary) = &kb.vocabulary else {
-        return Contradictions::default();
-    };
-    // Every claim that the vocabulary accepts, with its (subject, property), grouped below by
-    // sorting: one list for the whole KB rather than one per subject and property.
-    let with_property = kb
-        .all_claims()
-        .filter(|(_, c)| c.property.is_some())
-        .count();
-    let mut by_subject: Vec<((EntryId, &str), Asserted<'_>)> = Vec::with_capacity(with_property);
-    let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
-    for (id, claim) in kb.all_claims() {
-        let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else {
-            continue;
-        };
-        let Some(def) = vocabulary.properties.get(&property.value) else {
-            continue;
-        };
-        let assertion = match (def.kind, &claim.value, &claim.above, &claim.below) {
-            (Kind::Single | Kind::Multi, Some(v), None, None) if def.has(&v.value) => {
-                Assertion::Value(&v.value)
-            }
-            (Kind::Order, None, Some(t), None) => match kb.entry(&t.value) {
-                Some(t) => Assertion::Above(subject, t),
-                None => continue,
-            },
-            (Kind::Order, None, None, Some(t)) => match kb.entry(&t.value) {
-                Some(t) => Assertion::Above(t, subject),
-                None => continue,
-            },
-            _ => continue,
-        };
-        if let (Assertion::Above(a, b), false) = (&assertion, claim.negated) {
-            edges.entry(&property.value).or_default().push((*a, *b, id));
-        }
-        let key_subject = match assertion {
-            Assertion::Above(a, _) => a,
-            Assertion::Value(_) => subject,
-        };
-        by_subject.push((
-            (key_subject, &property.value),
-            (id, assertion, claim.negated),
-        ));
-    }
-
+    let vocabulary = kb.vocabulary.as_ref();
     let mut out = Contradictions::default();
-    // A stable sort: within a group, the claims stay in path order.
-    by_subject.sort_by(|a, b| a.0.cmp(&b.0));
-    // A claim alone on its subject and property contradicts nothing.
+    if let Some(v) = vocabulary {
+        for (name, def) in &v.properties {
+            for a in &def.values {
+                for b in def.contraries(a) {
+                    out.contrary
+                        .insert((name.clone(), a.clone(), b.to_string()));
+                }
+            }
+        }
+    }
+    out.facts = kb
+        .all_claims()
+        .filter_map(|(id, _)| read(kb, vocabulary, id).map(|f| (id, f)))
+        .collect();
+
+    // Claims with a property, grouped by sorting on (subject, property): one list for the
+    // whole KB rather than one per subject and property. A stable sort keeps path order.
+    let mut by_subject: Vec<(ClaimId, &Fact)> = out
+        .facts
+        .iter()
+        .filter(|(_, f)| !f.property.is_empty())
+        .map(|(&id, f)| (id, f))
+        .collect();
+    by_subject
+        .sort_by(|a, b| (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0)));
+    let mut found = Found::default();
     for group in by_subject
-        .chunk_by(|a, b| a.0 == b.0)
+        .chunk_by(|a, b| a.1.subject == b.1.subject && a.1.property == b.1.property)
         .filter(|g| g.len() > 1)
     {
-        let property = group[0].0.1;
-        let claims = group.iter().map(|(_, asserted)| asserted);
-        let single = vocabulary
-            .properties
-            .get(property)
-            .is_some_and(|p| p.kind == Kind::Single);
-        // Same assertion, different `negated`.
-        let mut by_assertion: HashMap<&Assertion<'_>, (Vec<ClaimId>, Vec<ClaimId>)> =
-            HashMap::new();
-        for (id, assertion, negated) in claims {
-            let slot = by_assertion.entry(assertion).or_default();
-            if *negated {
-                slot.1.push(*id)
-            } else {
-                slot.0.push(*id)
-            }
-        }
-        let mut by_assertion: Vec<_> = by_assertion.into_iter().collect();
-        by_assertion.sort_by_key(|(_, (yes, no))| (yes.first().copied(), no.first().copied()));
-        for (_, (yes, no)) in &by_assertion {
-            if yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
-                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
-                out.add_group(kb, Conflict::Negation, property, &[yes, no], tally);
-                continue;
-            }
-            for &a in yes {
-                for &b in no {
-                    out.add(kb, Conflict::Negation, property, vec![a, b]);
-                }
-            }
-        }
-        // A single property: two non-negated claims with different values.
-        if single {
-            let values: Vec<&Vec<ClaimId>> = by_assertion
-                .iter()
-                .map(|(_, (yes, _))| yes)
-                .filter(|v| !v.is_empty())
-                .collect();
-            let total: usize = values.iter().map(|v| v.len()).sum();
-            let same: usize = values.iter().map(|v| v.len() * (v.len() - 1) / 2).sum();
-            if values.len() > 1 && total * (total - 1) / 2 - same > PAIR_LIMIT {
-                let tally = by_assertion
-                    .iter()
-                    .filter(|(_, (yes, _))| !yes.is_empty())
-                    .map(|(a, (yes, _))| match a {
-                        Assertion::Value(v) => (v.to_string(), yes.len()),
-                        Assertion::Above(..) => (String::new(), yes.len()),
-                    })
-                    .collect();
-                out.add_group(kb, Conflict::Values, property, &values, tally);
-                continue;
-            }
-            for (i, left) in values.iter().enumerate() {
-                for right in &values[i + 1..] {
-                    for &a in left.iter() {
-                        for &b in right.iter() {
-                            out.add(kb, Conflict::Values, property, vec![a, b]);
-                        }
-                    }
-                }
-            }
+        let quantities = matches!(group[0].1.reading, Reading::Quantity(_));
+        if quantities || group.iter().any(|(_, f)| f.is_timed()) {
+            out.pair_by_pair(group, &mut found);
+        } else {
+            out.by_value(group, &mut found);
         }
     }
-    for (property, edges) in edges {
-        for cycle in cycles(&edges) {
-            out.add(kb, Conflict::Cycle, property, cycle);
+    out.in_words(&mut found);
+    out.circles(&mut found);
+    for c in found.0 {
+        if c.tally.is_empty() {
+            out.add(kb, c.conflict, &c.property, c.claims);
+        } else {
+            out.add_group(kb, c.conflict, &c.property, c.claims, c.tally, c.pairs);
         }
     }
     out
 }
 
+/// A contradiction found, before it is checked against the `disputes` links.
+struct Candidate {
+    conflict: Conflict,
+    property: String,
+    claims: Vec<ClaimId>,
+    /// Empty for a pair or a circle.
+    tally: Vec<(String, usize)>,
+    /// How many pairs of a tallied group conflict.
+    pairs: usize,
+}
+
+/// The contradictions found so far.
+#[derive(Default)]
+struct Found(Vec<Candidate>);
+
+impl Found {
+    fn pair(&mut self, conflict: Conflict, property: &str, a: ClaimId, b: ClaimId) {
+        self.one(conflict, property, vec![a, b]);
+    }
+
+    /// A pair or a circle.
+    fn one(&mut self, conflict: Conflict, property: &str, claims: Vec<ClaimId>) {
+        self.0.push(Candidate {
+            conflict,
+            property: property.to_string(),
+            claims,
+            tally: Vec::new(),
+            pairs: 0,
+        });
+    }
+
+    fn group(
+        &mut self,
+        conflict: Conflict,
+        property: &str,
+        claims: Vec<ClaimId>,
+        tally: Vec<(String, usize)>,
+        pairs: usize,
+    ) {
+        self.0.push(Candidate {
+            conflict,
+            property: property.to_string(),
+            claims,
+            tally,
+            pairs,
+        });
+    }
+}
+
 impl Contradictions {
+    /// A group of one subject and property whose claims all hold at all times and assert
+    /// values or rankings: claims grouped by what they assert.
+    fn by_value(&self, group: &[(ClaimId, &Fact)], found: &mut Found) {
+        let property = group[0].1.property.as_str();
+        // Same assertion, different `negated`; in the order of each assertion's first claim.
+        let mut order: Vec<&Reading> = Vec::new();
+        let mut by_reading: Vec<(Vec<ClaimId>, Vec<ClaimId>)> = Vec::new();
+        for &(id, fact) in group {
+            let slot = match order.iter().position(|r| **r == fact.reading) {
+                Some(n) => n,
+                None => {
+                    order.push(&fact.reading);
+                    by_reading.push((Vec::new(), Vec::new()));
+                    order.len() - 1
+                }
+            };
+            if fact.negated {
+                by_reading[slot].1.push(id)
+            } else {
+                by_reading[slot].0.push(id)
+            }
+        }
+        for (yes, no) in &by_reading {
+            if yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
+                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
+                let claims = yes.iter().chain(no).copied().collect();
+                found.group(
+                    Conflict::Negation,
+                    property,
+                    claims,
+                    tally,
+                    yes.len() * no.len(),
+                );
+                continue;
+            }
+            for &a in yes {
+                for &b in no {
+                    found.pair(Conflict::Negation, property, a, b);
+                }
+            }
+        }
+        // Non-negated claims with values that cannot hold together: any two different values
+        // of a single property, the contrary values of a multi one.
+        let values: Vec<(&str, &Vec<ClaimId>)> = order
+            .iter()
+            .zip(&by_reading)
+            .filter_map(|(r, (yes, _))| match r {
+                Reading::Value { value, .. } if !yes.is_empty() => Some((value.as_str(), yes)),
+                _ => None,
+            })
+            .collect();
+        let single = matches!(group[0].1.reading, Reading::Value { single: true, .. });
+        let mut pairs_of_values: Vec<(usize, usize)> = Vec::new();
+        if single {
+            for i in 0..values.len() {
+                for j in i + 1..values.len() {
+                    pairs_of_values.push((i, j));
+                }
+            }
+        } else if self.contrary.iter().any(|(p, _, _)| p == property) {
+            for (i, (x, _)) in values.iter().enumerate() {
+                for (j, (y, _)) in values.iter().enumerate().skip(i + 1) {
+                    let key = (property.to_string(), x.to_string(), y.to_string());
+                    if self.contrary.contains(&key) {
+                        pairs_of_values.push((i, j));
+                    }
+                }
+            }
+        }
+        let pairs: usize = pairs_of_values
+            .iter()
+            .map(|&(i, j)| values[i].1.len() * values[j].1.len())
+            .sum();
+        if pairs > PAIR_LIMIT {
+            let involved: BTreeSet<usize> =
+                pairs_of_values.iter().flat_map(|&(i, j)| [i, j]).collect();
+            let tally = involved
+                .iter()
+                .map(|&i| (values[i].0.to_string(), values[i].1.len()))
+                .collect();
+            let claims = involved
+                .iter()
+                .flat_map(|&i| values[i].1.iter().copied())
+                .collect();
+            found.group(Conflict::Values, property, claims, tally, pairs);
+            return;
+        }
+        for (i, j) in pairs_of_values {
+            for &a in values[i].1 {
+                for &b in values[j].1 {
+                    found.pair(Conflict::Values, property, a, b);
+                }
+            }
+        }
+    }
+
+    /// A group of one subject and property searched pair by pair: quantities, and claims that
+    /// say when they hold.
+    fn pair_by_pair(&self, group: &[(ClaimId, &Fact)], found: &mut Found) {
+        let property = group[0].1.property.as_str();
+        let (mut values, mut negations) = (Vec::new(), Vec::new());
+        for (i, &(a, fa)) in group.iter().enumerate() {
+            for &(b, fb) in &group[i + 1..] {
+                match self.conflict(fa, fb) {
+                    Some(Conflict::Values) => values.push((a, b)),
+                    Some(_) => negations.push((a, b)),
+                    None => {}
+                }
+            }
+        }
+        for (conflict, pairs) in [(Conflict::Values, values), (Conflict::Negation, negations)] {
+            if pairs.len() <= PAIR_LIMIT {
+                for (a, b) in pairs {
+                    found.pair(conflict, property, a, b);
+                }
+                continue;
+            }
+            let mut claims: Vec<ClaimId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+            claims.sort();
+            claims.dedup();
+            let mut tally: Vec<(String, usize)> = Vec::new();
+            for &(_, fact) in group
+                .iter()
+                .filter(|(id, _)| claims.binary_search(id).is_ok())
+            {
+                let name = match (&fact.reading, conflict) {
+                    (_, Conflict::Negation) if fact.negated => "not".to_string(),
+                    (_, Conflict::Negation) => String::new(),
+                    (Reading::Value { value, .. }, _) => value.clone(),
+                    (Reading::Quantity(s), _) => s.shown(),
+                    _ => String::new(),
+                };
+                match tally.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => tally.push((name, 1)),
+                }
+            }
+            let n = pairs.len();
+            found.group(conflict, property, claims, tally, n);
+        }
+    }
+
+    /// Claims without property on one subject whose words are the same once one negation is
+    /// taken out.
+    fn in_words(&self, found: &mut Found) {
+        let mut by_key: HashMap<(EntryId, &str), Vec<ClaimId>> = HashMap::new();
+        let mut words: Vec<(ClaimId, &Fact)> = Vec::new();
+        for (&id, fact) in &self.facts {
+            if let Reading::Words { key, .. } = &fact.reading {
+                by_key
+                    .entry((fact.subject, key.as_str()))
+                    .or_default()
+                    .push(id);
+                words.push((id, fact));
+            }
+        }
+        words.sort_by_key(|(id, _)| *id);
+        for list in by_key.values_mut() {
+            list.sort();
+        }
+        // For each wording, the claims that say it and those that say it with one negation.
+        let mut negations: BTreeMap<(EntryId, &str), Vec<ClaimId>> = BTreeMap::new();
+        for &(id, fact) in &words {
+            let Reading::Words { without, .. } = &fact.reading else {
+                continue;
+            };
+            for w in without {
+                if by_key.contains_key(&(fact.subject, w.as_str())) {
+                    negations
+                        .entry((fact.subject, w.as_str()))
+                        .or_default()
+                        .push(id);
+                }
+            }
+        }
+        for (key, no) in negations {
+            let yes = &by_key[&key];
+            let mut pairs: Vec<(ClaimId, ClaimId)> = Vec::new();
+            let timed = yes.iter().chain(&no).any(|id| self.facts[id].is_timed());
+            if !timed && yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
+                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
+                let claims = yes.iter().chain(&no).copied().collect();
+                found.group(Conflict::Negation, "", claims, tally, yes.len() * no.len());
+                continue;
+            }
+            for &a in yes {
+                for &b in &no {
+                    if self.facts[&a].overlaps(&self.facts[&b]) {
+                        pairs.push((a, b));
+                    }
+                }
+            }
+            if pairs.len() > PAIR_LIMIT {
+                let mut claims: Vec<ClaimId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+                claims.sort();
+                claims.dedup();
+                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
+                let n = pairs.len();
+                found.group(Conflict::Negation, "", claims, tally, n);
+                continue;
+            }
+            for (a, b) in pairs {
+                found.pair(Conflict::Negation, "", a, b);
+            }
+        }
+    }
+
+    /// Circles of non-negated rankings, per order property. Where rankings say when they hold,
+    /// a circle counts only when all its rankings hold at one moment: the graph is searched
+    /// once per stretch of time between the moments where some ranking starts or ends.
+    fn circles(&self, found: &mut Found) {
+        let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
+        let mut ids: Vec<(&ClaimId, &Fact)> = self.facts.iter().collect();
+        ids.sort_by_key(|(id, _)| **id);
+        for (&id, fact) in ids {
+            if let (Reading::Above(a, b), false) = (&fact.reading, fact.negated) {
+                edges.entry(&fact.property).or_default().push((*a, *b, id));
+            }
+        }
+        for (property, edges) in edges {
+            let mut moments: Vec<Instant> = edges
+                .iter()
+                .flat_map(|(_, _, id)| {
+                    let f = &self.facts[id];
+                    [f.from, f.to]
+                })
+                .flatten()
+                .collect();
+            if moments.is_empty() {
+                for cycle in cycles(&edges) {
+                    found.one(Conflict::Cycle, property, cycle);
+                }
+                continue;
+            }
+            moments.sort_unstable();
+            moments.dedup();
+            let mut seen: BTreeSet<Vec<ClaimId>> = BTreeSet::new();
+            for at in std::iter::once(None).chain(moments.into_iter().map(Some)) {
+                let now: Vec<(EntryId, EntryId, ClaimId)> = edges
+                    .iter()
+                    .copied()
+                    .filter(|(_, _, id)| self.facts[id].holds_at(at))
+                    .collect();
+                for mut cycle in cycles(&now) {
+                    cycle.sort();
+                    if seen.insert(cycle.clone()) {
+                        found.one(Conflict::Cycle, property, cycle);
+                    }
+                }
+            }
+        }
+    }
+
     fn add(&mut self, kb: &Kb, conflict: Conflict, property: &str, mut claims: Vec<ClaimId>) {
         claims.sort();
         claims.dedup();
@@ -221,10 +698,11 @@ impl Contradictions {
                 .filter_map(|d| kb.claim_ref(c.entry, &d.target.value))
                 .any(|t| t != c && members.contains(&t))
         });
-        // Every claim of a circle (or of a pair) on a side of its own.
-        let index = self.found.len();
-        for (side, &c) in claims.iter().enumerate() {
-            self.sides.entry(c).or_default().push((index, side));
+        if conflict == Conflict::Cycle {
+            let index = self.found.len();
+            for &c in &claims {
+                self.circles.entry(c).or_default().push(index);
+            }
         }
         self.found.push(Contradiction {
             conflict,
@@ -237,38 +715,30 @@ impl Contradictions {
         });
     }
 
-    /// A group of claims where any two on different sides conflict, as one contradiction.
+    /// A group of claims with `pairs` conflicting pairs, as one contradiction.
     fn add_group(
         &mut self,
         kb: &Kb,
         conflict: Conflict,
         property: &str,
-        sides: &[&Vec<ClaimId>],
+        mut claims: Vec<ClaimId>,
         tally: Vec<(String, usize)>,
+        pairs: usize,
     ) {
-        let index = self.found.len();
-        let mut side_of: HashMap<ClaimId, usize> = HashMap::new();
-        for (side, claims) in sides.iter().enumerate() {
-            for &c in claims.iter() {
-                side_of.insert(c, side);
-                self.sides.entry(c).or_default().push((index, side));
-            }
-        }
-        let total: usize = sides.iter().map(|s| s.len()).sum();
-        let same: usize = sides.iter().map(|s| s.len() * (s.len() - 1) / 2).sum();
-        let pairs = total * (total.saturating_sub(1)) / 2 - same;
+        claims.sort();
+        claims.dedup();
         let mut acknowledged: HashSet<(ClaimId, ClaimId)> = HashSet::new();
-        for (&c, &side) in &side_of {
+        for &c in &claims {
             for d in &kb.claim(c).disputes {
                 if let Some(t) = kb.claim_ref(c.entry, &d.target.value)
-                    && side_of.get(&t).is_some_and(|&other| other != side)
+                    && claims.binary_search(&t).is_ok()
+                    && let (Some(x), Some(y)) = (self.facts.get(&c), self.facts.get(&t))
+                    && self.conflict(x, y) == Some(conflict)
                 {
                     acknowledged.insert((c.min(t), c.max(t)));
                 }
             }
         }
-        let mut claims: Vec<ClaimId> = side_of.into_keys().collect();
-        claims.sort();
         self.found.push(Contradiction {
             conflict,
             property: property.to_string(),

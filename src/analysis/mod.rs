@@ -4,6 +4,7 @@
 
 pub mod citations;
 pub mod contradictions;
+pub mod wording;
 
 use std::sync::LazyLock;
 

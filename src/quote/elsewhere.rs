@@ -8,9 +8,16 @@ use rayon::prelude::*;
 use super::fragments::{Fragment, Quote};
 use super::normalize::Normalized;
 
+/// The longest a prefilter piece is, in bytes: a prefix of a piece is in every source that the
+/// whole piece is in, and a bounded piece keeps the automaton small whatever the quotes are (one
+/// long quote that repeats a short unit, "ha ha ha ...", made a DFA whose construction followed
+/// the long failure chains of the periodic pattern: minutes for 120 KB).
+const PIECE_BYTES: usize = 64;
+
 /// For each quote, the index (into `sources`) of the first source in which `find` gives Found,
 /// or None. One Aho-Corasick pass over every source looks for a piece of each quote that any
-/// match must contain (the longest fragment after its first letter); only the sources that
+/// match must contain (the first [`PIECE_BYTES`] bytes of its longest fragment after its first
+/// letter); only the sources that
 /// contain it are checked with the full search.
 pub fn find_elsewhere(sources: &[&Normalized], quotes: &[&str]) -> Vec<Option<usize>> {
     let parsed: Vec<Quote> = quotes.par_iter().map(|q| Quote::new(q)).collect();
@@ -25,6 +32,7 @@ pub fn find_elsewhere(sources: &[&Normalized], quotes: &[&str]) -> Vec<Option<us
                 .map(Fragment::piece)
                 .filter(|p| !p.is_empty())
                 .max_by_key(|p| p.len())?;
+            let piece = bounded(piece);
             Some(*ids.entry(piece).or_insert_with(|| {
                 pieces.push(piece);
                 pieces.len() - 1
@@ -83,4 +91,13 @@ pub fn find_elsewhere(sources: &[&Normalized], quotes: &[&str]) -> Vec<Option<us
             }
         })
         .collect()
+}
+
+/// `piece` cut to at most [`PIECE_BYTES`] bytes, at a character boundary.
+fn bounded(piece: &str) -> &str {
+    let mut end = piece.len().min(PIECE_BYTES);
+    while !piece.is_char_boundary(end) {
+        end -= 1;
+    }
+    &piece[..end]
 }

@@ -114,7 +114,8 @@ pub static RULES: &[&Rule] = &[
 pub const EXAMPLES_NOTE: &str = "\nThe examples are files added to a small KB: collections `entries` (kb/entries/**/*.md) and \
 `sources` (kb/sources/**/*.md, sources = true), a source `guide` whose body reads \"Product owners are more \
 tactical. Product managers are more strategic.\", and a vocabulary with `orientation` (single: strategic, \
-tactical), `stakeholders` (multi: internal, external) and `seniority` (order).\n";
+tactical), `stakeholders` (multi: internal, external), `focus` (multi: strategic, tactical, technical; \
+strategic and tactical contrary), `seniority` (order) and `team-size` (quantity in people, tolerance 1).\n";
 
 /// The rule called `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {

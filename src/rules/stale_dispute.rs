@@ -7,8 +7,10 @@ declare_rule! {
     /// ## What it checks
     ///
     /// A `disputes` link joins two claims that do not contradict each other (any more): they
-    /// are not conflicting values, not a claim and its negation, and not in one circle of
-    /// rankings.
+    /// are not conflicting values (nor contrary values, nor quantities whose ranges do not
+    /// overlap), not a claim and its negation (in `negated` or in words), and not in one circle
+    /// of rankings. Claims whose times do not overlap (`valid_from`, `valid_to`) never
+    /// contradict, so a dispute between them is stale too.
     ///
     /// ## Why
     ///
@@ -51,6 +53,29 @@ declare_rule! {
     ///     property: orientation
     ///     value: tactical
     ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    /// ---
+    /// ```
+    ///
+    /// A dispute between claims that no longer hold at the same time:
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: tactical
+    ///     text: Until 2024 the role was tactical.
+    ///     property: orientation
+    ///     value: tactical
+    ///     valid_to: 2024-01-01
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    ///   - id: strategic
+    ///     text: Since 2024 the role is strategic.
+    ///     property: orientation
+    ///     value: strategic
+    ///     valid_from: 2024-01-01
+    ///     cites: [{source: guide, quote: "Product managers are more strategic"}]
+    ///     disputes: [tactical]
     /// ---
     /// ```
     ///

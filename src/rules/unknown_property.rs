@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use super::declare_rule;
 use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::vocabulary::Kind;
+use crate::vocabulary::{Kind, Quantity};
 
 declare_rule! {
     /// ## What it checks
@@ -12,6 +12,12 @@ declare_rule! {
     /// values, and the claim's form fits the property's kind: `single` and `multi` properties
     /// take a `value`; `order` properties take `above` or `below` (an entry), never a `value`.
     /// A `value`, `above` or `below` without a `property` fires too.
+    ///
+    /// A `quantity` property takes a `value` that is a number (`7`, `2.5`), a number with the
+    /// property's `unit` (`7 people`), or a range `{min: 5, max: 9}` (either end may be left
+    /// out, each end a number or a number with the unit). A value in another unit (`7 days`
+    /// for a property in `people`), a unit where the property declares none, anything else that
+    /// is not a number, and a range whose `min` is above its `max` fire, at the value.
     ///
     /// ## Why
     ///
@@ -46,9 +52,38 @@ declare_rule! {
     /// ---
     /// ```
     ///
+    /// A quantity in another unit than its property's (`team-size` is in `people`):
+    ///
+    /// ```md fires
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: team
+    ///     text: The role works with a team of seven.
+    ///     property: team-size
+    ///     value: 7 teams
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    /// ---
+    /// ```
+    ///
+    /// ```md passes
+    /// ==> kb/entries/example.md <==
+    /// ---
+    /// id: example
+    /// claims:
+    ///   - id: team
+    ///     text: The role works with a team of five to nine.
+    ///     property: team-size
+    ///     value: {min: 5 people, max: 9}
+    ///     cites: [{source: guide, quote: "Product owners are more tactical"}]
+    /// ---
+    /// ```
+    ///
     /// ## How to fix
     ///
-    /// Use a property and value that the vocabulary declares, or declare them there.
+    /// Use a property and value that the vocabulary declares, or declare them there. Write a
+    /// quantity in its property's unit.
     name: "unknown-property",
     default: Error,
     summary: "a claim's property or value is not in the vocabulary, or does not fit the property's kind",
@@ -83,6 +118,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "add the `property` this claim is about".into(),
                         );
                     }
+                }
+                if let Some(range) = &claim.range {
+                    fire(
+                        &range.span,
+                        "`value` without a `property`".into(),
+                        "compared with nothing",
+                        "add the `property` this claim is about".into(),
+                    );
                 }
                 continue;
             };
@@ -120,6 +163,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             );
                         }
                     }
+                    if let Some(range) = &claim.range {
+                        fire(
+                            &range.span,
+                            format!(
+                                "a range does not fit `{}`, a {} property",
+                                property.value,
+                                def.kind.as_str()
+                            ),
+                            "ranges are for quantity properties",
+                            format!("the values are: {}", listed(&def.values)),
+                        );
+                    }
                     match &claim.value {
                         Some(v) if !def.has(&v.value) => {
                             let closest =
@@ -149,7 +204,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             );
                         }
                         Some(_) => {}
-                        None if claim.above.is_none() && claim.below.is_none() => {
+                        None if claim.above.is_none()
+                            && claim.below.is_none()
+                            && claim.range.is_none() =>
+                        {
                             fire(
                                 &property.span,
                                 format!("property `{}` needs a `value`", property.value),
@@ -160,10 +218,93 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         None => {}
                     }
                 }
-                Kind::Order => {
-                    if let Some(v) = &claim.value {
+                Kind::Quantity => {
+                    for (key, t) in [("above", &claim.above), ("below", &claim.below)] {
+                        if let Some(t) = t {
+                            fire(
+                                &t.span,
+                                format!(
+                                    "`{key}` does not fit `{}`, a quantity property",
+                                    property.value
+                                ),
+                                "rankings are for order properties",
+                                "give a `value` instead: a number or a range `{min: …, max: …}`"
+                                    .into(),
+                            );
+                        }
+                    }
+                    let help = || match &def.unit {
+                        Some(u) => format!(
+                            "write a number (`7`), a number of {u} (`7 {u}`) or a range (`{{min: 5, max: 9}}`)"
+                        ),
+                        None => "write a number (`7`) or a range (`{min: 5, max: 9}`)".into(),
+                    };
+                    if let Some(v) = &claim.value
+                        && let Err(why) = def.quantity(&Quantity::Number(&v.value))
+                    {
+                        fire(&v.span, why, "not a quantity of this property", help());
+                    }
+                    if let Some(range) = &claim.range {
+                        let mut ends_read = true;
+                        for (end, quantity) in [
+                            (
+                                &range.min,
+                                range
+                                    .min
+                                    .as_ref()
+                                    .map(|t| Quantity::Range(Some(&t.value), None)),
+                            ),
+                            (
+                                &range.max,
+                                range
+                                    .max
+                                    .as_ref()
+                                    .map(|t| Quantity::Range(None, Some(&t.value))),
+                            ),
+                        ] {
+                            if let (Some(t), Some(q)) = (end, quantity)
+                                && let Err(why) = def.quantity(&q)
+                            {
+                                ends_read = false;
+                                fire(&t.span, why, "not a quantity of this property", help());
+                            }
+                        }
+                        if ends_read
+                            && let Err(why) = def.quantity(&Quantity::Range(
+                                range.min.as_ref().map(|t| t.value.as_str()),
+                                range.max.as_ref().map(|t| t.value.as_str()),
+                            ))
+                        {
+                            fire(
+                                &range.span,
+                                why,
+                                "an empty range",
+                                "swap `min` and `max`".into(),
+                            );
+                        }
+                    }
+                    if claim.value.is_none()
+                        && claim.range.is_none()
+                        && claim.above.is_none()
+                        && claim.below.is_none()
+                    {
                         fire(
-                            &v.span,
+                            &property.span,
+                            format!("quantity `{}` needs a `value`", property.value),
+                            "no value given",
+                            help(),
+                        );
+                    }
+                }
+                Kind::Order => {
+                    let value_span = claim
+                        .value
+                        .as_ref()
+                        .map(|v| &v.span)
+                        .or(claim.range.as_ref().map(|r| &r.span));
+                    if let Some(span) = value_span {
+                        fire(
+                            span,
                             format!(
                                 "`value` does not fit `{}`, an order property",
                                 property.value
@@ -179,7 +320,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "second ranking",
                             "split it into two claims".into(),
                         ),
-                        (None, None) if claim.value.is_none() => fire(
+                        (None, None) if claim.value.is_none() && claim.range.is_none() => fire(
                             &property.span,
                             format!(
                                 "order property `{}` needs `above` or `below`",

@@ -270,3 +270,34 @@ fn fixing_one_baselined_finding_and_adding_one_alike_is_one_new_finding_and_one_
     assert!(found[1].2.contains("\"z\""), "{found:?}");
     assert_eq!(json["summary"]["suppressed"], 1);
 }
+
+/// A baseline written before the digits of names counted in fingerprints still hides the
+/// finding it was written for, not one about another name; `--prune` rewrites it.
+#[test]
+fn an_earlier_baseline_entry_hides_only_the_finding_it_names() {
+    let dir = crate::common::copy_fixture("stale-baseline-entry/digits-in-names");
+    let entry = dir.path().join("kb/entries/cites-both.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, text.replace("report-2023", "report-2019")).unwrap();
+    let short = |dir: &Path| {
+        let out = crate::common::kblint(dir, &["check", "--format", "short"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let out = short(dir.path());
+    assert!(!out.contains("quote-not-found"), "{out}");
+    assert!(!out.contains("stale-baseline-entry"), "{out}");
+    let before = std::fs::read_to_string(dir.path().join("kblint-baseline.json")).unwrap();
+    let pruned = crate::common::kblint(dir.path(), &["baseline", "--prune"]);
+    assert_eq!(pruned.status.code(), Some(0));
+    let after = std::fs::read_to_string(dir.path().join("kblint-baseline.json")).unwrap();
+    assert_ne!(before, after, "the entry is rewritten in the current form");
+    assert!(after.contains("report-2019"));
+    assert!(!short(dir.path()).contains("quote-not-found"));
+    // The current form no longer matches a finding about another report.
+    std::fs::write(&entry, text).unwrap();
+    let out = short(dir.path());
+    assert!(
+        out.contains("`report-2023`") && out.contains("stale-baseline-entry"),
+        "{out}"
+    );
+}

@@ -229,6 +229,26 @@ fn a_quote_too_long_for_its_source_gets_no_nearest_passage_and_says_why() {
 }
 
 #[test]
+fn a_long_failing_quote_that_repeats_a_short_unit_is_reported_at_once() {
+    // 120 KB of "ha ha ha ...": the prefilter's automaton for it took minutes to build; a
+    // bounded piece of the quote takes a fraction of a second.
+    let quote = "ha ".repeat(40_000);
+    let dir = kb(&[(
+        "kb/entries/laugh.md",
+        format!(
+            "---\nid: laugh\nclaims:\n  - id: c1\n    text: A claim.\n    cites: [{{source: guide, quote: \"{}\"}}]\n---\n",
+            quote.trim()
+        ),
+    )]);
+    let (code, out) = short(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("kb/entries/laugh.md:6:") && out.contains("quote-not-found"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_vocabulary_value_typo_names_the_closest_value_among_many() {
     let values: Vec<String> = (0..5000).map(|i| format!("value{i}")).collect();
     let vocabulary = format!(

@@ -286,4 +286,22 @@ fn misspelt_names_get_did_you_mean() {
         ),
         "{err}"
     );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kblint.toml"),
+        "[collections.sources]\ninclude = [\"sources/*.md\"]\nsources = true\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("doc.txt"), "Some text to cite.\n").unwrap();
+    let out = kblint(
+        dir.path(),
+        &["source", "add", "doc.txt", "--collection", "sorces"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no collection `sorces` in the config (did you mean `sources`?)"),
+        "{err}"
+    );
 }

@@ -353,7 +353,9 @@ fn line_matches(pattern: &str, line: &str) -> bool {
 fn the_readme_install_section_offers_only_what_works_from_a_clone_until_a_release() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let start = readme.find("\n## Install\n").expect("README has `## Install`");
+    let start = readme
+        .find("\n## Install\n")
+        .expect("README has `## Install`");
     let section = &readme[start + 1..];
     let section = &section[..section[1..].find("\n## ").map_or(section.len(), |i| i + 1)];
     let release_heading = "\n### After a release is published\n";
@@ -378,8 +380,15 @@ fn the_readme_install_section_offers_only_what_works_from_a_clone_until_a_releas
             "`{phrase}` needs a published release, but the README offers it as working today"
         );
     }
-    for phrase in ["pipx install kblint", "cargo binstall kblint", "rev: vX.Y.Z"] {
-        assert!(after.contains(phrase), "`{phrase}` is missing after a release");
+    for phrase in [
+        "pipx install kblint",
+        "cargo binstall kblint",
+        "rev: vX.Y.Z",
+    ] {
+        assert!(
+            after.contains(phrase),
+            "`{phrase}` is missing after a release"
+        );
     }
 
     // What works today, checked against the repository.

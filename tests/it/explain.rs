@@ -46,8 +46,16 @@ sources = true
   stakeholders:
     kind: multi
     values: [internal, external]
+  focus:
+    kind: multi
+    values: [strategic, tactical, technical]
+    contrary: [[strategic, tactical]]
   seniority:
     kind: order
+  team-size:
+    kind: quantity
+    unit: people
+    tolerance: 1
 "#,
     ),
     (

@@ -433,6 +433,59 @@ fn hook_install_never_writes_through_a_link_in_a_tracked_hooks_folder() {
 }
 
 #[test]
+fn a_file_added_with_intent_to_add_is_not_in_what_is_staged() {
+    let kb = Kb::new();
+    // `git add -N`: the index holds an empty blob that the commit will not hold.
+    kb.write("kb/entries/draft.md", "---\nid: draft\ntitle: 7\n---\n");
+    kb.git(&["add", "-N", "kb/entries/draft.md"]);
+    let (code, stdout, stderr) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("draft.md"), "{stdout}");
+    // The commit goes through the hook; once really staged, the file is linted.
+    assert_eq!(kb.kblint(&["hook", "install"]).0, 0);
+    kb.write("kb/entries/other.md", "---\nid: other\ntitle: Other\n---\n");
+    kb.git(&["add", "kb/entries/other.md"]);
+    let commit = commit_through_hook(&kb, &["-m", "other"]);
+    assert!(
+        commit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&commit.stderr)
+    );
+    kb.git(&["add", "kb/entries/draft.md"]);
+    let (code, stdout, _) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("kb/entries/draft.md"), "{stdout}");
+    // An empty file that is really staged is still linted as empty.
+    kb.write("kb/entries/empty.md", "");
+    kb.git(&["add", "kb/entries/empty.md"]);
+    let (_, stdout, _) = kb.kblint(&["check", "--staged", "--format", "short"]);
+    assert!(stdout.contains("kb/entries/empty.md"), "{stdout}");
+}
+
+#[test]
+fn an_entry_that_is_a_symbolic_link_is_named_not_dropped() {
+    let kb = Kb::new();
+    kb.write("notes/real.md", "---\nid: linked\ntitle: Linked\n---\n");
+    std::os::unix::fs::symlink(
+        "../../notes/real.md",
+        kb.path().join("kb/entries/linked.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("notes/real.md", kb.path().join("readme-link.md")).unwrap();
+    kb.git(&["add", "--all"]);
+    for args in [&["check"][..], &["check", "--staged"]] {
+        let (code, _, stderr) = kb.kblint(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("`kb/entries/linked.md` is a symbolic link; not read"),
+            "{args:?}: {stderr}"
+        );
+        // A link outside every collection is nobody's business.
+        assert!(!stderr.contains("readme-link.md"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn partial_commit_is_checked_through_the_real_hook() {
     let kb = Kb::new();
     kb.write(

@@ -12,7 +12,15 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["diagnostic", "digest", "quote", "suggest", "tree", "yaml"],
+        &[
+            "diagnostic",
+            "digest",
+            "quote",
+            "suggest",
+            "time",
+            "tree",
+            "yaml",
+        ],
     ),
     (
         "configuration and data",
@@ -34,7 +42,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "outputs and commands",
-        &["claims", "fix", "hook", "init", "lsp", "render"],
+        &["claims", "fix", "hook", "init", "lsp", "render", "source"],
     ),
     ("command line", &["cli", "main"]),
 ];

@@ -483,6 +483,15 @@ fn assertion(claim: &Claim) -> String {
         format!("{not}above {}", t.value)
     } else if let Some(t) = &claim.below {
         format!("{not}below {}", t.value)
+    } else if let Some(r) = &claim.range {
+        let end = |t: &Option<crate::model::Text>| {
+            t.as_ref().map_or("…".to_string(), |t| t.value.clone())
+        };
+        format!("{not}{} to {}", end(&r.min), end(&r.max))
+    } else if claim.property.is_none()
+        && let Some(text) = &claim.text
+    {
+        text.clone()
     } else {
         format!("{not}(no value)")
     }

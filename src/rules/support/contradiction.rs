@@ -1,7 +1,7 @@
 //! The finding of a contradiction (spec §6): at one claim, the others as related locations,
 //! each labelled with what it asserts.
 
-use crate::analysis::contradictions::Contradiction;
+use crate::analysis::contradictions::{self, Contradiction};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::index::{ClaimId, Kb};
 
@@ -11,6 +11,11 @@ use crate::index::{ClaimId, Kb};
 pub const SHOWN: usize = 20;
 
 pub fn describe(kb: &Kb, id: ClaimId) -> String {
+    described(kb, id, false)
+}
+
+/// [`describe`], and for a claim without property (`words`) its text.
+fn described(kb: &Kb, id: ClaimId, words: bool) -> String {
     let claim = kb.claim(id);
     let subject = kb
         .subject(id)
@@ -18,7 +23,9 @@ pub fn describe(kb: &Kb, id: ClaimId) -> String {
     let property = claim.property.as_ref().map_or("", |p| p.value.as_str());
     let not = if claim.negated { "not " } else { "" };
     let name = kb.claim_name(id);
-    if let Some(v) = &claim.value {
+    let said = if let Some(range) = contradictions::range_shown(kb, id) {
+        format!("`{name}` says `{subject}` has {not}{range} on `{property}`")
+    } else if let Some(v) = &claim.value {
         format!(
             "`{name}` says `{subject}` is {not}`{v}` on `{property}`",
             v = v.value
@@ -33,8 +40,34 @@ pub fn describe(kb: &Kb, id: ClaimId) -> String {
             "`{name}` says `{subject}` is {not}below `{t}` on `{property}`",
             t = t.value
         )
+    } else if words && let Some(text) = &claim.text {
+        format!("`{name}` says \"{}\"", shortened(text))
     } else {
         format!("`{name}`")
+    };
+    if claim.is_timed() {
+        format!("{said}, {}", claim.period())
+    } else {
+        said
+    }
+}
+
+/// The periods of a pair's claims for its message, ` (from 2024-01-01, and at all times)`; empty
+/// when neither says when it holds.
+pub fn periods(kb: &Kb, c: &Contradiction) -> String {
+    if c.claims.len() != 2 || !c.claims.iter().any(|&id| kb.claim(id).is_timed()) {
+        return String::new();
+    }
+    let periods: Vec<String> = c.claims.iter().map(|&id| kb.claim(id).period()).collect();
+    format!(" ({})", periods.join(" and "))
+}
+
+/// A claim's text for a message: at most 80 characters.
+pub fn shortened(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
     }
 }
 
@@ -55,7 +88,11 @@ pub fn finding(
 ) -> Option<Diagnostic> {
     let label = |id: ClaimId| {
         let entry = &kb.entries[id.entry];
-        Label::new(entry.file, kb.claim(id).id.span.clone(), describe(kb, id))
+        Label::new(
+            entry.file,
+            kb.claim(id).id.span.clone(),
+            described(kb, id, c.in_words()),
+        )
     };
     let (last, others) = c.claims.split_last()?;
     let mut d = Diagnostic::new(rule, message, label(*last));

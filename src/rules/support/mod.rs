@@ -4,4 +4,4 @@
 mod contradiction;
 
 pub use crate::suggest::{Closest, closest};
-pub use contradiction::{SHOWN, describe, finding, subject_of, tally};
+pub use contradiction::{SHOWN, describe, finding, periods, shortened, subject_of, tally};
