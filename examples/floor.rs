@@ -12,8 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kblint::parse::frontmatter;
-use kblint::yaml;
+use kblint::frontmatter::{self, yaml};
 use rayon::prelude::*;
 
 fn main() {

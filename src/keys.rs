@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::yaml::{Node, Value};
+use crate::frontmatter::{Node, Value};
 
 /// One built-in key as written in `keys`: a new name, or `false` to give the key up (`true`
 /// keeps the usual name).
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn misfits_are_the_keys_a_site_uses_otherwise() {
-        let load = |s: &str| crate::yaml::parse(s, 0..s.len()).unwrap().0;
+        let load = |s: &str| crate::frontmatter::yaml::parse(s, 0..s.len()).unwrap().0;
         let a = load("id: a\naliases: [/old/url/]\nrelated: x, y\n");
         let b = load("id: 12\naliases: [PO]\nrelated: [a]\nclaims: [{text: no id}]\n");
         let keys: Vec<&str> = misfits(&[&a, &b]).into_iter().map(|(k, _)| k).collect();

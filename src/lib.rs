@@ -9,11 +9,11 @@
 // Foundation: no knowledge of the KB's meaning.
 pub mod diagnostic; // the one finding type, files and positions
 pub mod digest; // SHA-256 in hex
+pub mod frontmatter; // split, and load as one spanned tree: YAML, TOML, JSON
 pub mod quote; // quote normalisation and matching
 pub mod suggest; // "did you mean": the nearest of some names
 pub mod time; // dates and RFC 3339 date-times as comparable instants
 pub mod tree; // where files are read from: work tree, git index, revision
-pub mod yaml; // YAML with a byte span on every node
 
 // Configuration and data.
 pub mod config; // kblint.toml → settings; rule levels

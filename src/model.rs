@@ -4,30 +4,10 @@
 use std::ops::Range;
 
 use crate::diagnostic::FileId;
+pub use crate::frontmatter::Format;
+use crate::frontmatter::{Node, Value};
 use crate::keys::Keys;
 use crate::time::{self, Instant};
-use crate::yaml::{Node, Value};
-
-/// The language of a frontmatter (spec §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Between `---` lines.
-    Yaml,
-    /// Between `+++` lines.
-    Toml,
-    /// A JSON object from a first line `{` to a line `}`.
-    Json,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Yaml => "YAML",
-            Format::Toml => "TOML",
-            Format::Json => "JSON",
-        }
-    }
-}
 
 /// A string from the frontmatter and where it stands in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,9 +17,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label};
-use crate::parse::frontmatter;
+use crate::frontmatter::{self, Node, Value};
 use crate::report::Suppressed;
-use crate::yaml::{Node, Value};
 
 /// The rule of malformed suppressions.
 pub const INVALID: &str = "invalid-suppression";
@@ -233,7 +232,7 @@ fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Di
     };
     let mut scalars = Vec::new();
     let toml = split.format == frontmatter::Format::Toml;
-    scalar_spans(text, &tree, toml, &mut scalars);
+    scalar_spans(&tree, &mut scalars);
     scalars.sort_by_key(|r| r.start);
     let lines = lines(text, split.yaml.clone());
     // For each line, the first line at or after it that is neither blank nor a comment.
@@ -391,84 +390,23 @@ fn load(text: &str, split: &frontmatter::Split) -> Option<Node> {
     if split.format == frontmatter::Format::Json {
         return None;
     }
-    crate::parse::load(text, split).ok().map(|(root, _)| root)
+    frontmatter::load(text, split).ok().map(|(root, _)| root)
 }
 
-/// The spans of every key and scalar value: a `#` inside one starts no comment.
-fn scalar_spans(text: &str, node: &Node, toml: bool, out: &mut Vec<Range<usize>>) {
+/// The spans of every key and scalar value: a `#` inside one starts no comment. (The loader's
+/// span of a quoted scalar ends at its closing quote, so a comment after it is not inside it,
+/// and a TOML multi-line string's span covers every line of its text.)
+fn scalar_spans(node: &Node, out: &mut Vec<Range<usize>>) {
     match &node.value {
-        Value::Seq(items) => items.iter().for_each(|i| scalar_spans(text, i, toml, out)),
+        Value::Seq(items) => items.iter().for_each(|i| scalar_spans(i, out)),
         Value::Map(entries) => {
             for (k, v) in entries {
-                out.push(quoted(text, k.span.clone(), toml));
-                scalar_spans(text, v, toml, out);
+                out.push(k.span.clone());
+                scalar_spans(v, out);
             }
         }
-        _ => out.push(quoted(text, node.span.clone(), toml)),
+        _ => out.push(node.span.clone()),
     }
-}
-
-/// A quoted scalar's span ends at its closing quote (the parser's may run on over the white
-/// space and comment after it). In TOML, `"""` and `'''` open a multi-line string that only
-/// the same three quotes close: every line of its text is text, never a comment.
-fn quoted(text: &str, span: Range<usize>, toml: bool) -> Range<usize> {
-    let Some(s) = text.get(span.clone()) else {
-        return span;
-    };
-    let bytes = s.as_bytes();
-    if toml && (s.starts_with("\"\"\"") || s.starts_with("'''")) {
-        return span.start..multi_line_end(text, span.start);
-    }
-    let end = match bytes.first() {
-        Some(b'\'') => {
-            let mut i = 1;
-            loop {
-                match bytes.get(i) {
-                    None => break None,
-                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
-                    Some(b'\'') => break Some(i + 1),
-                    Some(_) => i += 1,
-                }
-            }
-        }
-        Some(b'"') => {
-            let mut i = 1;
-            loop {
-                match bytes.get(i) {
-                    None => break None,
-                    Some(b'\\') => i += 2,
-                    Some(b'"') => break Some(i + 1),
-                    Some(_) => i += 1,
-                }
-            }
-        }
-        _ => None,
-    };
-    end.map_or(span.clone(), |e| span.start..span.start + e)
-}
-
-/// The end of the TOML multi-line string that opens at `start` (`"""` or `'''`): after the
-/// first three closing quotes that no backslash escapes, with the one or two quotes that may
-/// end its text just before them; the end of `text` when it never closes.
-fn multi_line_end(text: &str, start: usize) -> usize {
-    let bytes = text.as_bytes();
-    let quote = bytes[start];
-    let mut i = start + 3;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
-            q if q == quote && bytes[i..].starts_with(&[quote; 3]) => {
-                let mut end = i + 3;
-                // `""""` and `"""""`: the text ends with one or two quotes.
-                while end < bytes.len() && end < i + 5 && bytes[end] == quote {
-                    end += 1;
-                }
-                return end;
-            }
-            _ => i += 1,
-        }
-    }
-    text.len()
 }
 
 /// The lines of `range`, without their terminators (`\n`, `\r\n`).

@@ -7,8 +7,8 @@ use anyhow::{Result, bail};
 
 use crate::config::Settings;
 use crate::diagnostic::File;
+use crate::frontmatter::{Node, Value, yaml};
 use crate::tree::Tree;
-use crate::yaml::{self, Node, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -366,7 +366,11 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         .filter(|g| g.len() > 1)
     {
         let quantities = matches!(group[0].1.reading, Reading::Quantity(_));
-        if quantities || group.iter().any(|(_, f)| f.is_timed()) {
+        let timed = group.iter().any(|(_, f)| f.is_timed());
+        let negated = group.iter().any(|(_, f)| f.negated);
+        if quantities && !timed && !negated {
+            out.quantities(group, &mut found);
+        } else if quantities || timed {
             out.pair_by_pair(group, &mut found);
         } else {
             out.by_value(group, &mut found);
@@ -533,47 +537,127 @@ impl Contradictions {
     /// A group of one subject and property searched pair by pair: quantities, and claims that
     /// say when they hold.
     fn pair_by_pair(&self, group: &[(ClaimId, &Fact)], found: &mut Found) {
-        let property = group[0].1.property.as_str();
-        let (mut values, mut negations) = (Vec::new(), Vec::new());
+        // Per kind of conflict: the first pairs (one more than are reported one by one), how
+        // many there are, and the claims they join; memory grows with the group, not its pairs.
+        struct Pairs {
+            first: Vec<(ClaimId, ClaimId)>,
+            count: usize,
+            involved: HashSet<ClaimId>,
+        }
+        let mut by_conflict = [Conflict::Values, Conflict::Negation].map(|_| Pairs {
+            first: Vec::new(),
+            count: 0,
+            involved: HashSet::new(),
+        });
         for (i, &(a, fa)) in group.iter().enumerate() {
             for &(b, fb) in &group[i + 1..] {
-                match self.conflict(fa, fb) {
-                    Some(Conflict::Values) => values.push((a, b)),
-                    Some(_) => negations.push((a, b)),
-                    None => {}
-                }
-            }
-        }
-        for (conflict, pairs) in [(Conflict::Values, values), (Conflict::Negation, negations)] {
-            if pairs.len() <= PAIR_LIMIT {
-                for (a, b) in pairs {
-                    found.pair(conflict, property, a, b);
-                }
-                continue;
-            }
-            let mut claims: Vec<ClaimId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-            claims.sort();
-            claims.dedup();
-            let mut tally: Vec<(String, usize)> = Vec::new();
-            for &(_, fact) in group
-                .iter()
-                .filter(|(id, _)| claims.binary_search(id).is_ok())
-            {
-                let name = match (&fact.reading, conflict) {
-                    (_, Conflict::Negation) if fact.negated => "not".to_string(),
-                    (_, Conflict::Negation) => String::new(),
-                    (Reading::Value { value, .. }, _) => value.clone(),
-                    (Reading::Quantity(s), _) => s.shown(),
-                    _ => String::new(),
+                let slot = match self.conflict(fa, fb) {
+                    Some(Conflict::Values) => &mut by_conflict[0],
+                    Some(_) => &mut by_conflict[1],
+                    None => continue,
                 };
-                match tally.iter_mut().find(|(n, _)| *n == name) {
-                    Some((_, count)) => *count += 1,
-                    None => tally.push((name, 1)),
+                slot.count += 1;
+                if slot.first.len() <= PAIR_LIMIT {
+                    slot.first.push((a, b));
+                }
+                slot.involved.insert(a);
+                slot.involved.insert(b);
+            }
+        }
+        for (conflict, pairs) in [Conflict::Values, Conflict::Negation]
+            .into_iter()
+            .zip(by_conflict)
+        {
+            self.report_pairs(
+                group,
+                conflict,
+                pairs.first,
+                pairs.count,
+                pairs.involved,
+                found,
+            );
+        }
+    }
+
+    /// A group of one subject and a quantity property whose claims all hold at all times and
+    /// none is negated: its ranges sorted by their upper end, so that for each range the ones
+    /// entirely below it are counted by binary search rather than by comparing every pair.
+    fn quantities(&self, group: &[(ClaimId, &Fact)], found: &mut Found) {
+        let widened = |f: &Fact| match f.reading {
+            Reading::Quantity(s) => (s.lo - s.tolerance, s.hi + s.tolerance),
+            _ => (f64::NAN, f64::NAN),
+        };
+        let mut by_top: Vec<(f64, ClaimId)> =
+            group.iter().map(|&(id, f)| (widened(f).1, id)).collect();
+        by_top.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let below = |lo: f64| by_top.partition_point(|&(top, _)| top < lo);
+        let count: usize = group.iter().map(|&(_, f)| below(widened(f).0)).sum();
+        let mut first = Vec::new();
+        let mut involved = HashSet::new();
+        if count <= PAIR_LIMIT {
+            for &(b, f) in group {
+                for &(_, a) in &by_top[..below(widened(f).0)] {
+                    first.push((a.min(b), a.max(b)));
+                    involved.extend([a, b]);
                 }
             }
-            let n = pairs.len();
-            found.group(conflict, property, claims, tally, n);
+        } else {
+            // A claim is in some conflicting pair when a range lies entirely below it, or when
+            // its range lies entirely below the one that starts highest.
+            let highest = group
+                .iter()
+                .map(|&(_, f)| widened(f).0)
+                .fold(f64::NEG_INFINITY, f64::max);
+            involved.extend(by_top[..below(highest)].iter().map(|&(_, a)| a));
+            involved.extend(
+                group
+                    .iter()
+                    .filter(|&&(_, f)| below(widened(f).0) > 0)
+                    .map(|&(b, _)| b),
+            );
         }
+        first.sort();
+        self.report_pairs(group, Conflict::Values, first, count, involved, found);
+    }
+
+    /// The pairs of one kind of conflict in a group: one by one up to [`PAIR_LIMIT`], else one
+    /// tallied contradiction of the claims `involved`.
+    fn report_pairs(
+        &self,
+        group: &[(ClaimId, &Fact)],
+        conflict: Conflict,
+        first: Vec<(ClaimId, ClaimId)>,
+        count: usize,
+        involved: HashSet<ClaimId>,
+        found: &mut Found,
+    ) {
+        let property = group[0].1.property.as_str();
+        if count <= PAIR_LIMIT {
+            for (a, b) in first {
+                found.pair(conflict, property, a, b);
+            }
+            return;
+        }
+        let mut claims: Vec<ClaimId> = involved.into_iter().collect();
+        claims.sort();
+        let mut tally: Vec<(String, usize)> = Vec::new();
+        for &(_, fact) in group
+            .iter()
+            .filter(|(id, _)| claims.binary_search(id).is_ok())
+        {
+            let name = match (&fact.reading, conflict) {
+                (_, Conflict::Negation) if fact.negated => "not".to_string(),
+                (_, Conflict::Negation) => String::new(),
+                (Reading::Value { value, .. }, _) => value.clone(),
+                (Reading::Quantity(s), _) => s.shown(),
+                _ => String::new(),
+            };
+            match tally.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => tally.push((name, 1)),
+            }
+        }
+        found.group(conflict, property, claims, tally, count);
     }
 
     /// Claims without property on one subject whose words are the same once one negation is

@@ -252,9 +252,9 @@ fn plan(
 
 /// Whether `text`'s frontmatter splits and loads with no error and no repeated key.
 fn loads_cleanly(text: &str) -> Result<(), String> {
-    let split = crate::parse::frontmatter::split(text)
+    let split = crate::frontmatter::split(text)
         .map_err(|_| "the edited file would have no frontmatter".to_string())?;
-    match crate::parse::load(text, &split) {
+    match crate::frontmatter::load(text, &split) {
         Ok((_, duplicates)) if duplicates.is_empty() => Ok(()),
         Ok((_, duplicates)) => Err(format!(
             "the claim would have a key twice ({})",

@@ -2,8 +2,7 @@
 //! one line before the closing `---`), so anything else around the span declines the fix.
 
 use crate::diagnostic::Fix;
-use crate::parse::frontmatter;
-use crate::yaml::{self, Node, Value};
+use crate::frontmatter::{self, Node, Value, yaml};
 
 /// Declines a fix that points outside the frontmatter, or that would rewrite a block scalar,
 /// an anchored or tagged value, an alias, or a value written on several lines.

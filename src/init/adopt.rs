@@ -4,9 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::parse::frontmatter;
+use crate::frontmatter;
 use crate::tree::Tree;
-use crate::yaml;
 
 use super::derive::derive_schema;
 use super::{STARTER_FOLDERS, STARTER_NOTES, TAKEN_NAMES, plural};
@@ -14,7 +13,7 @@ use super::{STARTER_FOLDERS, STARTER_NOTES, TAKEN_NAMES, plural};
 /// The Markdown files already in the folder.
 pub(super) struct Notes {
     /// Notes with readable frontmatter, outside the starter folders: path → frontmatter.
-    adoptable: BTreeMap<String, yaml::Node>,
+    adoptable: BTreeMap<String, frontmatter::Node>,
     /// Every other Markdown file that a glob could match, each with why it is left out
     /// (`None`: it simply has no frontmatter).
     foreign: BTreeMap<String, Option<String>>,
@@ -135,7 +134,7 @@ impl Notes {
                     self.foreign_under(&format!("{top}/")),
                 ),
             };
-            let frontmatters: Vec<&yaml::Node> =
+            let frontmatters: Vec<&frontmatter::Node> =
                 notes.iter().map(|p| &self.adoptable[*p]).collect();
             let derived = derive_schema(&name, &frontmatters);
             let misfits = crate::keys::misfits(&frontmatters);
@@ -229,7 +228,7 @@ impl Notes {
 }
 
 /// The frontmatter of a Markdown file: `None` when it has none, `Err` when it cannot be read.
-fn read_frontmatter(path: &Path) -> Result<Option<yaml::Node>, String> {
+fn read_frontmatter(path: &Path) -> Result<Option<frontmatter::Node>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read it as UTF-8 text ({e})"))?;
     let split = match frontmatter::split(&text) {
@@ -239,7 +238,7 @@ fn read_frontmatter(path: &Path) -> Result<Option<yaml::Node>, String> {
         }
         Err(_) => return Ok(None),
     };
-    let (root, duplicates) = crate::parse::load(&text, &split).map_err(|e| {
+    let (root, duplicates) = frontmatter::load(&text, &split).map_err(|e| {
         format!(
             "its frontmatter is not valid {} ({})",
             split.format.name(),
@@ -250,10 +249,10 @@ fn read_frontmatter(path: &Path) -> Result<Option<yaml::Node>, String> {
         return Err(format!("its frontmatter {}", d.message));
     }
     match root.value {
-        yaml::Value::Map(_) => Ok(Some(root)),
-        yaml::Value::Null => Ok(Some(yaml::Node {
+        frontmatter::Value::Map(_) => Ok(Some(root)),
+        frontmatter::Value::Null => Ok(Some(frontmatter::Node {
             span: root.span,
-            value: yaml::Value::Map(Vec::new()),
+            value: frontmatter::Value::Map(Vec::new()),
         })),
         _ => Err("its frontmatter is not a mapping of keys".into()),
     }

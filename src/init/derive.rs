@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value as Json, json};
 
-use crate::yaml;
+use crate::frontmatter;
 
 use super::plural;
 
@@ -35,7 +35,7 @@ pub(super) struct Derived {
 /// nested objects described the same way; dates and date-times with their `format`; an `enum`
 /// for a key with few distinct values, each seen more than once. Every note passes it but
 /// those that lack a key nearly all others have.
-pub(super) fn derive_schema(name: &str, notes: &[&yaml::Node]) -> Derived {
+pub(super) fn derive_schema(name: &str, notes: &[&frontmatter::Node]) -> Derived {
     let mut shape = Shape::default();
     for note in notes {
         shape.add(&note.value, false);
@@ -129,12 +129,12 @@ struct Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    fn add(&mut self, value: &'a yaml::Value, in_list: bool) {
+    fn add(&mut self, value: &'a frontmatter::Value, in_list: bool) {
         self.count += 1;
         self.in_list |= in_list;
         self.types.insert(json_type(value));
         match value {
-            yaml::Value::Str(s) => {
+            frontmatter::Value::Str(s) => {
                 self.strings += 1;
                 self.dates += usize::from(is_date(s));
                 self.date_times += usize::from(is_date_time(s));
@@ -146,14 +146,14 @@ impl<'a> Shape<'a> {
                     }
                 }
             }
-            yaml::Value::Map(entries) => {
+            frontmatter::Value::Map(entries) => {
                 self.objects += 1;
                 for (key, v) in entries {
                     let inner = self.properties.entry(key.text.as_str()).or_default();
                     inner.add(&v.value, self.in_list);
                 }
             }
-            yaml::Value::Seq(items) => {
+            frontmatter::Value::Seq(items) => {
                 let shape = self.items.get_or_insert_with(Box::default);
                 for item in items {
                     shape.add(&item.value, true);
@@ -347,15 +347,15 @@ fn edits(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn json_type(value: &yaml::Value) -> &'static str {
+fn json_type(value: &frontmatter::Value) -> &'static str {
     match value {
-        yaml::Value::Null => "null",
-        yaml::Value::Bool(_) => "boolean",
-        yaml::Value::Int(_) => "integer",
-        yaml::Value::Float(_) => "number",
-        yaml::Value::Str(_) => "string",
-        yaml::Value::Seq(_) => "array",
-        yaml::Value::Map(_) => "object",
+        frontmatter::Value::Null => "null",
+        frontmatter::Value::Bool(_) => "boolean",
+        frontmatter::Value::Int(_) => "integer",
+        frontmatter::Value::Float(_) => "number",
+        frontmatter::Value::Str(_) => "string",
+        frontmatter::Value::Seq(_) => "array",
+        frontmatter::Value::Map(_) => "object",
     }
 }
 

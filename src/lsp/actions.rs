@@ -9,8 +9,8 @@ use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
 use crate::diagnostic::{Diagnostic, File, FileId, Fix};
 use crate::fix::fixed_text;
+use crate::frontmatter;
 use crate::index::Kb;
-use crate::parse::frontmatter;
 
 use super::convert;
 use super::navigate::entry_of;

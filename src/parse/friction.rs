@@ -6,8 +6,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, FileId, Label};
 
-use super::frontmatter::{Format, Split, SplitError};
-use crate::yaml::YamlError;
+use crate::frontmatter::{Format, Split, SplitError, YamlError};
 
 const START: &str = "start the file with a `---` line, the YAML frontmatter, and a closing `---` line (or TOML between `+++` lines, or a JSON object)";
 

@@ -10,7 +10,9 @@ declare_rule! {
     /// The non-negated `above`/`below` claims of an `order` property rank subjects in a circle:
     /// A above B above … above A (a subject ranked above itself included). One finding per
     /// circle (a strongly connected component of the "ranks above" graph), listing every claim
-    /// that ranks one of its subjects above another.
+    /// that ranks one of its subjects above another. Rankings that say when they hold
+    /// (`valid_from` included, `valid_to` left out) form a circle only when all of them hold at
+    /// one moment: "A above B until 2020" and "B above A from 2020" do not.
     ///
     /// ## Why
     ///

@@ -98,8 +98,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             Some(n) => {
                 let entry_text = &kb.files.get(entry.file).text;
-                let in_entry =
-                    crate::yaml::value_offsets(entry_text, quote.span.clone(), &quote.value);
+                let in_entry = crate::frontmatter::offsets::value_offsets(
+                    entry_text,
+                    quote.span.clone(),
+                    &quote.value,
+                );
                 d = d.related(Label::new(
                     source.file,
                     n.range.clone(),
@@ -155,7 +158,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let replacement = serde_json::to_string(&corrected).unwrap_or_default();
                     // The fix writes a double-quoted scalar: in place of a block scalar's text
                     // it would land inside the block, so a block scalar is corrected by hand.
-                    if crate::yaml::is_block_scalar(entry_text, quote.span.start) {
+                    if crate::frontmatter::offsets::is_block_scalar(entry_text, quote.span.start) {
                         d = d.help(format!("the quote would read {replacement}; edit the block scalar to match (`--fix` does not rewrite block scalars)"));
                     } else {
                         d = d

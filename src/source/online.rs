@@ -388,9 +388,9 @@ impl Limiter {
 
 /// The string values of some top-level frontmatter keys (`None` where absent or not a string).
 fn frontmatter_strings(text: &str, keys: &[&str]) -> Vec<Option<String>> {
-    let node = crate::parse::frontmatter::split(text)
+    let node = crate::frontmatter::split(text)
         .ok()
-        .and_then(|split| crate::parse::load(text, &split).ok())
+        .and_then(|split| crate::frontmatter::load(text, &split).ok())
         .map(|(node, _)| node);
     keys.iter()
         .map(|k| {

@@ -105,6 +105,56 @@ fn a_small_group_is_still_one_finding_per_pair() {
     assert_eq!(out.matches("conflicting-values").count(), 9, "{out}");
 }
 
+/// `n` claims on a quantity `size`, alternating 1 and 10 (and a vocabulary that declares it);
+/// `timed` gives every claim a `valid_from`, so the group is searched pair by pair.
+fn quantities(n: usize, timed: bool) -> tempfile::TempDir {
+    let mut text = String::from("---\nid: many\nclaims:\n");
+    for i in 0..n {
+        let value = if i % 2 == 0 { 1 } else { 10 };
+        let from = if timed {
+            "    valid_from: 2020-01-01\n"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "  - id: c{i}\n    text: Claim {i}.\n    property: size\n    value: {value}\n{from}{CITE}"
+        ));
+    }
+    text.push_str("---\n");
+    let dir = kb(&[("kb/entries/many.md", text)]);
+    let vocabulary = dir.path().join("schema/vocabulary.yaml");
+    let mut v = std::fs::read_to_string(&vocabulary).unwrap();
+    v.push_str("  size:\n    kind: quantity\n    unit: people\n    tolerance: 1\n");
+    std::fs::write(vocabulary, v).unwrap();
+    dir
+}
+
+#[test]
+fn a_large_group_of_conflicting_quantities_is_one_finding_whether_timed_or_not() {
+    for timed in [false, true] {
+        let dir = quantities(400, timed);
+        let (code, out) = short(dir.path());
+        assert_eq!(code, Some(1));
+        let lines: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains("conflicting-values"))
+            .collect();
+        assert_eq!(lines.len(), 1, "timed: {timed}\n{out}");
+        assert!(
+            lines[0].ends_with(
+                "`many` has conflicting values for `size`: `1` (200 claims), `10` (200 claims) (40000 pairs of claims)"
+            ),
+            "timed: {timed}\n{}",
+            lines[0]
+        );
+    }
+    // Small groups: one finding per pair, the same either way.
+    for timed in [false, true] {
+        let (_, out) = short(quantities(6, timed).path());
+        assert_eq!(out.matches("conflicting-values").count(), 9, "{out}");
+    }
+}
+
 #[test]
 fn a_tallied_group_knows_which_pairs_disputes_acknowledge() {
     // c0 (tactical) disputes c1 (strategic): they contradict. c0 disputes c2 (tactical too):

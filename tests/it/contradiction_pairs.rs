@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use kblint::yaml::{self, Node, Value};
+use kblint::frontmatter::{Node, Value, yaml};
 use serde_json::{Map, Value as Json, json};
 
 /// The kinds that kblint checks by default: each must flag pairs with a precision of 0.9 or

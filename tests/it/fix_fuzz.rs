@@ -12,7 +12,7 @@ use crate::common::Rng;
 
 use std::path::Path;
 
-use kblint::parse::frontmatter;
+use kblint::frontmatter;
 
 const QUOTES: &[&str] = &[
     // found
@@ -142,7 +142,7 @@ fn generate(rng: &mut Rng, guide_body: &str, guide_digest: &str) -> Case {
 /// The frontmatter as JSON without the values fixes may change, and the body.
 fn shape(text: &str) -> Result<(serde_json::Value, String), String> {
     let split = frontmatter::split(text).map_err(|e| format!("{e:?}"))?;
-    let (node, dups) = kblint::yaml::parse(text, split.yaml).map_err(|e| e.message)?;
+    let (node, dups) = kblint::frontmatter::yaml::parse(text, split.yaml).map_err(|e| e.message)?;
     if !dups.is_empty() {
         return Err("duplicate keys".into());
     }

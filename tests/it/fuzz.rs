@@ -17,7 +17,7 @@ use crate::common::Rng;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kblint::parse::frontmatter;
+use kblint::frontmatter;
 use kblint::quote::{self, Normalized};
 
 /// Bytes that matter to the parsers, spliced in by the mutator.
@@ -202,16 +202,20 @@ fn fuzz_yaml_loader() {
             Ok(split) => split.yaml,
             Err(_) => 0..text.len(),
         };
-        if let Ok((node, _)) = kblint::yaml::parse(&text, range.clone()) {
+        if let Ok((node, _)) = kblint::frontmatter::yaml::parse(&text, range.clone()) {
             // Every span is a range of the file.
-            fn check(node: &kblint::yaml::Node, text: &str) {
+            fn check(node: &kblint::frontmatter::Node, text: &str) {
                 assert!(text.get(node.span.clone()).is_some(), "{:?}", node.span);
                 match &node.value {
-                    kblint::yaml::Value::Seq(items) => items.iter().for_each(|n| check(n, text)),
-                    kblint::yaml::Value::Map(entries) => entries.iter().for_each(|(k, n)| {
-                        assert!(text.get(k.span.clone()).is_some());
-                        check(n, text)
-                    }),
+                    kblint::frontmatter::Value::Seq(items) => {
+                        items.iter().for_each(|n| check(n, text))
+                    }
+                    kblint::frontmatter::Value::Map(entries) => {
+                        entries.iter().for_each(|(k, n)| {
+                            assert!(text.get(k.span.clone()).is_some());
+                            check(n, text)
+                        })
+                    }
                     _ => {}
                 }
             }

@@ -15,11 +15,11 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "diagnostic",
             "digest",
+            "frontmatter",
             "quote",
             "suggest",
             "time",
             "tree",
-            "yaml",
         ],
     ),
     (

@@ -8,8 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kblint::parse::frontmatter;
-use kblint::yaml;
+use kblint::frontmatter::{self, yaml};
 use serde_json::Value;
 
 fn cases() -> Vec<PathBuf> {

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-pub use crate::model::Format;
+pub use super::Format;
 
 /// Where the frontmatter and the body of a file lie, as byte ranges of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]

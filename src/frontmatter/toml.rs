@@ -8,10 +8,10 @@
 
 use std::ops::Range;
 
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use ::toml::Spanned;
+use ::toml::de::{DeTable, DeValue};
 
-use crate::yaml::{Key, MAX_DEPTH, Node, Value, YamlError};
+use super::{Key, MAX_DEPTH, Node, Value, YamlError};
 
 /// Parses the TOML in `file[range]`. TOML forbids a key twice, so there are no duplicates to
 /// return beside the document: a repeated key is an error.

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::yaml::{Key, MAX_DEPTH, Node, Value, YamlError};
+use super::{Key, MAX_DEPTH, Node, Value, YamlError};
 
 /// Parses the JSON in `file[range]`.
 pub fn parse(file: &str, range: Range<usize>) -> Result<(Node, Vec<YamlError>), YamlError> {

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use crate::frontmatter::{Key, Node, Value as YamlValue};
 use crate::suggest::Closest;
-use crate::yaml::{Node, Value as YamlValue};
 
 /// The subschema at a keyword location (`/properties/claims/items/$ref/additionalProperties`),
 /// following local `$ref`s (`#/$defs/claim`) on the way.
@@ -46,11 +46,7 @@ pub fn nearest_key<'a>(declared: &[&'a str], unexpected: &str) -> Option<&'a str
 
 /// The key of `object` that is likely a misspelling of the missing `wanted` (and is not itself
 /// a declared key): where a `required` finding should point the author.
-pub fn misspelt_key<'a>(
-    object: &'a Node,
-    wanted: &str,
-    declared: &[&str],
-) -> Option<&'a crate::yaml::Key> {
+pub fn misspelt_key<'a>(object: &'a Node, wanted: &str, declared: &[&str]) -> Option<&'a Key> {
     let YamlValue::Map(entries) = &object.value else {
         return None;
     };

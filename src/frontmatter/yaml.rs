@@ -1,4 +1,4 @@
-//! YAML with a byte span on every key and value, built from saphyr-parser's events.
+//! The YAML loader: a frontmatter's YAML as the [`Node`] tree, built from saphyr-parser's events.
 //!
 //! Our own small loader instead of saphyr's: it keeps byte offsets into the original file
 //! (saphyr's markers count characters), reports duplicate keys with both places, expands
@@ -13,43 +13,10 @@ use std::ops::Range;
 use saphyr::Scalar;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-/// Nesting deeper than this is refused.
-pub const MAX_DEPTH: usize = 128;
+use super::tree::{Key, MAX_DEPTH, Node, Value, YamlError};
+
 /// How many nodes alias expansion may create in one document.
 pub const ALIAS_BUDGET: usize = 10_000;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    /// Byte range of the node in the file.
-    pub span: Range<usize>,
-    pub value: Value,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Key, Node)>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Key {
-    pub text: String,
-    pub span: Range<usize>,
-}
-
-/// A problem in the YAML; `span` is a byte range in the file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct YamlError {
-    pub message: String,
-    pub span: Range<usize>,
-    /// Another place the message refers to (the first occurrence of a duplicate key).
-    pub related: Option<(Range<usize>, String)>,
-}
 
 /// Parses the YAML in `file[range]`. Duplicate keys do not stop the parse: they come back as
 /// `Ok` with the document (first occurrence kept) and the list of duplicates.
@@ -86,93 +53,6 @@ pub fn parse(file: &str, range: Range<usize>) -> Result<(Node, Vec<YamlError>), 
         value: Value::Null,
     });
     Ok((root, loader.duplicates))
-}
-
-impl Node {
-    /// The node at an RFC 6901 JSON pointer, with the span of the last mapping key on the way.
-    pub fn pointer(&self, pointer: &str) -> Option<(&Node, Option<&Key>)> {
-        let mut node = self;
-        let mut key = None;
-        if pointer.is_empty() {
-            return Some((node, None));
-        }
-        for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
-            match &node.value {
-                Value::Map(entries) => {
-                    let (k, v) = entries.iter().find(|(k, _)| k.text == token)?;
-                    key = Some(k);
-                    node = v;
-                }
-                Value::Seq(items) => {
-                    node = items.get(token.parse::<usize>().ok()?)?;
-                    key = None;
-                }
-                _ => return None,
-            }
-        }
-        Some((node, key))
-    }
-
-    /// The value of `key` when this node is a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    pub fn key(&self, key: &str) -> Option<&Key> {
-        match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(k, _)| k),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.value {
-            Value::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The YAML type name, for messages.
-    pub fn type_name(&self) -> &'static str {
-        match self.value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Int(_) | Value::Float(_) => "a number",
-            Value::Str(_) => "a string",
-            Value::Seq(_) => "a list",
-            Value::Map(_) => "a mapping",
-        }
-    }
-}
-
-impl Node {
-    /// The JSON value that JSON Schema validates, taking the tree's strings rather than copying
-    /// them. NaN and infinities have no JSON form and become null (the conversion is only ever
-    /// called on documents that passed [`parse`]).
-    pub fn into_json(self) -> serde_json::Value {
-        use serde_json::Value as J;
-        match self.value {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(b),
-            Value::Int(i) => J::Number(i.into()),
-            Value::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
-            Value::Str(s) => J::String(s),
-            Value::Seq(items) => J::Array(items.into_iter().map(Node::into_json).collect()),
-            Value::Map(entries) => {
-                // Inserted one by one: for the few keys of a frontmatter mapping, cheaper than
-                // collecting, sorting and building the map in bulk.
-                let mut map = serde_json::Map::new();
-                for (k, v) in entries {
-                    map.insert(k.text, v.into_json());
-                }
-                J::Object(map)
-            }
-        }
-    }
 }
 
 /// Character index (saphyr's markers) to byte offset in the file.
@@ -249,6 +129,10 @@ impl Loader<'_> {
                     // A block scalar's span runs to the next node; it ends where its text does.
                     let raw = self.file.get(range.clone()).unwrap_or("");
                     range.end = range.start + raw.trim_end().len();
+                } else if let Some(end) = closing_quote(self.file, range.clone()) {
+                    // A quoted scalar's span runs on over the white space and comment after
+                    // it; it ends at its closing quote.
+                    range.end = end;
                 }
                 let value = scalar(text, style, tag.as_ref());
                 self.push(Node { span: range, value }, anchor)
@@ -408,6 +292,24 @@ impl Loader<'_> {
     }
 }
 
+/// Where the quoted scalar that starts `span` ends: one past its closing quote. `None` when
+/// the span does not start with a quote.
+fn closing_quote(file: &str, span: Range<usize>) -> Option<usize> {
+    let bytes = file.get(span.clone())?.as_bytes();
+    let quote = *bytes.first().filter(|b| matches!(b, b'\'' | b'"'))?;
+    let mut i = 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            // `''` is a quote inside a single-quoted scalar; `\` escapes in a double-quoted one.
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\\' if quote == b'"' => i += 2,
+            b if b == quote => return Some(span.start + i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 fn count(node: &Node) -> usize {
     let mut n = 0;
     let mut todo = vec![node];
@@ -537,260 +439,26 @@ mod tests {
     }
 
     #[test]
+    fn a_quoted_scalar_ends_at_its_closing_quote_before_a_comment() {
+        let doc = "a: \"x # y\"  # c\nb: 'it''s' # d\nc: \"q\\\"\"   \nd: [\"e\" , 'f'  ]\n";
+        let n = p(doc);
+        let text = |key: &str| &doc[n.get(key).unwrap().span.clone()];
+        assert_eq!(text("a"), "\"x # y\"");
+        assert_eq!(text("b"), "'it''s'");
+        assert_eq!(text("c"), "\"q\\\"\"");
+        let Value::Seq(items) = &n.get("d").unwrap().value else {
+            panic!("not a list");
+        };
+        assert_eq!(&doc[items[0].span.clone()], "\"e\"");
+        assert_eq!(&doc[items[1].span.clone()], "'f'");
+        // A quoted scalar over two lines ends at its quote on the second.
+        let doc = "a: \"x\n  y\"  # c\n";
+        assert_eq!(&doc[p(doc).get("a").unwrap().span.clone()], "\"x\n  y\"");
+    }
+
+    #[test]
     fn small_aliases_resolve() {
         let n = p("a: &x {k: v}\nb: *x\n");
         assert_eq!(n.get("b").unwrap().get("k").unwrap().as_str(), Some("v"));
-    }
-}
-
-/// For a scalar written on one line, the file offset of every byte of its value (plus one past
-/// the end), so that a place inside a quoted string can be shown in the file. `None` for block
-/// and multi-line scalars, whose folding this does not retrace.
-pub fn value_offsets(file: &str, span: Range<usize>, value: &str) -> Option<Vec<usize>> {
-    let raw = file.get(span.clone())?;
-    if let Some(folded) = block_header(file, span.start) {
-        return block_offsets(file, span, value, folded);
-    }
-    if raw.contains('\n') {
-        return None;
-    }
-    let mut offsets = Vec::with_capacity(value.len() + 1);
-    let mut decoded = String::with_capacity(value.len());
-    let mut push = |c: char, at: usize, decoded: &mut String| {
-        for _ in 0..c.len_utf8() {
-            offsets.push(at);
-        }
-        decoded.push(c);
-    };
-    let mut chars = raw.char_indices().peekable();
-    match raw.chars().next()? {
-        '"' => {
-            chars.next();
-            while let Some((i, c)) = chars.next() {
-                let at = span.start + i;
-                match c {
-                    '"' => break,
-                    '\\' => {
-                        let (_, e) = chars.next()?;
-                        let hex = |n: usize, chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
-                            let digits: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
-                            u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32)
-                        };
-                        let c = match e {
-                            'n' => '\n',
-                            't' | '\t' => '\t',
-                            'r' => '\r',
-                            '0' => '\0',
-                            'a' => '\u{7}',
-                            'b' => '\u{8}',
-                            'e' => '\u{1b}',
-                            'f' => '\u{c}',
-                            'v' => '\u{b}',
-                            'N' => '\u{85}',
-                            '_' => '\u{a0}',
-                            'L' => '\u{2028}',
-                            'P' => '\u{2029}',
-                            'x' => hex(2, &mut chars)?,
-                            'u' => hex(4, &mut chars)?,
-                            'U' => hex(8, &mut chars)?,
-                            other => other,
-                        };
-                        push(c, at, &mut decoded);
-                    }
-                    c => push(c, at, &mut decoded),
-                }
-            }
-        }
-        '\'' => {
-            chars.next();
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                push(c, span.start + i, &mut decoded);
-            }
-        }
-        _ => {
-            for (i, c) in raw.char_indices() {
-                push(c, span.start + i, &mut decoded);
-            }
-            decoded.truncate(decoded.trim_end().len());
-            offsets.truncate(decoded.len());
-        }
-    }
-    if decoded != value {
-        return None;
-    }
-    let end = offsets.last().map_or(span.start, |&last| {
-        last + file[last..].chars().next().map_or(1, char::len_utf8)
-    });
-    offsets.push(end);
-    Some(offsets)
-}
-
-/// Whether the scalar whose text starts at `start` is a block scalar (`|` or `>`).
-pub fn is_block_scalar(file: &str, start: usize) -> bool {
-    block_header(file, start).is_some()
-}
-
-/// Whether the scalar whose text starts at `start` is a block scalar (its line is only
-/// indentation, and the line before ends with a `|` or `>` header): `Some(folded)`.
-fn block_header(file: &str, start: usize) -> Option<bool> {
-    let line_start = file.get(..start)?.rfind('\n')?;
-    if !file[line_start + 1..start].bytes().all(|b| b == b' ') {
-        return None;
-    }
-    let header = file[..line_start].rsplit('\n').next()?;
-    let header = header.split(" #").next()?.trim_end();
-    let token = header.rsplit([' ', '\t']).next()?;
-    let mut chars = token.chars();
-    let folded = match chars.next()? {
-        '|' => false,
-        '>' => true,
-        _ => return None,
-    };
-    chars
-        .all(|c| c == '-' || c == '+' || c.is_ascii_digit())
-        .then_some(folded)
-}
-
-/// [`value_offsets`] for a block scalar: each content character maps to its place, each line
-/// break to the end of its line.
-fn block_offsets(file: &str, span: Range<usize>, value: &str, folded: bool) -> Option<Vec<usize>> {
-    let first = file.get(..span.start)?.rfind('\n')? + 1;
-    let raw = file.get(first..span.end)?;
-    let mut lines: Vec<(usize, &str)> = Vec::new(); // (offset in file, line without its break)
-    let mut at = first;
-    for line in raw.split('\n') {
-        lines.push((at, line.strip_suffix('\r').unwrap_or(line)));
-        at += line.len() + 1;
-    }
-    let indent = lines
-        .iter()
-        .find(|(_, l)| !l.trim().is_empty())
-        .map_or(0, |(_, l)| l.len() - l.trim_start_matches(' ').len());
-    let mut offsets = Vec::with_capacity(value.len() + 1);
-    let mut decoded = String::with_capacity(value.len());
-    let push = |c: char, at: usize, decoded: &mut String, offsets: &mut Vec<usize>| {
-        offsets.extend(std::iter::repeat_n(at, c.len_utf8()));
-        decoded.push(c);
-    };
-    // Breaks waiting to be written: (the place of each, whether the line after is "normal").
-    let mut pending: Vec<usize> = Vec::new();
-    let mut previous_normal = false;
-    for (n, (start, line)) in lines.iter().enumerate() {
-        let content = line.get(indent..).unwrap_or("");
-        let blank = line.trim().is_empty();
-        if !blank {
-            let normal = !content.starts_with([' ', '\t']);
-            if !pending.is_empty() {
-                // Folding turns a single break between two normal lines into a space and drops
-                // the first of several; a literal scalar keeps every break.
-                let fold = folded && previous_normal && normal;
-                for (k, &b) in pending.iter().enumerate() {
-                    match (fold, k) {
-                        (true, 0) if pending.len() == 1 => push(' ', b, &mut decoded, &mut offsets),
-                        (true, 0) => {}
-                        _ => push('\n', b, &mut decoded, &mut offsets),
-                    }
-                }
-                pending.clear();
-            }
-            for (i, c) in content.char_indices() {
-                push(
-                    c,
-                    start + indent.min(line.len()) + i,
-                    &mut decoded,
-                    &mut offsets,
-                );
-            }
-            previous_normal = normal;
-        } else if n == 0 && decoded.is_empty() {
-            // Leading blank lines are breaks of their own.
-            pending.push(start + line.len());
-            continue;
-        }
-        pending.push(start + line.len());
-    }
-    // The final breaks, as chomping kept them.
-    let kept = value.len().checked_sub(decoded.len())?;
-    if value.get(..decoded.len())? != decoded || !value[decoded.len()..].bytes().all(|b| b == b'\n')
-    {
-        return None;
-    }
-    let end = span.end.min(file.len());
-    offsets.extend(std::iter::repeat_n(end, kept));
-    offsets.push(end);
-    Some(offsets)
-}
-
-#[cfg(test)]
-mod offset_tests {
-    use super::value_offsets;
-
-    #[test]
-    fn maps_quoted_and_plain_scalars_back_to_the_file() {
-        let file = r#"quote: "say \"hi\" – ok" and 'it''s' plain text"#;
-        let (s, e) = (7, file.find(" and").unwrap());
-        let offsets = value_offsets(file, s..e, "say \"hi\" – ok").unwrap();
-        let at = |i: usize| offsets[i];
-        assert_eq!(&file[at(4)..at(4) + 2], "\\\""); // the escaped quote
-        assert_eq!(&file[at(9)..at(9) + 3], "–");
-        let start = file.find('\'').unwrap();
-        let offsets = value_offsets(file, start..start + 7, "it's").unwrap();
-        assert_eq!(offsets[3], start + 5);
-        let p = file.find("plain").unwrap();
-        assert_eq!(
-            value_offsets(file, p..file.len(), "plain text").unwrap()[6],
-            p + 6
-        );
-        assert_eq!(value_offsets(file, s..e, "something else"), None);
-    }
-
-    #[test]
-    fn block_scalars_end_with_their_text_and_map_back_to_the_file() {
-        let docs = [
-            "a:\n  quote: >-\n    one two\n    three\n\n  next: x\n",
-            "a:\n  quote: |\n    one two\n    three\n\n\n  next: x\n",
-            "quote: >\n  para one\n  goes on\n\n  para two\n",
-            "quote: |+\n  kept\n\nnext: 1\n",
-            "- quote: >- # a comment\n    folded\n    text\n",
-            "quote: >\n  normal\n    more indented\n  normal again\n",
-        ];
-        for doc in docs {
-            let (root, _) = super::parse(doc, 0..doc.len()).unwrap();
-            let mut quotes = Vec::new();
-            fn find<'a>(n: &'a super::Node, out: &mut Vec<&'a super::Node>) {
-                match &n.value {
-                    super::Value::Map(entries) => {
-                        for (k, v) in entries {
-                            if k.text == "quote" {
-                                out.push(v);
-                            }
-                            find(v, out);
-                        }
-                    }
-                    super::Value::Seq(items) => items.iter().for_each(|i| find(i, out)),
-                    _ => {}
-                }
-            }
-            find(&root, &mut quotes);
-            let node = quotes[0];
-            let value = node.as_str().unwrap();
-            let raw = &doc[node.span.clone()];
-            assert_eq!(raw, raw.trim_end(), "{doc:?}: the span ends with the text");
-            let offsets = value_offsets(doc, node.span.clone(), value)
-                .unwrap_or_else(|| panic!("{doc:?}: {value:?} not traced"));
-            assert_eq!(offsets.len(), value.len() + 1);
-            for (i, c) in value.char_indices() {
-                if c != '\n' && c != ' ' {
-                    assert!(doc[offsets[i]..].starts_with(c), "{doc:?} at {i}: {c:?}");
-                }
-            }
-        }
     }
 }

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, FileId};
 
-use crate::yaml::Node;
+use super::{display_path, schema_findings};
+use crate::frontmatter::Node;
 
 /// The finding for a failed `anyOf` or `oneOf`; `None` for any other error.
 pub fn finding(
@@ -56,7 +57,7 @@ pub fn finding(
     let deepest = errors.iter().map(depth).max().unwrap_or(0);
     let target = errors.iter().find(|e| depth(e) == deepest)?;
     let mut inner = Vec::new();
-    super::schema_findings(file, root, open, target, schema, &mut inner);
+    schema_findings(file, root, open, target, schema, &mut inner);
     let mut d = inner.into_iter().next()?;
     let names = branch_names(schema, error.schema_path().as_str(), branches.len());
     let place = target.instance_path().as_str();
@@ -86,7 +87,7 @@ pub fn finding(
         listed.join(" | ")
     };
     if every_branch_fails_here && (all_wrong_type || same_place) {
-        d.message = match super::display_path(place) {
+        d.message = match display_path(place) {
             Some(p) => format!(
                 "`{p}` is valid under none of the {} branches of `{keyword}`",
                 branches.len()
@@ -118,7 +119,7 @@ pub fn finding(
                     .iter()
                     .filter(|e| !std::ptr::eq(*e, target))
                     .map(|e| {
-                        let at = super::display_path(e.instance_path().as_str())
+                        let at = display_path(e.instance_path().as_str())
                             .map_or(String::new(), |p| format!("`{p}`: "));
                         format!("{at}{}", detail(e))
                     })

@@ -5,6 +5,8 @@
 //! during validation, and a `$ref` to a URL or to a file outside the KB fails when the schema
 //! is compiled (a configuration error), never fetching anything.
 
+pub mod findings;
+
 use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
