@@ -72,8 +72,11 @@ impl Run {
         baseline: UseBaseline,
     ) -> Result<Run> {
         let settings = settings(root, config, tree, overrides)?;
-        let (listing, mut unlisted, links) = tree.list_with_links();
+        let (listing, listed, links) = tree.list_with_links();
         let found = discover::discover(&settings, &listing)?;
+        // Collections that include no file first, then what the listing could not read.
+        let mut unlisted = discover::empty_collections(&settings, &listing, &found);
+        unlisted.extend(listed);
         unlisted.extend(discover::links(&settings, &links));
         let schemas = Schemas::load(&settings, tree, &listing)?;
         let vocabulary = Vocabulary::load(&settings, tree)?;
