@@ -273,7 +273,8 @@ fn parse_rule_level(s: &str) -> Result<(String, crate::config::Level), String> {
         .split_once('=')
         .ok_or("expected RULE=LEVEL, e.g. `unused-source=off`")?;
     if crate::rules::find(name).is_none() {
-        return Err(format!("unknown rule `{name}` (see `kblint rules`)"));
+        let hint = crate::suggest::did_you_mean(crate::rules::names().into_iter(), name);
+        return Err(format!("unknown rule `{name}`{hint} (see `kblint rules`)"));
     }
     let level = match level {
         "error" => crate::config::Level::Error,

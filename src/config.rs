@@ -127,6 +127,19 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// The `include` globs as written, each with its base folder (the part before its first
+    /// wildcard, `kb/roles/` for `kb/roles/**/*.md`).
+    pub fn include_globs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.include
+            .iter()
+            .map(|(g, base)| (g.glob().glob(), base.as_str()))
+    }
+
+    /// Whether an `include` glob matches `path`, whatever `exclude` says.
+    pub fn includes(&self, path: &str) -> bool {
+        self.include.iter().any(|(g, _)| g.is_match(path))
+    }
+
     /// The folder of the collection's first include glob (the part before its first
     /// wildcard, `kb/sources/` for `kb/sources/**/*.md`): where new entries are written.
     pub fn folder(&self) -> Option<&str> {
@@ -297,8 +310,9 @@ fn levels_of(
     for (name, level) in table {
         if !rules.contains(&name.as_str()) {
             let line = line_of(text, level.span().start);
+            let hint = crate::suggest::did_you_mean(rules.iter().copied(), name);
             bail!(
-                "{config_path}:{line}: unknown rule `{name}` in {what} (the rules are: {})",
+                "{config_path}:{line}: unknown rule `{name}` in {what}{hint} (the rules are: {})",
                 rules.join(", ")
             );
         }

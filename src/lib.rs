@@ -90,6 +90,7 @@ fn run(
     let settings = settings(root, config, tree, overrides)?;
     let (listing, mut unlisted, links) = tree.list_with_links();
     let found = discover::discover(&settings, &listing)?;
+    let empty = discover::empty_collections(&settings, &listing, &found);
     unlisted.extend(discover::links(&settings, &links));
     let collections: Vec<Option<usize>> = found.iter().map(|f| Some(f.collection)).collect();
     let schemas = Schemas::load(&settings, tree, &listing)?;
@@ -122,6 +123,7 @@ fn run(
         .map(|c| c.name.clone())
         .collect();
     report.file_collections = collections;
+    report.notices.extend(empty);
     report.notices.extend(unlisted);
     Ok(report)
 }

@@ -23,7 +23,10 @@ enum Exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => check(cli.check),
+        None => match misspelt_command(&cli.check.paths) {
+            Some(e) => Err(e),
+            None => check(cli.check),
+        },
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules) => print(&list_rules()),
         Some(Command::Explain { rule }) => explain(&rule),
@@ -62,6 +65,23 @@ fn main() -> ExitCode {
         Exit::Usage
     });
     ExitCode::from(exit as u8)
+}
+
+/// `kblint chek`: a first PATH that does not exist, is a bare word and is close to a command's
+/// name is a misspelt command, not a path to narrow the report to.
+fn misspelt_command(paths: &[std::path::PathBuf]) -> Option<anyhow::Error> {
+    let word = paths.first()?.to_str()?;
+    if word.contains(['/', '\\', '.']) || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let hint = kblint::suggest::did_you_mean(names.iter().copied(), word);
+    (!hint.is_empty()).then(|| {
+        anyhow::anyhow!(
+            "`{word}` is neither a command nor a file or folder{hint} (see `kblint --help`)"
+        )
+    })
 }
 
 /// `kblint claims suggest`: the diff on standard output (none with `--write`), what was found
@@ -405,7 +425,11 @@ fn list_rules() -> String {
 
 fn explain(name: &str) -> anyhow::Result<Exit> {
     let Some(rule) = rules::find(name) else {
-        let names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
+        let names = rules::names();
+        let hint = kblint::suggest::did_you_mean(names.iter().copied(), name);
+        if !hint.is_empty() {
+            anyhow::bail!("unknown rule `{name}`{hint}");
+        }
         anyhow::bail!("unknown rule `{name}`; the rules are: {}", names.join(", "));
     };
     print(&format!(

@@ -5,6 +5,12 @@ pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, name: &str) -> Opt
     Closest::new(candidates).find(name)
 }
 
+/// "; did you mean `check`?" when a candidate is close to `name`, and "" otherwise: the tail of a
+/// message about a misspelt command, rule or collection name.
+pub fn did_you_mean<'a>(candidates: impl Iterator<Item = &'a str>, name: &str) -> String {
+    closest(candidates, name).map_or(String::new(), |c| format!("; did you mean `{c}`?"))
+}
+
 /// Candidates for "did you mean", built once and asked many times: [`closest`] for a large set
 /// (every entry id of the KB). Candidates are grouped by length, and only the groups whose
 /// length is within the limit of the name's are searched. Within a group they are sorted, so

@@ -306,8 +306,12 @@ fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Di
                 Some(rule) => rules.push((rule.name, span)),
                 None => {
                     findings.push(
-                        invalid(id, span, format!("suppression of unknown rule `{name}`"))
-                            .help("name a rule that `kblint rules` lists"),
+                        invalid(id, span, format!("suppression of unknown rule `{name}`")).help(
+                            match crate::suggest::closest(crate::rules::names().into_iter(), name) {
+                                Some(rule) => format!("did you mean `{rule}`?"),
+                                None => "name a rule that `kblint rules` lists".to_string(),
+                            },
+                        ),
                     );
                     bad = true;
                 }

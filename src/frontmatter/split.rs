@@ -2,7 +2,8 @@
 //! original text (so every later position is a real line and column of the file).
 //!
 //! Three forms (spec §2): YAML between `---` lines, TOML between `+++` lines, and a JSON object
-//! that starts on the first line with `{` and ends with a line `}`.
+//! that starts on the first line with `{` and ends with a line `}`. Blank lines before the
+//! opening line are allowed, as Zola allows them.
 
 use std::ops::Range;
 
@@ -26,14 +27,14 @@ pub struct Split {
 pub enum SplitError {
     /// The file is empty (or holds only a byte order mark and white space).
     Empty,
-    /// The first line is not `---`, `+++` or `{`.
+    /// The first line that is not blank is not `---`, `+++` or `{`.
     Missing,
     /// The opening line (its range given) has no closing line.
     Unterminated(Format, Range<usize>),
 }
 
-/// Splits `text` into frontmatter and body. A UTF-8 byte order mark before the opening line and
-/// CRLF line endings are accepted. YAML closes with a line `---` (or YAML's `...`), TOML with a
+/// Splits `text` into frontmatter and body. A UTF-8 byte order mark and blank lines before the
+/// opening line, and CRLF line endings, are accepted. YAML closes with a line `---` (or YAML's `...`), TOML with a
 /// line `+++`, JSON with a line that is `}`.
 pub fn split(text: &str) -> Result<Split, SplitError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -41,7 +42,9 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
         return Err(SplitError::Empty);
     }
     let mut lines = Lines { text, pos: start };
-    let first = lines.next().ok_or(SplitError::Empty)?;
+    let first = lines
+        .find(|line| !content(text, line).trim().is_empty())
+        .ok_or(SplitError::Empty)?;
     let head = content(text, &first).trim_end();
     let format = match head {
         "---" => Format::Yaml,
@@ -193,6 +196,27 @@ mod tests {
         assert_eq!(
             split("{\n\"a\": 1\n"),
             Err(SplitError::Unterminated(Format::Json, 0..1))
+        );
+    }
+
+    #[test]
+    fn skips_blank_lines_before_the_opening_line() {
+        let t = "\n  \r\n+++\ntitle = \"a\"\n+++\nbody\n";
+        let s = split(t).unwrap();
+        assert_eq!(s.format, Format::Toml);
+        assert_eq!(s.open, 5..8);
+        assert_eq!(&t[s.yaml.clone()], "title = \"a\"\n");
+        assert_eq!(&t[s.body], "body\n");
+        let t = "\u{feff}\n---\nid: a\n---\n";
+        let s = split(t).unwrap();
+        assert_eq!((s.open, &t[s.yaml.clone()]), (4..7, "id: a\n"));
+        let t = "\n\n{\n\"a\": 1\n}\n";
+        let s = split(t).unwrap();
+        assert_eq!(&t[s.yaml.clone()], "{\n\"a\": 1\n}");
+        assert_eq!(split("\n# title\n---\n"), Err(SplitError::Missing));
+        assert_eq!(
+            split("\n\n+++\nid = 1\n"),
+            Err(SplitError::Unterminated(Format::Toml, 2..5))
         );
     }
 }

@@ -28,6 +28,8 @@ pub(super) struct Adopted {
     required: Vec<String>,
     /// Keys that look like misspellings of more common ones, in words.
     near: Vec<String>,
+    /// What the derived schema decided, and why, in words.
+    decisions: Vec<String>,
     pub(super) schema: String,
     /// Built-in keys whose values do not fit kblint's meaning here, with the reason.
     misfits: Vec<(&'static str, String)>,
@@ -134,7 +136,7 @@ impl Notes {
             };
             let frontmatters: Vec<&frontmatter::Node> =
                 notes.iter().map(|p| &self.adoptable[*p]).collect();
-            let (schema, required, near) = derive_schema(&name, &frontmatters);
+            let derived = derive_schema(&name, &frontmatters);
             let misfits = crate::keys::misfits(&frontmatters);
             out.push(Adopted {
                 misfits,
@@ -142,9 +144,10 @@ impl Notes {
                 include,
                 exclude,
                 notes: notes.iter().map(|s| s.to_string()).collect(),
-                required,
-                near,
-                schema,
+                required: derived.required,
+                near: derived.near,
+                decisions: derived.decisions,
+                schema: derived.schema,
             });
         }
         out
@@ -208,6 +211,9 @@ impl Notes {
                 a.schema_path(),
                 if a.required.is_empty() { "nothing".to_string() } else { a.required.join(", ") },
             ));
+            for decision in &a.decisions {
+                out.push_str(&format!("  {decision}\n"));
+            }
             for near in &a.near {
                 out.push_str(&format!("note: in collection `{}`, {near}\n", a.name));
             }

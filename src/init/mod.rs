@@ -5,7 +5,7 @@
 //! folder. Those it adopts: one collection per top-level folder (and one for the notes at the
 //! top of the folder), with include globs that match them and exclude globs for the Markdown
 //! files beside them that have no usable frontmatter, and a JSON Schema derived from the keys
-//! and types the notes hold, which every one of them passes. The collections are written as
+//! and types the notes hold, strict enough to refuse a misspelt key (`derive.rs`). The collections are written as
 //! live collections, not as comments: pointing kblint at one's own notes is the point of the
 //! first run. What the notes still break (a `related` that names nothing, two notes with one
 //! id) the closing lint run reports. Over existing notes it writes no example entry, source or

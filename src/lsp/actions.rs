@@ -9,6 +9,7 @@ use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
 use crate::diagnostic::{Diagnostic, File, FileId, Fix};
 use crate::fix::fixed_text;
+use crate::frontmatter;
 use crate::index::Kb;
 
 use super::convert;
@@ -151,13 +152,14 @@ fn insert(uri: Uri, file: &File, (at, text): (usize, String)) -> WorkspaceEdit {
 fn allow(kb: &Kb, d: &Diagnostic) -> Option<(usize, String)> {
     let file = kb.files.get(d.primary.file);
     let text = &file.text;
-    if !text.starts_with("---") && !text.starts_with("+++") {
-        return None; // JSON frontmatter has no comments, and a file without any has no place.
-    }
+    // JSON frontmatter has no comments, and a file without any has no place.
+    let split = frontmatter::split(text)
+        .ok()
+        .filter(|s| s.format != frontmatter::Format::Json)?;
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let closing = entry_of(kb, d.primary.file).map(|e| kb.entries[e].yaml_end);
     let at = d.primary.span.start.min(text.len());
-    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first_line_end = split.yaml.start;
     match closing {
         Some(end) if at >= first_line_end && at < end => {
             let start = line_start(text, at);
@@ -183,7 +185,7 @@ fn disputes(kb: &Kb, d: &Diagnostic) -> Vec<(String, (usize, String))> {
     };
     let file = kb.files.get(d.primary.file);
     let text = &file.text;
-    if !text.starts_with("---") {
+    if frontmatter::split(text).map(|s| s.format) != Ok(frontmatter::Format::Yaml) {
         return Vec::new(); // only YAML frontmatter is edited
     }
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };

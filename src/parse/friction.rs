@@ -168,11 +168,18 @@ fn indenting_tab(text: &str, from: usize, error: usize) -> Option<usize> {
     None
 }
 
-/// The first line of the file (after a byte order mark), without its line break.
+/// The first line of the file that is not blank (after a byte order mark), without its line
+/// break and surrounding white space.
 pub fn first_line(text: &str) -> Range<usize> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let line = text[start..].lines().next().unwrap_or("");
-    start..start + line.trim_end().len()
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for line in text[start..].split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            let leading = line.len() - line.trim_start().len();
+            return start + leading..start + line.trim_end().len();
+        }
+        start += line.len();
+    }
+    start..start
 }
 
 /// The id that a frontmatter which cannot be parsed declares on a line of its own at the top

@@ -7,7 +7,7 @@ declare_rule! {
     ///
     /// Every file of a collection starts with frontmatter: a first line `---`, YAML, and a
     /// closing line `---` (or TOML between `+++` lines, or a JSON object from a first line `{`
-    /// to a line `}`). It fires for a file that is empty, has no frontmatter, never closes it,
+    /// to a line `}`); blank lines may come before the opening line. It fires for a file that is empty, has no frontmatter, never closes it,
     /// holds YAML, TOML or JSON that does not parse (at the error's line and column; at the tab
     /// when a tab indents YAML), repeats a key in one mapping, nests deeper than 128 levels,
     /// expands aliases past 10,000 nodes, is binary or is not UTF-8, or whose frontmatter is a

@@ -170,7 +170,9 @@ fn sources_collection(settings: &Settings, asked: Option<&str>) -> Result<usize>
                 names()
             ),
             None => bail!(
-                "no collection `{name}` in the config; the source collections are: {}",
+                "no collection `{name}` in the config{}; the source collections are: {}",
+                crate::suggest::closest(settings.collections.iter().map(|c| c.name.as_str()), name)
+                    .map_or(String::new(), |c| format!(" (did you mean `{c}`?)")),
                 names()
             ),
         },

@@ -236,3 +236,72 @@ fn rules_and_explain() {
         "{explain}"
     );
 }
+
+/// A misspelt command, rule or collection name is answered with the nearest real one, and exit 2.
+#[test]
+fn misspelt_names_get_did_you_mean() {
+    let clean = fixture("clean");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["chek"],
+            "`chek` is neither a command nor a file or folder; did you mean `check`?",
+        ),
+        (
+            &["explain", "quote-notfound"],
+            "unknown rule `quote-notfound`; did you mean `quote-not-found`?",
+        ),
+        (
+            &["check", "--rule", "unused-sorce=off"],
+            "unknown rule `unused-sorce`; did you mean `unused-source`?",
+        ),
+        (
+            &["--rule", "quote-not-fond=warn"],
+            "did you mean `quote-not-found`?",
+        ),
+    ];
+    for (args, said) in cases {
+        let out = kblint(&clean, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    // A word far from every command is still read as a path that does not exist.
+    let out = kblint(&clean, &["zzzzzzzz"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kblint.toml"),
+        "[collections.notes]\ninclude = [\"*.md\"]\n\n[rules]\nunused-sorce = \"off\"\n",
+    )
+    .unwrap();
+    let out = kblint(dir.path(), &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "kblint.toml:5: unknown rule `unused-sorce` in [rules]; did you mean `unused-source`?"
+        ),
+        "{err}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kblint.toml"),
+        "[collections.sources]\ninclude = [\"sources/*.md\"]\nsources = true\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("doc.txt"), "Some text to cite.\n").unwrap();
+    let out = kblint(
+        dir.path(),
+        &["source", "add", "doc.txt", "--collection", "sorces"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no collection `sorces` in the config (did you mean `sources`?)"),
+        "{err}"
+    );
+}

@@ -345,3 +345,82 @@ fn line_matches(pattern: &str, line: &str) -> bool {
     }
     true
 }
+
+/// The README's install section names only what works from a clone of this repository, and
+/// keeps what needs a published release (PyPI, binstall, release archives, a `vX.Y.Z` tag, the
+/// `kblint` hook that pip-installs the released wheel) under a heading that says so.
+#[test]
+fn the_readme_install_section_offers_only_what_works_from_a_clone_until_a_release() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("\n## Install\n")
+        .expect("README has `## Install`");
+    let section = &readme[start + 1..];
+    let section = &section[..section[1..].find("\n## ").map_or(section.len(), |i| i + 1)];
+    let release_heading = "\n### After a release is published\n";
+    let at = section
+        .find(release_heading)
+        .expect("the install section has `### After a release is published`");
+    let (today, after) = section.split_at(at);
+
+    // What needs a release, and so must not be offered before the heading that says so.
+    let needs_a_release = [
+        "pip install kblint",
+        "pipx install kblint",
+        "cargo binstall",
+        "cargo install kblint",
+        "releases/download",
+        "rev: v",
+        "- id: kblint\n",
+    ];
+    for phrase in needs_a_release {
+        assert!(
+            !today.contains(phrase),
+            "`{phrase}` needs a published release, but the README offers it as working today"
+        );
+    }
+    for phrase in [
+        "pipx install kblint",
+        "cargo binstall kblint",
+        "rev: vX.Y.Z",
+    ] {
+        assert!(
+            after.contains(phrase),
+            "`{phrase}` is missing after a release"
+        );
+    }
+
+    // What works today, checked against the repository.
+    assert!(today.contains("cargo install --locked --path ."), "{today}");
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    let mut ids = 0;
+    for line in today.lines() {
+        if let Some(id) = line.trim().strip_prefix("- id: ") {
+            let id = id.split_whitespace().next().unwrap();
+            assert!(
+                ["kblint-source", "kblint-system"].contains(&id),
+                "hook `{id}` needs a release or does not exist"
+            );
+            assert!(hooks.contains(&format!("- id: {id}\n")), "no hook `{id}`");
+            ids += 1;
+        }
+    }
+    assert_eq!(ids, 1, "one pre-commit example that works from a clone");
+    for word in today.split(|c: char| c.is_whitespace() || "`\"()$".contains(c)) {
+        if word.starts_with("scripts/") {
+            let script = root.join(word);
+            assert!(script.is_file(), "`{word}` does not exist");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = script.metadata().unwrap().permissions().mode();
+                assert!(mode & 0o111 != 0, "`{word}` is not executable");
+            }
+        }
+    }
+    assert!(
+        today.contains("scripts/build-wheel.sh"),
+        "the wheel built from a clone is offered"
+    );
+}

@@ -334,6 +334,181 @@ fn init_over_a_hugo_site_gives_up_the_built_in_keys_it_uses_otherwise() {
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
 
+/// A key that all notes but one in twenty have is required: the one without it is reported as
+/// an omission, and init says why it decided so. Free text gets no `enum`; a list of tags none.
+#[test]
+fn init_requires_a_key_nearly_every_note_has_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("wiki")).unwrap();
+    for n in 0..20 {
+        let summary = if n == 7 {
+            String::new()
+        } else {
+            format!("summary: Page {n} in short\n")
+        };
+        let status = ["draft", "published"][n % 2];
+        std::fs::write(
+            dir.path().join(format!("wiki/p{n:02}.md")),
+            format!("---\ntitle: Page {n}\n{summary}status: {status}\ntags: [a, b]\n---\n"),
+        )
+        .unwrap();
+    }
+    let init = kblint(&["init"], dir.path());
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let said = stdout(&init);
+    assert!(
+        said.contains("required: `status`, `tags`, `title` (in every note)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("required: `summary`, in 19 of 20 notes: the note without it looks like an omission, and `kblint check` reports it"),
+        "{said}"
+    );
+    assert!(
+        said.contains("kblint check: 1 error, 0 warnings in the files that were already here"),
+        "{said}"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(dir.path(), "schema/wiki.schema.json")).unwrap();
+    assert_eq!(
+        schema["properties"]["status"]["enum"],
+        serde_json::json!(["draft", "published"])
+    );
+    assert!(schema["properties"]["title"]["enum"].is_null(), "{schema}");
+    assert!(
+        schema["properties"]["tags"]["items"]["enum"].is_null(),
+        "{schema}"
+    );
+    let check = kblint(&["check", "--format", "short"], dir.path());
+    assert_eq!(
+        stdout(&check).lines().collect::<Vec<_>>(),
+        ["wiki/p07.md:1:1: error[schema] missing required property `summary`"],
+        "{}",
+        stdout(&check)
+    );
+}
+
+/// A small Zola site: TOML frontmatter, some pages opening with a blank line before `+++`, a
+/// `[extra]` table, dates and date-times, a `template` with two values. `kblint init` adopts
+/// every page with a schema strict enough that the pre-commit hook rejects a commit that adds
+/// `titel`, with one finding that suggests `title`.
+#[test]
+fn init_over_a_zola_site_derives_a_schema_whose_hook_catches_a_misspelt_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    let pages = [
+        ("content/_index.md", "section", ""),
+        ("content/docs/getting-started.md", "page", "\n"),
+        ("content/docs/pagination.md", "page", "\n"),
+        ("content/docs/templates.md", "page", "\n\n"),
+        ("content/docs/sass.md", "page", ""),
+        ("content/docs/_index.md", "section", "\n"),
+    ];
+    for (n, (path, template, blank)) in pages.iter().enumerate() {
+        let title = path.rsplit('/').next().unwrap().trim_end_matches(".md");
+        let text = format!(
+            "{blank}+++\ntitle = \"{title}\"\ndate = 2024-0{}-15\nupdated = 2024-0{}-16T09:30:00Z\ntemplate = \"{template}.html\"\nweight = {n}\n\n[extra]\nauthor = \"Zola docs\"\n+++\n\nBody of {title}.\n",
+            n + 1,
+            n + 1,
+        );
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let init = kblint(&["init"], root);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let said = stdout(&init);
+    assert!(
+        said.contains("found 6 notes with frontmatter: collection `content` includes content/**/*.md, checked by schema/content.schema.json (required: date, extra, template, title, updated, weight)"),
+        "{said}"
+    );
+    assert!(!said.contains("left out"), "{said}");
+    for decision in [
+        "any other key is refused (`additionalProperties: false`)",
+        "formats: `date` a date, `updated` a date-time",
+        "enum: `template` is one of the 2 values seen",
+        "nested objects described key by key, the same way: `extra`",
+    ] {
+        assert!(said.contains(decision), "{said}");
+    }
+    assert!(said.contains("kblint check: no findings"), "{said}");
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(root, "schema/content.schema.json")).unwrap();
+    assert_eq!(schema["additionalProperties"], false, "{schema}");
+    assert_eq!(
+        schema["properties"]["extra"],
+        serde_json::json!({
+            "type": "object",
+            "required": ["author"],
+            "properties": { "author": { "type": "string" } },
+            "additionalProperties": false
+        }),
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["updated"],
+        serde_json::json!({ "type": "string", "format": "date-time" })
+    );
+    assert_eq!(
+        schema["properties"]["template"]["enum"],
+        serde_json::json!(["page.html", "section.html"])
+    );
+
+    let install = Command::new(env!("CARGO_BIN_EXE_kblint"))
+        .args(["hook", "install"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(install.status.code(), Some(0), "{}", stderr(&install));
+    git(root, &["add", "-A"]);
+    commit(root, "Adopt kblint").expect("the adopted site commits clean");
+
+    let page = root.join("content/docs/pagination.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replacen("+++\ntitle", "+++\ntitel = \"Pagination\"\ntitle", 1),
+    )
+    .unwrap();
+    git(root, &["add", "-A"]);
+    let rejected = commit(root, "A misspelt key").expect_err("the hook lets `titel` through");
+    assert_eq!(
+        rejected.matches("error[").count(),
+        1,
+        "one finding: {rejected}"
+    );
+    assert!(
+        rejected.contains("error[schema]: unexpected property `titel`")
+            && rejected.contains("content/docs/pagination.md:3:1")
+            && rejected.contains("did you mean `title`?"),
+        "{rejected}"
+    );
+}
+
+/// `git commit` with the kblint under test first on `PATH` (the hook runs it from there):
+/// `Err` holds what a rejected commit printed.
+fn commit(dir: &Path, message: &str) -> Result<(), String> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_kblint")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(["commit", "-q", "-m", message])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cannot run git");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{}{}", stdout(&out), stderr(&out)))
+    }
+}
+
 #[test]
 fn version_prints_the_crate_version_and_the_commit_built() {
     let out = kblint(&["--version"], Path::new("."));
