@@ -439,7 +439,7 @@ fn lcs_ops(a: &[Range<usize>], b: &[Range<usize>], eq: impl Fn(usize, usize) -> 
     let (n, m) = (a.len() - pre - suf, b.len() - pre - suf);
     let mut ops: Vec<Op> = Vec::with_capacity(a.len() + b.len());
     ops.extend((0..pre).map(|_| Op::Same));
-    if n.saturating_mul(m) <= 4_000_000 {
+    if n.saturating_mul(m) <= MAX_CELLS {
         // lcs[i][j]: the longest common subsequence of a[pre+i..] and b[pre+j..] (middle only).
         let w = m + 1;
         let mut lcs = vec![0u32; (n + 1) * w];
@@ -619,6 +619,12 @@ fn group(
     out
 }
 
+/// The most cells a quadratic table may have (words of a quote times words of the passage it is
+/// aligned with): beyond it the diff shows the differing middle as removed and added whole, and
+/// the word alignment gives up, so a long quote against a long source costs bounded memory and
+/// time.
+const MAX_CELLS: usize = 4_000_000;
+
 /// Costs of the word alignment: a word of the source left out of the quote (`DROPPED`), a word of
 /// the quote not in the source (`ADDED`), either of punctuation only (`GAP_PUNCT`), opening a
 /// gap, replacing one word by another, and a word that differs only in punctuation at its ends.
@@ -689,7 +695,7 @@ fn align(
         .map(|r| start + r.start..start + r.end)
         .collect();
     let m = b.len();
-    if m == 0 || n.saturating_mul(m) > 4_000_000 {
+    if m == 0 || n.saturating_mul(m) > MAX_CELLS {
         return None;
     }
     let q = f.text.as_str();
