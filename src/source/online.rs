@@ -406,18 +406,20 @@ fn frontmatter_strings(text: &str, keys: &[&str]) -> Vec<Option<String>> {
 }
 
 /// The report as text: one line per source, one indented line per quote, and a summary.
+/// Everything taken from the KB or the web is printed with its control characters escaped.
 pub fn render_human(report: &OnlineReport) -> String {
+    use crate::render::escape::line as esc;
     let mut out = String::new();
     for s in &report.sources {
         out.push_str(&format!(
             "{:<11} {}  {}  ({})\n",
             s.verdict.as_str(),
-            s.id,
-            s.url,
-            s.message
+            esc(&s.id),
+            esc(&s.url),
+            esc(&s.message)
         ));
         if let Some(to) = &s.final_url {
-            out.push_str(&format!("            now at {to}\n"));
+            out.push_str(&format!("            now at {}\n", esc(to)));
         }
         for q in &s.quotes {
             let mut quote: String = q.quote.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -432,10 +434,10 @@ pub fn render_human(report: &OnlineReport) -> String {
             out.push_str(&format!(
                 "  {:<11} {}:{}:{} \"{}\"{}\n",
                 q.verdict.as_str(),
-                q.path,
+                esc(&q.path),
                 q.line,
                 q.column,
-                quote,
+                esc(&quote),
                 note
             ));
         }

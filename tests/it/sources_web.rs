@@ -686,3 +686,37 @@ fn online_check_asks_conditionally_and_once_a_second_per_host() {
     let paths: Vec<&str> = online.iter().map(|r| r.path.as_str()).collect();
     assert_eq!(paths, ["/cached", "/fresh"]);
 }
+
+#[test]
+fn online_check_prints_no_control_character_from_the_kb() {
+    let dir = kb();
+    // Port 1 on the loopback answers nothing: the source is unreachable, at once.
+    std::fs::write(
+        dir.path().join("kb/sources/closed.md"),
+        "---\nid: closed\ntitle: Closed\nurl: \"http://127.0.0.1:1/\\e[31mred\"\nretrieved: 2026-12-01\n---\nText.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("kb/entries/notes.md"),
+        "---\nid: notes\ntitle: Notes\nclaims:\n  - id: c\n    text: A claim.\n    cites:\n      - source: closed\n        quote: \"Text.\\e[0m\"\n---\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["source", "check", "--online", "--timeout", "5"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("unreachable closed"), "{text}");
+    assert!(
+        text.contains("1 source without a `url` was not checked"),
+        "{text}"
+    );
+}
