@@ -418,7 +418,7 @@ fn a_kb_without_claims_gets_a_page_of_findings_by_rule_and_by_file() {
     assert!(!page.contains("id=\"matrix\"") && !page.contains("id=\"disputes\""));
     assert!(
         page.contains(
-            "<p class=\"lead\">4 entries (of them 3 sources): 1 error, 3 warnings, no notes.</p>"
+            "<p class=\"lead\">5 entries (of them 3 sources): 1 error, 3 warnings, no notes.</p>"
         ),
         "{page}"
     );
