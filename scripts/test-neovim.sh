@@ -96,6 +96,7 @@ cd "$KB"
 PATH="$BIN_DIR:$PATH" timeout 60 nvim --headless -n -i NONE -u "$WORK/init.lua" \
   kb/entries/po.md -c "luafile $WORK/wait.lua" </dev/null >/dev/null 2>&1 || true
 cat "$RESULT" 2>/dev/null || { echo "test-neovim: Neovim wrote no result" >&2; exit 1; }
+# shellcheck disable=SC2016 # the backticks are the message's own, not a command
 if ! grep -q '^7:32 quote-not-found quote not found in source `guide`' "$RESULT"; then
   echo "test-neovim: the quote-not-found diagnostic did not arrive at 7:32" >&2
   exit 1
