@@ -49,18 +49,7 @@ fn git_ok(dir: &Path, args: &[&str]) {
 }
 
 fn kblint(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(kblint_bin())
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().expect("killed by a signal"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::kblint_isolated(dir, args)
 }
 
 /// `kblint check ARGS --format json`: the exit code and the JSON.

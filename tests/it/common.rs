@@ -134,3 +134,20 @@ fn line_diff_shows_an_inserted_line_once_with_its_context() {
         "@@ line 1 @@\n  x\n- y\n+ z\n"
     );
 }
+
+/// Runs the kblint under test in `dir`, with git's system and global configuration out of the
+/// way, and returns its exit code, standard output and standard error.
+pub fn kblint_isolated(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kblint"))
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().expect("killed by a signal"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -8,18 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 fn kblint(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kblint"))
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().expect("killed by a signal"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::kblint_isolated(dir, args)
 }
 
 fn git(dir: &Path, args: &[&str]) {
