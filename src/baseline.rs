@@ -134,6 +134,12 @@ fn matching(
     (hidden, matched)
 }
 
+/// Which of `diagnostics` (sorted as the report sorts them) the baseline entries `entries`
+/// hide: what [`apply`] hides, for the findings of one file and the entries of its path.
+pub fn hidden(files: &Files, diagnostics: &[Diagnostic], entries: &[Entry]) -> Vec<bool> {
+    matching(files, diagnostics, entries).0
+}
+
 /// Whether a finding goes into a baseline: errors and warnings, but not the findings about
 /// suppressions and the baseline itself, which are to be fixed at once.
 fn baselinable(d: &Diagnostic) -> bool {

@@ -17,10 +17,20 @@ pub fn check(
     settings: &Settings,
     collections: &[Option<usize>],
 ) -> Vec<Diagnostic> {
+    check_some(cx, settings, collections, |_| true)
+}
+
+/// The same, for the rules that `which` picks.
+pub fn check_some(
+    cx: Context<'_>,
+    settings: &Settings,
+    collections: &[Option<usize>],
+    which: impl Fn(&Rule) -> bool,
+) -> Vec<Diagnostic> {
     let enabled: Vec<&'static Rule> = RULES
         .iter()
         .copied()
-        .filter(|r| settings.enabled_anywhere(r.name, r.default))
+        .filter(|r| which(r) && settings.enabled_anywhere(r.name, r.default))
         .collect();
     let mut needs: Vec<Analysis> = Vec::new();
     for need in enabled.iter().flat_map(|r| r.needs) {

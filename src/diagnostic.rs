@@ -56,7 +56,7 @@ pub struct Fix {
     pub description: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The rule that found it (`quote-not-found`).
     pub rule: RuleId,

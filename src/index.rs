@@ -38,6 +38,9 @@ pub struct Kb {
     claims: HashMap<(EntryId, String), usize>,
     /// The entries that declare each id declared more than once, in path order.
     shared: HashMap<String, Vec<EntryId>>,
+    /// The entries that declare each name (id or alias) that more than one entry declares, in
+    /// path order: the `duplicate-id` findings of one entry, found without a pass over the KB.
+    declarers: HashMap<String, Vec<EntryId>>,
 }
 
 impl Kb {
@@ -86,6 +89,7 @@ impl Kb {
                 claims.entry((n, claim.id.value.clone())).or_insert(c);
             }
         }
+        let declarers = declarers(&entries);
         Kb {
             files,
             entries,
@@ -95,7 +99,31 @@ impl Kb {
             sources,
             claims,
             shared,
+            declarers,
         }
+    }
+
+    /// Puts `entry` in the place of entry `id` and returns the one it replaces, keeping the
+    /// index as it is: the caller knows that both declare the same names (their [`Names`] are
+    /// equal), so that nothing the index holds changes.
+    pub fn replace_entry(&mut self, id: EntryId, entry: Entry) -> Entry {
+        debug_assert!(Names::of(&self.entries[id]) == Names::of(&entry));
+        std::mem::replace(&mut self.entries[id], entry)
+    }
+
+    /// The entry that file `file` holds, if it holds one.
+    pub fn entry_of_file(&self, file: crate::diagnostic::FileId) -> Option<EntryId> {
+        let at = self.entries.partition_point(|e| e.file < file);
+        self.entries
+            .get(at)
+            .is_some_and(|e| e.file == file)
+            .then_some(at)
+    }
+
+    /// The entries that declare `name` (as id or alias), in path order, when more than one
+    /// does.
+    pub fn declarers(&self, name: &str) -> Option<&[EntryId]> {
+        self.declarers.get(name).map(Vec::as_slice)
     }
 
     /// The files, entries, parse findings and vocabulary it was made of, to make another `Kb`
@@ -181,6 +209,19 @@ impl Kb {
         crate::digest::sha256_hex(body.unwrap_or("").as_bytes())
     }
 
+    /// The sources that entry `entry`'s citations name, each once, in order.
+    pub fn cited_sources(&self, entry: &Entry) -> Vec<EntryId> {
+        let mut out: Vec<EntryId> = entry
+            .claims
+            .iter()
+            .flat_map(|c| &c.cites)
+            .filter_map(|c| c.source.as_ref().and_then(|s| self.source(&s.value)))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// `entry#claim`, for messages.
     pub fn claim_name(&self, id: ClaimId) -> String {
         format!(
@@ -188,5 +229,55 @@ impl Kb {
             self.entries[id.entry].id.value,
             self.claim(id).id.value
         )
+    }
+}
+
+/// The names (ids and aliases) declared by more than one entry, with their declarers.
+fn declarers(entries: &[Entry]) -> HashMap<String, Vec<EntryId>> {
+    let mut first: HashMap<&str, EntryId> = HashMap::with_capacity(entries.len() * 2);
+    let mut out: HashMap<String, Vec<EntryId>> = HashMap::new();
+    for (n, e) in entries.iter().enumerate() {
+        for name in std::iter::once(&e.id).chain(&e.aliases) {
+            match first.get(name.value.as_str()) {
+                None => {
+                    first.insert(&name.value, n);
+                }
+                Some(&m) if m == n => {}
+                Some(&m) => {
+                    let list = out.entry(name.value.clone()).or_insert_with(|| vec![m]);
+                    if list.last() != Some(&n) {
+                        list.push(n);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What an entry declares that the index and the other entries' findings read: its ids and
+/// aliases (with where they are written), whether it is a source or unreadable, and its claim
+/// ids in order. Two versions of an entry with equal `Names` can replace each other in the
+/// index ([`Kb::replace_entry`]) without any other entry's finding about names changing.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Names<'e> {
+    id: &'e crate::model::Text,
+    aliases: &'e [crate::model::Text],
+    is_source: bool,
+    unreadable: bool,
+    collection: usize,
+    claim_ids: Vec<&'e str>,
+}
+
+impl<'e> Names<'e> {
+    pub fn of(entry: &'e Entry) -> Names<'e> {
+        Names {
+            id: &entry.id,
+            aliases: &entry.aliases,
+            is_source: entry.is_source,
+            unreadable: entry.unreadable,
+            collection: entry.collection,
+            claim_ids: entry.claims.iter().map(|c| c.id.value.as_str()).collect(),
+        }
     }
 }

@@ -8,18 +8,22 @@
 //! settings → discover → schemas, vocabulary → parse → index → check → suppress → baseline → report
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::analysis::{Analyses, Context};
+use crate::analysis::citations::Memo;
+use crate::analysis::{Analyses, Context, contradictions};
 use crate::baseline::{self, Baseline, Stale};
 use crate::config::{Level, Settings};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::discover::{self, Found};
-use crate::index::Kb;
+use crate::index::{EntryId, Kb, Names};
+use crate::model::Entry;
 use crate::report::{self, Report, Suppressed};
+use crate::rules::Reach;
 use crate::schema::Schemas;
 use crate::tree::Tree;
 use crate::vocabulary::Vocabulary;
@@ -47,6 +51,36 @@ pub struct Run {
     pub kb: Kb,
     analyses: Analyses,
     baseline: Option<Baseline>,
+}
+
+/// What [`Run::update`] changed: what must be checked again.
+#[derive(Debug)]
+pub enum Edit {
+    /// Names changed, or an entry appeared or went: everything.
+    Whole,
+    /// The files `files` changed, and the entries of `scope` (theirs, and the ones whose
+    /// findings may depend on them) need their findings made again; the rest of the KB, and
+    /// the analyses where the edit leaves them true, are as they were.
+    Entries {
+        files: Vec<FileId>,
+        scope: Vec<EntryId>,
+    },
+}
+
+/// What the language server shows: the findings of a run by file, kept up to date after
+/// each edit by making again only the findings that the edit may change ([`Run::reshow`]).
+#[derive(Default)]
+pub struct Shown {
+    /// The findings of the rules that reach one entry ([`Reach::Entry`]), by file.
+    entry: HashMap<FileId, Vec<Diagnostic>>,
+    /// The findings of the rules that run on the whole KB ([`Reach::Kb`]), by file.
+    whole: HashMap<FileId, Vec<Diagnostic>>,
+    /// The baseline's entries by path, in the file's order.
+    baseline: HashMap<String, Vec<baseline::Entry>>,
+    /// Every finding that `kblint check` shows, by file: the two above, less what a
+    /// suppression comment or the baseline hides, with the findings about the comments; each
+    /// list in the order of the places in the file.
+    pub kept: BTreeMap<FileId, Vec<Diagnostic>>,
 }
 
 /// The findings of a run, after the suppress and baseline stages: what the report is made of.
@@ -109,11 +143,7 @@ impl Run {
             let Some(found) = self.found.get(id).cloned() else {
                 continue;
             };
-            let bytes = tree
-                .read(std::slice::from_ref(&found.path))
-                .ok()
-                .and_then(|mut one| one.pop())
-                .unwrap_or_else(|| Err("nothing read".into()));
+            let bytes = read(tree, &found.path);
             let (file, parsed) = parse::read_one(&self.settings, &self.schemas, id, found, bytes);
             files.replace(id, file);
             // Entries and the parse stage's findings are in file order; a file holds at most
@@ -133,7 +163,189 @@ impl Run {
             findings.splice(from..to, parsed.findings);
         }
         self.kb = Kb::new(files, entries, findings, vocabulary);
-        self.analyses = Analyses::default();
+        let (memo, _, _) = std::mem::take(&mut self.analyses).into_parts();
+        self.analyses = Analyses::carried(memo, None, None);
+    }
+
+    /// Keeps what the citation checks find from one update to the next, so that a quote or a
+    /// source seen before is not searched again (the language server).
+    pub fn remember(&mut self) {
+        let memo = Arc::new(Memo::default());
+        self.analyses = Analyses::remembering(memo);
+    }
+
+    /// The parse and index stages again for the files `ids`, read from `tree`, keeping what
+    /// stays true: when every file keeps the entry it had, declaring the same names, the index
+    /// stays, the citation checks are updated for the entries concerned, and the
+    /// contradictions stay unless a claim changed what it asserts. Otherwise it is
+    /// [`Run::reparse`].
+    pub fn update(&mut self, tree: &Tree, ids: &[FileId]) -> Edit {
+        let mut parsed = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let Some(found) = self.found.get(id).cloned() else {
+                continue;
+            };
+            let bytes = read(tree, &found.path);
+            parsed.push((
+                id,
+                parse::read_one(&self.settings, &self.schemas, id, found, bytes),
+            ));
+        }
+        let keeps_names = |(id, (_, p)): &(FileId, (_, parse::Parsed))| match (
+            self.kb.entry_of_file(*id),
+            &p.entry,
+        ) {
+            (Some(e), Some(new)) => Names::of(&self.kb.entries[e]) == Names::of(new),
+            (None, None) => true,
+            _ => false,
+        };
+        if !parsed.iter().all(keeps_names) {
+            self.reparse(tree, ids);
+            return Edit::Whole;
+        }
+        let mut replaced: Vec<(EntryId, Entry)> = Vec::new();
+        let mut files = Vec::with_capacity(parsed.len());
+        for (id, (file, p)) in parsed {
+            self.kb.files.replace(id, file);
+            let findings = &mut self.kb.parse_findings;
+            let from = findings.partition_point(|d| d.primary.file < id);
+            let to = findings.partition_point(|d| d.primary.file <= id);
+            findings.splice(from..to, p.findings);
+            if let (Some(e), Some(entry)) = (self.kb.entry_of_file(id), p.entry) {
+                replaced.push((e, self.kb.replace_entry(e, entry)));
+            }
+            files.push(id);
+        }
+        let kb = &self.kb;
+        let (memo, citations, contradictions) = std::mem::take(&mut self.analyses).into_parts();
+        let mut scope: Vec<EntryId> = Vec::new();
+        for (e, old) in &replaced {
+            scope.push(*e);
+            // A source's `unused-source` and `source-hash-mismatch` read its citations.
+            scope.extend(kb.cited_sources(old));
+            scope.extend(kb.cited_sources(&kb.entries[*e]));
+        }
+        let citations = match (citations, &memo) {
+            (Some(mut c), Some(memo)) => {
+                let changed: Vec<(EntryId, &Entry)> =
+                    replaced.iter().map(|(e, old)| (*e, old)).collect();
+                scope.extend(c.update(kb, &changed, memo));
+                Some(c)
+            }
+            _ => None,
+        };
+        let same = replaced
+            .iter()
+            .all(|(e, old)| contradictions::same_reading(old, &kb.entries[*e]));
+        let contradictions = contradictions.filter(|_| same);
+        self.analyses = Analyses::carried(memo, citations, contradictions);
+        scope.sort_unstable();
+        scope.dedup();
+        Edit::Entries { files, scope }
+    }
+
+    /// Every finding that `kblint check` shows, by file, kept so that [`Run::reshow`] can bring
+    /// it up to date.
+    pub fn shown(&self) -> Shown {
+        let collections = self.collections();
+        let cx = self.context();
+        let mut shown = Shown {
+            entry: by_file(self.check_reach(cx, &collections, Reach::Entry)),
+            whole: by_file(self.check_reach(cx, &collections, Reach::Kb)),
+            ..Shown::default()
+        };
+        for e in self.baseline.iter().flat_map(|b| &b.entries) {
+            shown
+                .baseline
+                .entry(e.path.clone())
+                .or_default()
+                .push(e.clone());
+        }
+        let all: Vec<FileId> = self.kb.files.iter().map(|(id, _)| id).collect();
+        self.refresh(&mut shown, &all, &collections);
+        shown
+    }
+
+    /// Brings `shown` up to date after `edit`: the findings of the entries in its scope, and
+    /// of the rules that run on the whole KB; then what suppression comments and the baseline
+    /// hide, in the files whose findings changed.
+    pub fn reshow(&self, shown: &mut Shown, edit: &Edit) {
+        let Edit::Entries { files, scope } = edit else {
+            *shown = self.shown();
+            return;
+        };
+        let collections = self.collections();
+        let cx = self.context();
+        let mut again: BTreeSet<FileId> = files.iter().copied().collect();
+        again.extend(
+            scope
+                .iter()
+                .filter_map(|&e| Some(self.kb.entries.get(e)?.file)),
+        );
+        for f in &again {
+            shown.entry.remove(f);
+        }
+        let found = self.check_reach(cx.scoped(scope), &collections, Reach::Entry);
+        for (f, list) in by_file(found) {
+            if again.contains(&f) {
+                shown.entry.insert(f, list);
+            }
+        }
+        let whole = by_file(self.check_reach(cx, &collections, Reach::Kb));
+        for (f, list) in &whole {
+            if shown.whole.get(f) != Some(list) {
+                again.insert(*f);
+            }
+        }
+        again.extend(shown.whole.keys().filter(|f| !whole.contains_key(f)));
+        shown.whole = whole;
+        let again: Vec<FileId> = again.into_iter().collect();
+        self.refresh(shown, &again, &collections);
+    }
+
+    /// The rules of reach `reach`, on `cx`.
+    fn check_reach(
+        &self,
+        cx: Context<'_>,
+        collections: &[Option<usize>],
+        reach: Reach,
+    ) -> Vec<Diagnostic> {
+        check::check_some(cx, &self.settings, collections, |r| r.reach == reach)
+    }
+
+    /// The suppress and baseline stages for the files `files`, each on its own: what
+    /// `kblint check` shows of them.
+    fn refresh(&self, shown: &mut Shown, files: &[FileId], collections: &[Option<usize>]) {
+        let kb = &self.kb;
+        for &f in files {
+            let mut found: Vec<Diagnostic> = Vec::new();
+            found.extend(shown.entry.get(&f).into_iter().flatten().cloned());
+            found.extend(shown.whole.get(&f).into_iter().flatten().cloned());
+            let suppress::Outcome {
+                mut kept, findings, ..
+            } = suppress::suppress_in(&kb.files, &[f], found);
+            kept.extend(
+                findings
+                    .into_iter()
+                    .filter_map(|d| check::with_severity(d, &self.settings, collections)),
+            );
+            report::sort(&kb.files, &mut kept);
+            if let Some(entries) = shown.baseline.get(&kb.files.get(f).path) {
+                let hidden = baseline::hidden(&kb.files, &kept, entries);
+                let mut hidden = hidden.into_iter();
+                kept.retain(|_| !hidden.next().unwrap_or(false));
+            }
+            // In the order of their places in the file.
+            kept.sort_by(|a, b| {
+                let key = |d: &Diagnostic| (d.primary.span.start, d.rule, d.primary.span.end);
+                key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+            });
+            if kept.is_empty() {
+                shown.kept.remove(&f);
+            } else {
+                shown.kept.insert(f, kept);
+            }
+        }
     }
 
     /// The KB with its analyses, as the rules and the views read them.
@@ -259,6 +471,23 @@ impl Run {
         report.notices.extend(unlisted);
         report
     }
+}
+
+/// The bytes of the file at `path` in `tree`, or why they could not be read.
+fn read(tree: &Tree, path: &str) -> Result<Vec<u8>, String> {
+    tree.read(&[path.to_string()])
+        .ok()
+        .and_then(|mut one| one.pop())
+        .unwrap_or_else(|| Err("nothing read".into()))
+}
+
+/// Findings grouped by the file they point at, each list in the order found.
+fn by_file(findings: Vec<Diagnostic>) -> HashMap<FileId, Vec<Diagnostic>> {
+    let mut out: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+    for d in findings {
+        out.entry(d.primary.file).or_default().push(d);
+    }
+    out
 }
 
 /// The settings stage: `kblint.toml`, read from the tree being linted, with the command line's

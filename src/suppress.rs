@@ -53,10 +53,17 @@ struct Directive {
 
 /// Takes the findings that a suppression covers out of `diagnostics`.
 pub fn suppress(files: &Files, diagnostics: Vec<Diagnostic>) -> Outcome {
+    let all: Vec<FileId> = files.iter().map(|(id, _)| id).collect();
+    suppress_in(files, &all, diagnostics)
+}
+
+/// The same, for the comments of the files `only`: the findings given are all on those files
+/// (the language server, after an edit, for the files whose findings changed).
+pub fn suppress_in(files: &Files, only: &[FileId], diagnostics: Vec<Diagnostic>) -> Outcome {
     let mut findings = Vec::new();
     let mut directives: Vec<Directive> = Vec::new();
     let finder = memchr::memmem::Finder::new("kblint-allow");
-    for (id, file) in files.iter() {
+    for (id, file) in only.iter().map(|&id| (id, files.get(id))) {
         if finder.find(file.text.as_bytes()).is_some() {
             scan(id, file, &mut directives, &mut findings);
         }

@@ -4,13 +4,22 @@
 //! Each source body is normalised once. Quotes are searched exactly first; only the quotes
 //! that fail are searched in every other source (one multi-pattern pass), and only those found
 //! nowhere get the slower nearest-passage search.
+//!
+//! The language server keeps the analysis from one edit to the next ([`Citations::update`]):
+//! an edited entry has only its own citations checked again, an edited source only the
+//! citations that name it (and the few quotes found nowhere, which it may now hold). What a
+//! search found is kept in a [`Memo`] by the digests of the source's body and of the quote, so
+//! an undo, or a quote typed back to what it was, is not searched again.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::index::{ClaimId, EntryId, Kb};
+use crate::model::Entry;
 use crate::quote::{self, Nearest, Normalized};
 
 /// One citation whose source and quote are both given, and whose quote is not in that source
@@ -20,9 +29,13 @@ pub struct Checked {
     pub cite: usize,
     pub source: EntryId,
     pub verdict: Verdict,
+    /// The nearest passage was not searched: the quote and its source are too long together
+    /// for the search's budget.
+    pub unsearched: bool,
 }
 
 /// Why a citation's quote is not in its source.
+#[derive(Clone)]
 pub enum Verdict {
     /// The quote has no text (empty, or only an ellipsis).
     Empty,
@@ -42,141 +55,386 @@ pub struct Citations {
     pub checked: Vec<Checked>,
     /// How many citations name each source.
     pub uses: HashMap<EntryId, usize>,
-    /// The citations (indexes in `checked`) whose nearest passage was not searched: the quote
-    /// and its source are too long together for the search's budget.
-    pub unsearched: Vec<usize>,
+    /// Each source's body, normalised, with the digest of the body (the memo's key).
+    normalized: HashMap<EntryId, Source>,
+    /// The entries whose citations name each source, in path order (kept only when the
+    /// analysis is to be updated: the language server's).
+    citers: HashMap<EntryId, Vec<EntryId>>,
 }
 
-/// Checks every citation of the KB.
-pub fn analyse(kb: &Kb) -> Citations {
+/// A source's body, normalised, and the digest of its text.
+#[derive(Clone)]
+struct Source {
+    digest: u64,
+    text: Arc<Normalized>,
+}
+
+/// What the citation checks found, kept across runs by content: a source's normalised body
+/// by the digest of its text, whether a quote is in it and its nearest passage by the digests
+/// of both, and where a quote found in no cited source was found instead (while the sources
+/// stay as they are).
+#[derive(Default)]
+pub struct Memo {
+    normalized: Mutex<HashMap<u64, Arc<Normalized>>>,
+    contains: Mutex<HashMap<(u64, u64), Option<bool>>>,
+    nearest: Mutex<HashMap<(u64, u64), Option<Nearest>>>,
+    /// Keyed by the quote: the source (and where in its body) that holds it verbatim.
+    elsewhere: Mutex<HashMap<u64, Option<Place>>>,
+}
+
+/// A source, and a range of its body.
+type Place = (EntryId, Range<usize>);
+
+/// The most results a [`Memo`] map keeps; past it, the map starts again empty.
+const MEMO_LIMIT: usize = 1 << 20;
+
+impl Memo {
+    /// Forgets where quotes were found instead: the sources changed.
+    pub fn sources_changed(&self) {
+        lock(&self.elsewhere).clear();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remember<K: Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
+    let mut map = lock(map);
+    if map.len() >= MEMO_LIMIT {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
+/// A 64-bit digest of `text`, for the memo's keys.
+fn digest(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The text of source `s`'s body.
+fn body(kb: &Kb, s: EntryId) -> &str {
+    kb.files
+        .get(kb.entries[s].file)
+        .text
+        .get(kb.body(s))
+        .unwrap_or("")
+}
+
+/// Checks every citation of the KB. With a `memo` (the language server), what it holds is
+/// reused, what is found is added to it, and the analysis can be [updated](Citations::update).
+pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
     let sources: Vec<EntryId> = (0..kb.entries.len())
         .filter(|&e| kb.entries[e].is_source)
         .collect();
-    let normalized: HashMap<EntryId, Normalized> = sources
-        .par_iter()
-        .map(|&s| {
-            (
-                s,
-                Normalized::new(&kb.files.get(kb.entries[s].file).text[kb.body(s)]),
-            )
-        })
-        .collect();
-    // Where each source stands in `sources`, for counting its uses.
-    let mut slot = vec![usize::MAX; kb.entries.len()];
-    for (k, &s) in sources.iter().enumerate() {
-        slot[s] = k;
+    if let Some(memo) = memo {
+        // Entries may have moved: where a quote was found instead is found again.
+        memo.sources_changed();
     }
-    let by_slot: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
-    // Entry by entry, in parallel: how many citations name each source, and the citations whose
-    // quote is not in its source as it stands (a KB has many citations, and nearly all hold).
-    let (counts, mut checked) = kb
-        .entries
+    let normalized: HashMap<EntryId, Source> = sources
         .par_iter()
-        .enumerate()
-        .fold(
-            || (vec![0usize; sources.len()], Vec::new()),
-            |(mut counts, mut out), (e, entry)| {
-                for (c, claim) in entry.claims.iter().enumerate() {
-                    for (n, cite) in claim.cites.iter().enumerate() {
-                        let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value))
-                        else {
-                            continue;
-                        };
-                        counts[slot[source]] += 1;
-                        let Some(q) = &cite.quote else { continue };
-                        let verdict = match quote::contains(by_slot[slot[source]], &q.value) {
-                            Some(true) => continue,
-                            None => Verdict::Empty,
-                            Some(false) => Verdict::NotFound { nearest: None },
-                        };
-                        let claim = ClaimId { entry: e, claim: c };
-                        out.push(Checked {
-                            claim,
-                            cite: n,
-                            source,
-                            verdict,
-                        });
-                    }
-                }
-                (counts, out)
-            },
-        )
-        .reduce(
-            || (vec![0usize; sources.len()], Vec::new()),
-            |(mut counts, mut out), (more, rest)| {
-                counts.iter_mut().zip(more).for_each(|(a, b)| *a += b);
-                out.extend(rest);
-                (counts, out)
-            },
-        );
-    let uses: HashMap<EntryId, usize> = sources
-        .iter()
-        .zip(counts)
-        .filter(|&(_, n)| n > 0)
-        .map(|(&s, n)| (s, n))
+        .map(|&s| (s, normalize(body(kb, s), memo)))
         .collect();
-    let quote_of = |c: &Checked| {
+    let mut out = Citations {
+        normalized,
+        ..Citations::default()
+    };
+    // Entry by entry, in parallel: the citations whose quote is not in its source as it stands
+    // (a KB has many citations, and nearly all hold).
+    let checked: Vec<Checked> = (0..kb.entries.len())
+        .into_par_iter()
+        .flat_map_iter(|e| out.quick(kb, e, memo))
+        .collect();
+    for (e, entry) in kb.entries.iter().enumerate() {
+        for s in cited(kb, entry) {
+            *out.uses.entry(s).or_insert(0) += 1;
+            if memo.is_some() {
+                let list = out.citers.entry(s).or_default();
+                if list.last() != Some(&e) {
+                    list.push(e);
+                }
+            }
+        }
+    }
+    out.checked = checked;
+    let failed: Vec<usize> = (0..out.checked.len()).collect();
+    out.resolve(kb, &sources, &failed, memo);
+    out
+}
+
+/// The source of each citation of `entry` that names one, in order.
+fn cited<'k>(kb: &'k Kb, entry: &'k Entry) -> impl Iterator<Item = EntryId> + 'k {
+    entry
+        .claims
+        .iter()
+        .flat_map(|c| &c.cites)
+        .filter_map(|c| c.source.as_ref().and_then(|s| kb.source(&s.value)))
+}
+
+/// Source `text` normalised, from the memo when it holds it.
+fn normalize(text: &str, memo: Option<&Memo>) -> Source {
+    let Some(memo) = memo else {
+        return Source {
+            digest: 0,
+            text: Arc::new(Normalized::new(text)),
+        };
+    };
+    let digest = digest(text);
+    if let Some(n) = lock(&memo.normalized).get(&digest) {
+        return Source {
+            digest,
+            text: n.clone(),
+        };
+    }
+    let n = Arc::new(Normalized::new(text));
+    remember(&memo.normalized, digest, n.clone());
+    Source { digest, text: n }
+}
+
+impl Citations {
+    /// The citations of entry `e` whose quote is not in their source as it stands, with the
+    /// first verdict: `Empty`, or `NotFound` without a nearest passage.
+    fn quick(&self, kb: &Kb, e: EntryId, memo: Option<&Memo>) -> Vec<Checked> {
+        let mut out = Vec::new();
+        for (c, claim) in kb.entries[e].claims.iter().enumerate() {
+            for (n, cite) in claim.cites.iter().enumerate() {
+                let Some(source) = cite.source.as_ref().and_then(|s| kb.source(&s.value)) else {
+                    continue;
+                };
+                let Some(q) = &cite.quote else { continue };
+                let Some(body) = self.normalized.get(&source) else {
+                    continue;
+                };
+                let found = match memo {
+                    None => quote::contains(&body.text, &q.value),
+                    Some(memo) => {
+                        let key = (body.digest, digest(&q.value));
+                        let known = lock(&memo.contains).get(&key).copied();
+                        known.unwrap_or_else(|| {
+                            let found = quote::contains(&body.text, &q.value);
+                            remember(&memo.contains, key, found);
+                            found
+                        })
+                    }
+                };
+                let verdict = match found {
+                    Some(true) => continue,
+                    None => Verdict::Empty,
+                    Some(false) => Verdict::NotFound { nearest: None },
+                };
+                out.push(Checked {
+                    claim: ClaimId { entry: e, claim: c },
+                    cite: n,
+                    source,
+                    verdict,
+                    unsearched: false,
+                });
+            }
+        }
+        out
+    }
+
+    /// The quote of a checked citation.
+    fn quote<'k>(kb: &'k Kb, c: &Checked) -> &'k str {
         kb.claim(c.claim).cites[c.cite]
             .quote
             .as_ref()
             .map_or("", |q| q.value.as_str())
-    };
-    // The quotes not found in their source: are they verbatim in another source?
-    let failed: Vec<usize> = (0..checked.len())
-        .filter(|&i| matches!(checked[i].verdict, Verdict::NotFound { .. }))
-        .collect();
-    if failed.is_empty() {
-        return Citations {
-            checked,
-            uses,
-            unsearched: Vec::new(),
-        };
     }
-    let all: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
-    let quotes: Vec<&str> = failed.iter().map(|&i| quote_of(&checked[i])).collect();
-    let elsewhere = quote::find_elsewhere(&all, &quotes);
-    let verdicts: Vec<Verdict> = failed
-        .par_iter()
-        .zip(elsewhere)
-        .map(|(&i, found)| {
-            let (source, q) = (checked[i].source, quote_of(&checked[i]));
-            if let Some(other) = found.map(|k| sources[k]).filter(|&o| o != source)
-                && let quote::Match::Found(ranges) = quote::find(&normalized[&other], q)
-            {
-                let base = kb.body(other).start;
-                let range = ranges
-                    .first()
-                    .map_or(base..base, |r| base + r.start..base + r.end);
-                return Verdict::Elsewhere {
-                    source: other,
-                    range,
-                };
-            }
-            let base = kb.body(source).start;
-            let nearest = quote::nearest(&normalized[&source], q).map(|mut n| {
-                n.range = base + n.range.start..base + n.range.end;
-                for d in &mut n.differences {
-                    d.source = base + d.source.start..base + d.source.end;
+
+    /// For the citations `at` (indexes in `checked`) whose quote is not in their source: is it
+    /// verbatim in another source (`Elsewhere`), and if not, the nearest passage of the cited
+    /// source (`NotFound`).
+    fn resolve(&mut self, kb: &Kb, sources: &[EntryId], at: &[usize], memo: Option<&Memo>) {
+        let failed: Vec<usize> = at
+            .iter()
+            .copied()
+            .filter(|&i| matches!(self.checked[i].verdict, Verdict::NotFound { .. }))
+            .collect();
+        if failed.is_empty() {
+            return;
+        }
+        let quotes: Vec<&str> = failed
+            .iter()
+            .map(|&i| Self::quote(kb, &self.checked[i]))
+            .collect();
+        let elsewhere = self.elsewhere(sources, &quotes, memo);
+        let this = &*self;
+        let verdicts: Vec<(Verdict, bool)> = failed
+            .par_iter()
+            .zip(elsewhere)
+            .map(|(&i, found)| {
+                let (source, q) = (this.checked[i].source, Self::quote(kb, &this.checked[i]));
+                let body = &this.normalized[&source];
+                let unsearched = quote::over_budget(body.text.text.len(), q.chars().count());
+                if let Some((other, range)) = found.filter(|(o, _)| *o != source) {
+                    let base = kb.body(other).start;
+                    let range = base + range.start..base + range.end;
+                    return (
+                        Verdict::Elsewhere {
+                            source: other,
+                            range,
+                        },
+                        unsearched,
+                    );
                 }
-                n
+                let base = kb.body(source).start;
+                let nearest = nearest(body, q, memo).map(|mut n| {
+                    n.range = base + n.range.start..base + n.range.end;
+                    for d in &mut n.differences {
+                        d.source = base + d.source.start..base + d.source.end;
+                    }
+                    n
+                });
+                (Verdict::NotFound { nearest }, unsearched)
+            })
+            .collect();
+        for (i, (verdict, unsearched)) in failed.into_iter().zip(verdicts) {
+            self.checked[i].verdict = verdict;
+            self.checked[i].unsearched = unsearched;
+        }
+    }
+
+    /// For each quote, the source that holds it verbatim (the first, in path order) and
+    /// where in that source's body.
+    fn elsewhere(
+        &self,
+        sources: &[EntryId],
+        quotes: &[&str],
+        memo: Option<&Memo>,
+    ) -> Vec<Option<Place>> {
+        let known: Vec<Option<Option<Place>>> = match memo {
+            Some(memo) => {
+                let map = lock(&memo.elsewhere);
+                quotes
+                    .iter()
+                    .map(|q| map.get(&digest(q)).cloned())
+                    .collect()
+            }
+            None => vec![None; quotes.len()],
+        };
+        let unknown: Vec<&str> = quotes
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| k.is_none())
+            .map(|(q, _)| *q)
+            .collect();
+        let all: Vec<&Normalized> = sources.iter().map(|s| &*self.normalized[s].text).collect();
+        let found = if unknown.is_empty() {
+            Vec::new()
+        } else {
+            quote::find_elsewhere(&all, &unknown)
+        };
+        let mut found = found.into_iter().zip(&unknown).map(|(k, q)| {
+            let place = k.and_then(|k| {
+                let other = sources[k];
+                match quote::find(&self.normalized[&other].text, q) {
+                    quote::Match::Found(ranges) => {
+                        let r = ranges.first().map_or(0..0, |r| r.clone());
+                        Some((other, r))
+                    }
+                    _ => None,
+                }
             });
-            Verdict::NotFound { nearest }
-        })
-        .collect();
-    let unsearched = failed
-        .iter()
-        .copied()
-        .filter(|&i| {
-            let (source, q) = (checked[i].source, quote_of(&checked[i]));
-            quote::over_budget(normalized[&source].text.len(), q.chars().count())
-        })
-        .collect();
-    for (i, verdict) in failed.into_iter().zip(verdicts) {
-        checked[i].verdict = verdict;
+            if let Some(memo) = memo {
+                remember(&memo.elsewhere, digest(q), place.clone());
+            }
+            place
+        });
+        known
+            .into_iter()
+            .map(|k| k.unwrap_or_else(|| found.next().flatten()))
+            .collect()
     }
-    Citations {
-        checked,
-        uses,
-        unsearched,
+
+    /// Brings the analysis up to date after the entries `changed` were replaced in `kb`, each
+    /// given with the entry it replaced (which declared the same names: the sources are the
+    /// same entries). Returns the entries whose citations were checked again, sorted. The
+    /// analysis must have been made with `memo`.
+    pub fn update(&mut self, kb: &Kb, changed: &[(EntryId, &Entry)], memo: &Memo) -> Vec<EntryId> {
+        let mut again: Vec<EntryId> = Vec::new();
+        let mut sources_changed = false;
+        for &(e, old) in changed {
+            for s in cited(kb, old) {
+                if let Some(n) = self.uses.get_mut(&s) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.uses.remove(&s);
+                    }
+                }
+                if let Some(list) = self.citers.get_mut(&s) {
+                    list.retain(|&x| x != e);
+                }
+            }
+            for s in cited(kb, &kb.entries[e]) {
+                *self.uses.entry(s).or_insert(0) += 1;
+                let list = self.citers.entry(s).or_default();
+                if let Err(at) = list.binary_search(&e) {
+                    list.insert(at, e);
+                }
+            }
+            again.push(e);
+            if kb.entries[e].is_source {
+                let text = normalize(body(kb, e), Some(memo));
+                let digest = text.digest;
+                let before = self.normalized.insert(e, text);
+                let edited = before.is_none_or(|b| b.digest != digest);
+                // Where the body starts in the file: the offsets of what was found in it.
+                let moved = old.body.start != kb.entries[e].body.start;
+                if edited || moved {
+                    sources_changed = true;
+                    again.extend(self.citers.get(&e).into_iter().flatten());
+                }
+                if edited {
+                    memo.sources_changed();
+                }
+            }
+        }
+        if sources_changed {
+            // A quote found in no source, or in another one, may be found in this one now.
+            again.extend(self.checked.iter().filter_map(|c| match c.verdict {
+                Verdict::Empty => None,
+                _ => Some(c.claim.entry),
+            }));
+        }
+        again.sort_unstable();
+        again.dedup();
+        let mut checked = Vec::with_capacity(self.checked.len());
+        let mut fresh = Vec::new();
+        let mut old = std::mem::take(&mut self.checked).into_iter().peekable();
+        for &e in &again {
+            while let Some(c) = old.next_if(|c| c.claim.entry < e) {
+                checked.push(c);
+            }
+            while old.next_if(|c| c.claim.entry == e).is_some() {}
+            for c in self.quick(kb, e, Some(memo)) {
+                fresh.push(checked.len());
+                checked.push(c);
+            }
+        }
+        checked.extend(old);
+        self.checked = checked;
+        let sources: Vec<EntryId> = (0..kb.entries.len())
+            .filter(|&e| kb.entries[e].is_source)
+            .collect();
+        self.resolve(kb, &sources, &fresh, Some(memo));
+        again
     }
+}
+
+/// The nearest passage of `quote` in `source` (offsets in the body), from the memo when it
+/// holds it.
+fn nearest(source: &Source, quote: &str, memo: Option<&Memo>) -> Option<Nearest> {
+    let Some(memo) = memo else {
+        return quote::nearest(&source.text, quote);
+    };
+    let key = (source.digest, digest(quote));
+    if let Some(n) = lock(&memo.nearest).get(&key) {
+        return n.clone();
+    }
+    let n = quote::nearest(&source.text, quote);
+    remember(&memo.nearest, key, n.clone());
+    n
 }

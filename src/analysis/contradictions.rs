@@ -26,6 +26,7 @@ pub const PAIR_LIMIT: usize = 50;
 
 use super::wording;
 use crate::index::{ClaimId, EntryId, Kb};
+use crate::model::{Claim, Entry, Text};
 use crate::time::Instant;
 use crate::vocabulary::{Kind, Quantity, Vocabulary};
 
@@ -943,6 +944,39 @@ fn tarjan(adjacency: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// Whether two versions of an entry give the analysis the same claims to read: the same
+/// claims in the same order, asserting the same things at the same times, with the same
+/// `disputes` links (where they are written, and what they cite, do not count). An edit that
+/// keeps them leaves the contradictions of the KB as they are.
+pub fn same_reading(a: &Entry, b: &Entry) -> bool {
+    fn value(t: &Option<Text>) -> Option<&str> {
+        t.as_ref().map(|t| t.value.as_str())
+    }
+    fn bounds(r: &Option<crate::model::Bounds>) -> Option<(Option<&str>, Option<&str>)> {
+        r.as_ref().map(|r| (value(&r.min), value(&r.max)))
+    }
+    let moment = |m: &Option<crate::model::Moment>| m.as_ref().map(|m| m.at);
+    let same = |x: &Claim, y: &Claim| {
+        x.id.value == y.id.value
+            && x.text == y.text
+            && value(&x.subject) == value(&y.subject)
+            && value(&x.property) == value(&y.property)
+            && value(&x.value) == value(&y.value)
+            && bounds(&x.range) == bounds(&y.range)
+            && value(&x.above) == value(&y.above)
+            && value(&x.below) == value(&y.below)
+            && x.negated == y.negated
+            && moment(&x.valid_from) == moment(&y.valid_from)
+            && moment(&x.valid_to) == moment(&y.valid_to)
+            && x.disputes.len() == y.disputes.len()
+            && x.disputes
+                .iter()
+                .zip(&y.disputes)
+                .all(|(p, q)| p.target.value == q.target.value)
+    };
+    a.claims.len() == b.claims.len() && a.claims.iter().zip(&b.claims).all(|(x, y)| same(x, y))
 }
 
 #[cfg(test)]

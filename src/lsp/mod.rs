@@ -16,7 +16,7 @@ mod actions;
 mod convert;
 mod navigate;
 mod transport;
-mod workspace;
+pub mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -459,9 +459,10 @@ impl Server {
                 for (path, doc) in &ws.open {
                     let list = loaded
                         .file_of(path)
-                        .and_then(|id| loaded.diagnostics.get(&id))
-                        .map(|ds| {
-                            ds.iter()
+                        .map(|id| {
+                            loaded
+                                .findings(id)
+                                .iter()
                                 .map(|d| convert::diagnostic(d, &kb.files, &uri_of))
                                 .collect()
                         })
@@ -634,7 +635,7 @@ impl Server {
         let f = kb.files.get(file);
         let start = convert::offset(&f.text, p.range.start);
         let end = convert::offset(&f.text, p.range.end);
-        let all = loaded.diagnostics.get(&file).map_or(&[][..], Vec::as_slice);
+        let all = loaded.findings(file);
         let here: Vec<_> = all
             .iter()
             .filter(|d| d.primary.span.start <= end && start <= d.primary.span.end)

@@ -1,15 +1,17 @@
 //! The KB as the editor sees it: the files on disk with the open documents' unsaved texts in
-//! their place, parsed once and kept in memory. A change re-parses only the file that changed;
-//! the index and the checks (citations, contradictions: they cross files) run again on the whole
-//! KB. A change to the config, a schema or the vocabulary, or a file that appears or goes,
-//! loads everything again.
+//! their place, parsed once and kept in memory. A change re-parses only the file that changed
+//! and makes again only the findings it may change ([`Run::update`], [`Run::reshow`]): an
+//! edit that keeps the names the entry declares keeps the index, checks again only the
+//! citations concerned, and keeps the contradictions unless a claim changed what it asserts.
+//! A change to the config, a schema or the vocabulary, or a file that appears or goes, loads
+//! everything again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::index::Kb;
-use crate::run::{Run, UseBaseline};
+use crate::run::{Edit, Run, Shown, UseBaseline};
 use crate::tree::Tree;
 
 /// A document open in the editor.
@@ -28,6 +30,8 @@ pub struct Workspace {
     pub open: BTreeMap<String, Doc>,
     /// The last load: `Err` holds a configuration error (shown on the config file).
     pub state: Result<Loaded, String>,
+    /// How the edits were checked.
+    pub updates: Updates,
 }
 
 /// Everything a load gave, kept for the next change and for navigation.
@@ -37,8 +41,17 @@ pub struct Loaded {
     /// The config, schema, vocabulary and baseline paths: a change to one loads everything
     /// again.
     inputs: BTreeSet<String>,
-    /// Every finding of the last check that `kblint check` would show, by file.
-    pub diagnostics: BTreeMap<FileId, Vec<Diagnostic>>,
+    /// Every finding that `kblint check` would show, by file.
+    pub shown: Shown,
+}
+
+/// How many edits were checked incrementally, how many needed the whole KB checked again, and
+/// how many loaded everything again.
+#[derive(Debug, Default)]
+pub struct Updates {
+    pub incremental: usize,
+    pub whole: usize,
+    pub reloads: usize,
 }
 
 impl Loaded {
@@ -55,6 +68,12 @@ impl Loaded {
     pub fn file_of(&self, path: &str) -> Option<FileId> {
         self.run.file_of(path)
     }
+
+    /// The findings on file `file` that `kblint check` would show, in the order of their
+    /// places in the file.
+    pub fn findings(&self, file: FileId) -> &[Diagnostic] {
+        self.shown.kept.get(&file).map_or(&[][..], Vec::as_slice)
+    }
 }
 
 impl Workspace {
@@ -64,6 +83,7 @@ impl Workspace {
             config,
             open: BTreeMap::new(),
             state: Err(String::new()),
+            updates: Updates::default(),
         }
     }
 
@@ -100,8 +120,12 @@ impl Workspace {
         if !ids.is_empty() {
             let tree = self.tree();
             if let Ok(loaded) = &mut self.state {
-                loaded.run.reparse(&tree, &ids);
-                loaded.check();
+                let edit = loaded.run.update(&tree, &ids);
+                match edit {
+                    Edit::Whole => self.updates.whole += 1,
+                    Edit::Entries { .. } => self.updates.incremental += 1,
+                }
+                loaded.run.reshow(&mut loaded.shown, &edit);
             }
         }
     }
@@ -113,42 +137,18 @@ impl Workspace {
 
     /// Loads and checks the whole KB.
     pub fn reload(&mut self) {
+        self.updates.reloads += 1;
         let tree = self.tree();
         let run = Run::load(&self.root, &self.config, &tree, &[], UseBaseline::Apply);
         self.state = run
-            .map(|run| {
-                let mut loaded = Loaded {
+            .map(|mut run| {
+                run.remember();
+                Loaded {
                     inputs: run.inputs(&self.config),
+                    shown: run.shown(),
                     run,
-                    diagnostics: BTreeMap::new(),
-                };
-                loaded.check();
-                loaded
+                }
             })
             .map_err(|e| format!("{e:#}"));
-    }
-}
-
-impl Loaded {
-    /// The check, suppress and baseline stages on the KB as it stands, the findings by file:
-    /// what `kblint check` shows, no more (what a comment or the baseline hides is left out).
-    fn check(&mut self) {
-        let findings = self.run.findings();
-        let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
-        // The `stale-baseline-entry` findings are in the baseline file, not a file of the KB.
-        for d in findings.kept {
-            by_file.entry(d.primary.file).or_default().push(d);
-        }
-        for list in by_file.values_mut() {
-            list.sort_by(|a, b| {
-                (a.primary.span.start, a.rule, &a.message, a.primary.span.end).cmp(&(
-                    b.primary.span.start,
-                    b.rule,
-                    &b.message,
-                    b.primary.span.end,
-                ))
-            });
-        }
-        self.diagnostics = by_file;
     }
 }

@@ -58,6 +58,7 @@ declare_rule! {
     default: Off,
     summary: "a contradiction that a `disputes` link acknowledges (turn it on to list them)",
     needs: [Contradictions],
+    reach: Kb,
     check: check,
 }
 

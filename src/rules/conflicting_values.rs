@@ -165,6 +165,7 @@ declare_rule! {
     default: Error,
     summary: "two non-negated claims that hold at overlapping times give a `single` property of the same subject different values, a `multi` property contrary values, or a `quantity` ranges that do not overlap",
     needs: [Contradictions],
+    reach: Kb,
     check: check,
 }
 

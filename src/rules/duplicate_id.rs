@@ -58,17 +58,25 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     claim_ids(cx, out);
-    let mut first: HashMap<&str, (usize, &Text, bool)> = HashMap::new();
-    for (n, entry) in kb.entries.iter().enumerate() {
+    for (n, entry) in cx.entries() {
         let names =
             std::iter::once((&entry.id, false)).chain(entry.aliases.iter().map(|a| (a, true)));
         for (name, is_alias) in names {
-            match first.get(name.value.as_str()) {
-                None => {
-                    first.insert(&name.value, (n, name, is_alias));
-                }
-                Some(&(m, _, _)) if m == n => {} // an entry may repeat its own id as an alias
-                Some(&(m, earlier, earlier_alias)) => {
+            // The entry that declares the name first, in path order, and where it does.
+            let first = kb
+                .declarers(&name.value)
+                .and_then(|d| d.first())
+                .and_then(|&m| {
+                    let e = &kb.entries[m];
+                    std::iter::once((&e.id, false))
+                        .chain(e.aliases.iter().map(|a| (a, true)))
+                        .find(|(t, _)| t.value == name.value)
+                        .map(|(t, alias)| (m, t, alias))
+                });
+            match first {
+                None => {}
+                Some((m, _, _)) if m == n => {} // an entry may repeat its own id as an alias
+                Some((m, earlier, earlier_alias)) => {
                     let kind = |alias: bool| if alias { "alias" } else { "id" };
                     let other = &kb.entries[m];
                     let message = format!(
@@ -104,8 +112,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Claim ids are unique within their entry: a second claim with an id already used there.
 fn claim_ids(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let kb = cx.kb;
-    for entry in &kb.entries {
+    for (_, entry) in cx.entries() {
         let mut first: HashMap<&str, &Text> = HashMap::with_capacity(entry.claims.len());
         for claim in &entry.claims {
             match first.get(claim.id.value.as_str()) {

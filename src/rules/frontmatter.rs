@@ -55,6 +55,7 @@ declare_rule! {
     id: Frontmatter,
     default: Error,
     summary: "a file has no frontmatter, an unterminated one, or YAML that does not parse",
+    reach: Kb,
     check: check,
 }
 

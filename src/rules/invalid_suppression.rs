@@ -43,6 +43,7 @@ declare_rule! {
     id: InvalidSuppression,
     default: Error,
     summary: "a suppression comment names an unknown rule, or gives no reason",
+    reach: Kb,
     check: check,
 }
 

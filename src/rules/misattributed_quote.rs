@@ -59,6 +59,7 @@ declare_rule! {
     default: Error,
     summary: "a quote does not match its source but matches another one",
     needs: [Citations],
+    reach: Kb,
     check: check,
 }
 

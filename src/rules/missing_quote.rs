@@ -53,7 +53,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
-    for (id, claim) in kb.all_claims() {
+    for (id, claim) in cx.claims() {
         let file = kb.entries[id.entry].file;
         for cite in &claim.cites {
             if cite.quote.is_none() {
@@ -73,7 +73,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for c in &cx.citations().checked {
-        if let Verdict::Empty = c.verdict {
+        if let Verdict::Empty = c.verdict
+            && cx.wants(c.claim.entry)
+        {
             let file = kb.entries[c.claim.entry].file;
             let Some(q) = &kb.claim(c.claim).cites[c.cite].quote else {
                 continue;

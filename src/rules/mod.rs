@@ -46,7 +46,24 @@ pub struct Rule {
     pub docs: &'static str,
     /// The shared analyses that `check` reads from its [`Context`].
     pub needs: &'static [Analysis],
+    /// What its findings on an entry depend on, for checking again after an edit.
+    pub reach: Reach,
     pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+/// What a rule's findings on an entry depend on: how much must be checked again when a file
+/// changes (the language server after an edit; `kblint check` always checks everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A finding on an entry depends on that entry, the names the KB declares (ids, aliases,
+    /// claim ids), the vocabulary, and the citations of that entry or, for a source, the
+    /// citations that name it. The rule reads [`Context::entries`] (or [`Context::wants`]), so
+    /// it can be asked for the findings of a few entries only.
+    Entry,
+    /// Its findings are read off an analysis of the whole KB (contradictions, quotes found
+    /// elsewhere) or off the parse stage, one per fact found, and are cheap to make again
+    /// in full: the rule always runs on the whole KB.
+    Kb,
 }
 
 impl Rule {
@@ -67,7 +84,8 @@ impl PartialEq for Rule {
 }
 
 /// Declares `pub static RULE` in a rule's file, taking the doc comment as its documentation.
-/// `needs` lists the shared analyses the rule reads (none when left out).
+/// `needs` lists the shared analyses the rule reads (none when left out); `reach: Kb` marks a
+/// rule that always runs on the whole KB (see [`Reach`]).
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
@@ -75,6 +93,7 @@ macro_rules! declare_rule {
         default: $level:ident,
         summary: $summary:literal,
         $(needs: [$($need:ident),* $(,)?],)?
+        $(reach: $reach:ident,)?
         check: $check:path $(,)?
     ) => {
         pub static RULE: crate::rules::Rule = crate::rules::Rule {
@@ -84,11 +103,23 @@ macro_rules! declare_rule {
             summary: $summary,
             docs: concat!($($doc, "\n"),+),
             needs: &[$($(crate::analysis::Analysis::$need),*)?],
+            reach: crate::rules::reach!($($reach)?),
             check: $check,
         };
     };
 }
 pub(crate) use declare_rule;
+
+/// A rule's [`Reach`]: `Entry` unless it says otherwise.
+macro_rules! reach {
+    () => {
+        crate::rules::Reach::Entry
+    };
+    ($reach:ident) => {
+        crate::rules::Reach::$reach
+    };
+}
+pub(crate) use reach;
 
 /// Every rule, in the order of the spec's table.
 pub static RULES: &[&Rule] = &[

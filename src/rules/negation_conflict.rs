@@ -117,6 +117,7 @@ declare_rule! {
     default: Error,
     summary: "two claims on the same subject, property and value (or rank), holding at overlapping times, differ only in `negated`; or two claims without property differ only by one negation",
     needs: [Contradictions],
+    reach: Kb,
     check: check,
 }
 

@@ -74,6 +74,7 @@ declare_rule! {
     default: Error,
     summary: "the non-negated above/below claims of an `order` property rank subjects in a circle",
     needs: [Contradictions],
+    reach: Kb,
     check: check,
 }
 

@@ -61,13 +61,14 @@ declare_rule! {
     default: Error,
     summary: "a quote matches neither its source nor any other source",
     needs: [Citations],
+    reach: Kb,
     check: check,
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     let citations = cx.citations();
-    for (i, c) in citations.checked.iter().enumerate() {
+    for c in &citations.checked {
         let Verdict::NotFound { nearest } = &c.verdict else {
             continue;
         };
@@ -84,7 +85,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         match nearest {
             None => {
-                if citations.unsearched.binary_search(&i).is_ok() {
+                if c.unsearched {
                     d = d.note(format!(
                         "no passage close enough was searched for: the quote ({} characters) is too long for a source of {} bytes (the search's budget is {} characters times bytes)",
                         quote.value.chars().count(),

@@ -51,6 +51,7 @@ declare_rule! {
     id: Schema,
     default: Error,
     summary: "frontmatter breaks its collection's JSON Schema (one finding per violation)",
+    reach: Kb,
     check: check,
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
     id: StaleBaselineEntry,
     default: Warn,
     summary: "an entry of the baseline file matches no finding",
+    reach: Kb,
     check: check,
 }
 

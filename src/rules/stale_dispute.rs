@@ -85,6 +85,7 @@ declare_rule! {
     default: Warn,
     summary: "a `disputes` link joins two claims that do not contradict",
     needs: [Contradictions],
+    reach: Kb,
     check: check,
 }
 

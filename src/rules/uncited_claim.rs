@@ -48,7 +48,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
-    for (id, claim) in kb.all_claims() {
+    for (id, claim) in cx.claims() {
         if claim.cites.is_empty() {
             let file = kb.entries[id.entry].file;
             out.push(

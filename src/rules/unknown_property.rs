@@ -94,7 +94,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     // "Did you mean" candidates, built once per property (a vocabulary can be large).
     let mut candidates: HashMap<&str, super::support::Closest<'_>> = HashMap::new();
-    for entry in &kb.entries {
+    for (_, entry) in cx.entries() {
         let file = entry.file;
         for claim in &entry.claims {
             let mut fire =

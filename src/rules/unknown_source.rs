@@ -59,7 +59,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     // The source ids, indexed for suggestions on first need.
     let index = std::cell::OnceCell::new();
-    for (id, claim) in kb.all_claims() {
+    for (id, claim) in cx.claims() {
         let file = kb.entries[id.entry].file;
         for cite in &claim.cites {
             let Some(name) = &cite.source else {

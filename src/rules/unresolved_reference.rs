@@ -50,7 +50,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         ids.get_or_init(|| support::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str())))
     };
     let suggest = |name: &str| suggest(ids(), name);
-    for (n, entry) in kb.entries.iter().enumerate() {
+    for (n, entry) in cx.entries() {
         let missing_entry = |key: &str, t: &Text, out: &mut Vec<Diagnostic>| {
             if kb.entry(&t.value).is_none() {
                 out.push(

@@ -41,6 +41,7 @@ declare_rule! {
     id: UnusedSuppression,
     default: Warn,
     summary: "a suppression comment suppresses no finding",
+    reach: Kb,
     check: check,
 }
 

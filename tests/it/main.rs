@@ -21,6 +21,7 @@ mod fix_safety;
 mod fixtures;
 mod fuzz;
 mod git;
+mod incremental;
 mod init;
 mod layers;
 mod lsp;
