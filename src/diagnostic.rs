@@ -140,9 +140,51 @@ impl Diagnostic {
 pub struct File {
     pub path: String,
     pub text: String,
+    /// The `# kblint-allow` comments of its frontmatter, read by the parse stage (where the
+    /// frontmatter's tree is at hand) for the suppress stage.
+    pub suppressions: Suppressions,
     /// Where each line starts, worked out on first use: only the files that a finding points
     /// into need it, and a KB has many lines.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// The `# kblint-allow` comments of a file's frontmatter (spec §9), in the order of their lines.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    /// The comments that suppress.
+    pub comments: Vec<Suppression>,
+    /// What is wrong with the comments that cannot suppress anything.
+    pub problems: Vec<BadSuppression>,
+}
+
+/// One `# kblint-allow RULE[, RULE...] -- REASON` comment.
+#[derive(Debug)]
+pub struct Suppression {
+    /// From the `#` to the end of the comment's text.
+    pub comment: Range<usize>,
+    /// What removing the comment removes: the white space before it, or its whole line.
+    pub removal: Range<usize>,
+    /// The rules it names, with where each name is.
+    pub rules: Vec<(RuleId, Range<usize>)>,
+    pub reason: String,
+    /// What it covers: byte ranges of the file; the whole file for `kblint-allow-file`.
+    pub covers: Vec<Range<usize>>,
+}
+
+/// A `# kblint-allow` comment that cannot suppress anything, and why; a comment may have
+/// several (one for each name it gets wrong).
+#[derive(Debug)]
+pub enum BadSuppression {
+    /// Not of the form `# kblint-allow RULE[, RULE...] -- REASON` (at the comment).
+    Malformed(Range<usize>),
+    /// No reason after `--` (at the comment).
+    NoReason(Range<usize>),
+    /// No rule before `--` (at the comment).
+    NoRule(Range<usize>),
+    /// A rule whose findings no comment can suppress (at its name).
+    Unsuppressible(String, Range<usize>),
+    /// A name that is no rule's (at the name).
+    UnknownRule(String, Range<usize>),
 }
 
 /// A line and a column, both counted from 1; the column counts Unicode scalar values.
@@ -157,6 +199,7 @@ impl File {
         File {
             path,
             text,
+            suppressions: Suppressions::default(),
             line_starts: std::sync::OnceLock::new(),
         }
     }

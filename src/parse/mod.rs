@@ -3,10 +3,11 @@
 
 mod friction;
 mod read;
+pub mod suppressions;
 
 use jsonschema::Validator;
 
-use crate::diagnostic::{Diagnostic, File, FileId, Label, RuleId};
+use crate::diagnostic::{Diagnostic, File, FileId, Label, RuleId, Suppressions};
 use crate::frontmatter::{self, Node, Split, Value, YamlError, load};
 use crate::model::{Entry, EntryFile, ShapeError, Text};
 use crate::schema::findings::schema_findings;
@@ -22,6 +23,9 @@ const SCHEMA: RuleId = RuleId::Schema;
 pub struct Parsed {
     pub entry: Option<Entry>,
     pub findings: Vec<Diagnostic>,
+    /// The `# kblint-allow` comments of its frontmatter, which the file keeps
+    /// ([`File::suppressions`]).
+    pub suppressions: Suppressions,
 }
 
 /// How a file of a collection is read.
@@ -46,9 +50,11 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
             why,
             Label::new(id, at..at, "cannot read this file as UTF-8 text"),
         );
+        // The lossy copy of a file that is not UTF-8 text may still hold comments.
         return Parsed {
             entry: None,
             findings: vec![d],
+            suppressions: suppressions::of_text(&file.text),
         };
     }
     let text = file.text.as_str();
@@ -58,6 +64,7 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
             return Parsed {
                 entry: None,
                 findings: vec![friction::split_error(id, &file.path, text, e)],
+                suppressions: Suppressions::default(),
             };
         }
     };
@@ -65,9 +72,10 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         Ok(ok) => ok,
         Err(e) => {
             let d = friction::load_error(id, text, &split, e);
-            return unreadable(cx, text, &split, vec![d]);
+            return unreadable(cx, text, &split, vec![d], Suppressions::default());
         }
     };
+    let suppressions = suppressions::read(text, &split, &root);
     let mut findings = duplicate_findings(id, split.format.name(), duplicates);
     let root = match root.value {
         Value::Null => empty_mapping(&split),
@@ -81,7 +89,7 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
                 ),
                 Label::new(id, root.span.clone(), "expected `key: value` lines"),
             ));
-            return unreadable(cx, text, &split, findings);
+            return unreadable(cx, text, &split, findings, suppressions);
         }
     };
     let has_schema = cx.schema.is_some();
@@ -93,6 +101,7 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
     Parsed {
         entry: Some(entry),
         findings,
+        suppressions,
     }
 }
 
@@ -121,7 +130,13 @@ fn empty_mapping(split: &Split) -> Node {
 /// A frontmatter that cannot be read still makes an entry, with its default id (or the id it
 /// plainly declares) and its body: one syntax error must not turn every reference to the file
 /// into a finding.
-fn unreadable(cx: Context<'_>, text: &str, split: &Split, findings: Vec<Diagnostic>) -> Parsed {
+fn unreadable(
+    cx: Context<'_>,
+    text: &str,
+    split: &Split,
+    findings: Vec<Diagnostic>,
+    suppressions: Suppressions,
+) -> Parsed {
     let (mut entry, _) = Entry::from_yaml(
         entry_file(&cx, split),
         &empty_mapping(split),
@@ -137,6 +152,7 @@ fn unreadable(cx: Context<'_>, text: &str, split: &Split, findings: Vec<Diagnost
     Parsed {
         entry: Some(entry),
         findings,
+        suppressions,
     }
 }
 

@@ -74,7 +74,7 @@ pub fn read_one(
     bytes: Result<Vec<u8>, String>,
 ) -> (File, Parsed) {
     let (text, readable) = decode(bytes);
-    let file = File::new(f.path, text);
+    let mut file = File::new(f.path, text);
     let collection = &settings.collections[f.collection];
     let cx = Context {
         file: id,
@@ -85,7 +85,8 @@ pub fn read_one(
         keys: &collection.keys,
         schema_doc: schemas.document(f.collection),
     };
-    let parsed = super::parse(cx, &file, readable);
+    let mut parsed = super::parse(cx, &file, readable);
+    file.suppressions = std::mem::take(&mut parsed.suppressions);
     (file, parsed)
 }
 
