@@ -7,8 +7,23 @@ use std::ops::Range;
 
 pub use crate::rule_id::RuleId;
 
-/// Index of a file in [`Files`].
-pub type FileId = usize;
+/// A file's place in the [`Files`] table of a run: the files are in path order, so the ids are
+/// too. A type of its own, so that a file's id is never taken for an entry's, a claim's or a
+/// byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(usize);
+
+impl FileId {
+    /// The id of the file at `index` in the table.
+    pub fn new(index: usize) -> FileId {
+        FileId(index)
+    }
+
+    /// The file's place in the table, for tables kept beside it (one item per file).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -260,14 +275,14 @@ impl Files {
 
     pub fn add(&mut self, file: File) -> FileId {
         self.files.push(file);
-        self.files.len() - 1
+        FileId(self.files.len() - 1)
     }
     /// Puts `file` in the place of file `id` (which must exist).
     pub fn replace(&mut self, id: FileId, file: File) {
-        self.files[id] = file;
+        self.files[id.0] = file;
     }
     pub fn get(&self, id: FileId) -> &File {
-        &self.files[id]
+        &self.files[id.0]
     }
     pub fn len(&self) -> usize {
         self.files.len()
@@ -276,7 +291,7 @@ impl Files {
         self.files.is_empty()
     }
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &File)> {
-        self.files.iter().enumerate()
+        self.files.iter().enumerate().map(|(n, f)| (FileId(n), f))
     }
 }
 

@@ -106,7 +106,7 @@ impl Run {
         );
         let (mut files, mut entries, mut findings, vocabulary) = kb.into_parts();
         for &id in ids {
-            let Some(found) = self.found.get(id).cloned() else {
+            let Some(found) = self.found.get(id.index()).cloned() else {
                 continue;
             };
             let bytes = tree
@@ -156,6 +156,7 @@ impl Run {
         self.found
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
+            .map(FileId::new)
     }
 
     /// The paths whose change changes how every file is read: the config, the schemas, the
