@@ -49,7 +49,8 @@ pub struct Citations {
 
 /// Checks every citation of the KB.
 pub fn analyse(kb: &Kb) -> Citations {
-    let sources: Vec<EntryId> = (0..kb.entries.len())
+    let sources: Vec<EntryId> = kb
+        .entry_ids()
         .filter(|&e| kb.entries[e].is_source)
         .collect();
     let normalized: HashMap<EntryId, Normalized> = sources
@@ -64,7 +65,7 @@ pub fn analyse(kb: &Kb) -> Citations {
     // Where each source stands in `sources`, for counting its uses.
     let mut slot = vec![usize::MAX; kb.entries.len()];
     for (k, &s) in sources.iter().enumerate() {
-        slot[s] = k;
+        slot[s.index()] = k;
     }
     let by_slot: Vec<&Normalized> = sources.iter().map(|s| &normalized[s]).collect();
     // Entry by entry, in parallel: how many citations name each source, and the citations whose
@@ -82,14 +83,18 @@ pub fn analyse(kb: &Kb) -> Citations {
                         else {
                             continue;
                         };
-                        counts[slot[source]] += 1;
+                        counts[slot[source.index()]] += 1;
                         let Some(q) = &cite.quote else { continue };
-                        let verdict = match quote::contains(by_slot[slot[source]], &q.value) {
+                        let verdict = match quote::contains(by_slot[slot[source.index()]], &q.value)
+                        {
                             Some(true) => continue,
                             None => Verdict::Empty,
                             Some(false) => Verdict::NotFound { nearest: None },
                         };
-                        let claim = ClaimId { entry: e, claim: c };
+                        let claim = ClaimId {
+                            entry: EntryId::new(e),
+                            claim: c,
+                        };
                         out.push(Checked {
                             claim,
                             cite: n,

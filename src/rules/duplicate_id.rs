@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use super::declare_rule;
 use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::index::EntryId;
 use crate::model::Text;
 
 declare_rule! {
@@ -58,8 +59,8 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     claim_ids(cx, out);
-    let mut first: HashMap<&str, (usize, &Text, bool)> = HashMap::new();
-    for (n, entry) in kb.entries.iter().enumerate() {
+    let mut first: HashMap<&str, (EntryId, &Text, bool)> = HashMap::new();
+    for (n, entry) in kb.entries_with_ids() {
         let names =
             std::iter::once((&entry.id, false)).chain(entry.aliases.iter().map(|a| (a, true)));
         for (name, is_alias) in names {

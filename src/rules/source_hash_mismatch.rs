@@ -55,7 +55,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
-    for (n, entry) in kb.entries.iter().enumerate() {
+    for (n, entry) in kb.entries_with_ids() {
         let Some(declared) = &entry.sha256 else {
             continue;
         };

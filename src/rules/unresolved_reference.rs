@@ -1,6 +1,7 @@
 use super::{declare_rule, support};
 use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::index::EntryId;
 use crate::model::Text;
 
 declare_rule! {
@@ -50,7 +51,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         ids.get_or_init(|| support::Closest::new(kb.entries.iter().map(|e| e.id.value.as_str())))
     };
     let suggest = |name: &str| suggest(ids(), name);
-    for (n, entry) in kb.entries.iter().enumerate() {
+    for (n, entry) in kb.entries_with_ids() {
         let missing_entry = |key: &str, t: &Text, out: &mut Vec<Diagnostic>| {
             if kb.entry(&t.value).is_none() {
                 out.push(
@@ -104,7 +105,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// id) when there is a likely typo in either part.
 fn suggest_claim(
     kb: &crate::index::Kb,
-    from: usize,
+    from: EntryId,
     reference: &str,
     ids: &support::Closest<'_>,
 ) -> String {

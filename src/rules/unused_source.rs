@@ -58,7 +58,7 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let kb = cx.kb;
     let uses = &cx.citations().uses;
-    for (n, entry) in kb.entries.iter().enumerate() {
+    for (n, entry) in kb.entries_with_ids() {
         // A source whose frontmatter cannot be read has its syntax error as its one finding.
         if entry.is_source && !entry.unreadable && !uses.contains_key(&n) {
             out.push(

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::extract::{self, Kind};
 use super::fetch::{self, Failure, Limits};
 use super::{charset, snapshot};
+use crate::index::EntryId;
 use crate::quote::Normalized;
 use crate::run::{Run, UseBaseline};
 use crate::tree::Tree;
@@ -131,9 +132,9 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
     // The index is all it reads: the run stops there, before the checks.
     let tree = Tree::work_tree(&root);
     let kb = Run::load(&root, &config_path, &tree, &[], UseBaseline::Ignore)?.kb;
-    let mut targets: BTreeMap<usize, Target> = BTreeMap::new();
+    let mut targets: BTreeMap<EntryId, Target> = BTreeMap::new();
     let mut no_url = Vec::new();
-    for (n, entry) in kb.entries.iter().enumerate().filter(|(_, e)| e.is_source) {
+    for (n, entry) in kb.entries_with_ids().filter(|(_, e)| e.is_source) {
         let file = kb.files.get(entry.file);
         let keys = frontmatter_strings(&file.text, &["url", "retrieved"]);
         let Some(url) = keys.first().cloned().flatten() else {

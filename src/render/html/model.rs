@@ -312,7 +312,8 @@ fn sources(
     uses: &HashMap<EntryId, usize>,
     anchors: &mut Anchors,
 ) -> (Vec<Source>, HashMap<EntryId, usize>) {
-    let source_entries: Vec<EntryId> = (0..kb.entries.len())
+    let source_entries: Vec<EntryId> = kb
+        .entry_ids()
         .filter(|&e| kb.entries[e].is_source)
         .collect();
     let source_slot: HashMap<EntryId, usize> = source_entries
