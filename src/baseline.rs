@@ -19,7 +19,7 @@ use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, File, Files, Label, RuleId, Severity};
+use crate::diagnostic::{Diagnostic, File, FileId, Files, Label, RuleId, Severity};
 use crate::fingerprint;
 use crate::report::{self, Report, Suppressed};
 use crate::tree::Tree;
@@ -187,7 +187,7 @@ pub fn apply(
         return None;
     }
     let spans = entry_spans(&baseline.text, &baseline.entries);
-    let file = files.len();
+    let file = FileId::new(files.len());
     let findings = baseline
         .entries
         .iter()

@@ -63,7 +63,7 @@ pub fn with_severity(
     collections: &[Option<usize>],
 ) -> Option<Diagnostic> {
     let default = crate::rules::get(d.rule).default;
-    let collection = collections.get(d.primary.file).copied().flatten();
+    let collection = collections.get(d.primary.file.index()).copied().flatten();
     d.severity = settings
         .level_in(d.rule.name(), default, collection)
         .severity()?;

@@ -7,8 +7,23 @@ use std::ops::Range;
 
 pub use crate::rule_id::RuleId;
 
-/// Index of a file in [`Files`].
-pub type FileId = usize;
+/// A file's place in the [`Files`] table of a run: the files are in path order, so the ids are
+/// too. A type of its own, so that a file's id is never taken for an entry's, a claim's or a
+/// byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(usize);
+
+impl FileId {
+    /// The id of the file at `index` in the table.
+    pub fn new(index: usize) -> FileId {
+        FileId(index)
+    }
+
+    /// The file's place in the table, for tables kept beside it (one item per file).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -140,9 +155,51 @@ impl Diagnostic {
 pub struct File {
     pub path: String,
     pub text: String,
+    /// The `# kblint-allow` comments of its frontmatter, read by the parse stage (where the
+    /// frontmatter's tree is at hand) for the suppress stage.
+    pub suppressions: Suppressions,
     /// Where each line starts, worked out on first use: only the files that a finding points
     /// into need it, and a KB has many lines.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// The `# kblint-allow` comments of a file's frontmatter (spec §9), in the order of their lines.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    /// The comments that suppress.
+    pub comments: Vec<Suppression>,
+    /// What is wrong with the comments that cannot suppress anything.
+    pub problems: Vec<BadSuppression>,
+}
+
+/// One `# kblint-allow RULE[, RULE...] -- REASON` comment.
+#[derive(Debug)]
+pub struct Suppression {
+    /// From the `#` to the end of the comment's text.
+    pub comment: Range<usize>,
+    /// What removing the comment removes: the white space before it, or its whole line.
+    pub removal: Range<usize>,
+    /// The rules it names, with where each name is.
+    pub rules: Vec<(RuleId, Range<usize>)>,
+    pub reason: String,
+    /// What it covers: byte ranges of the file; the whole file for `kblint-allow-file`.
+    pub covers: Vec<Range<usize>>,
+}
+
+/// A `# kblint-allow` comment that cannot suppress anything, and why; a comment may have
+/// several (one for each name it gets wrong).
+#[derive(Debug)]
+pub enum BadSuppression {
+    /// Not of the form `# kblint-allow RULE[, RULE...] -- REASON` (at the comment).
+    Malformed(Range<usize>),
+    /// No reason after `--` (at the comment).
+    NoReason(Range<usize>),
+    /// No rule before `--` (at the comment).
+    NoRule(Range<usize>),
+    /// A rule whose findings no comment can suppress (at its name).
+    Unsuppressible(String, Range<usize>),
+    /// A name that is no rule's (at the name).
+    UnknownRule(String, Range<usize>),
 }
 
 /// A line and a column, both counted from 1; the column counts Unicode scalar values.
@@ -157,6 +214,7 @@ impl File {
         File {
             path,
             text,
+            suppressions: Suppressions::default(),
             line_starts: std::sync::OnceLock::new(),
         }
     }
@@ -217,14 +275,14 @@ impl Files {
 
     pub fn add(&mut self, file: File) -> FileId {
         self.files.push(file);
-        self.files.len() - 1
+        FileId(self.files.len() - 1)
     }
     /// Puts `file` in the place of file `id` (which must exist).
     pub fn replace(&mut self, id: FileId, file: File) {
-        self.files[id] = file;
+        self.files[id.0] = file;
     }
     pub fn get(&self, id: FileId) -> &File {
-        &self.files[id]
+        &self.files[id.0]
     }
     pub fn len(&self) -> usize {
         self.files.len()
@@ -233,7 +291,7 @@ impl Files {
         self.files.is_empty()
     }
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &File)> {
-        self.files.iter().enumerate()
+        self.files.iter().enumerate().map(|(n, f)| (FileId(n), f))
     }
 }
 

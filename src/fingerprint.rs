@@ -134,9 +134,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::diagnostic::{File, Label};
+    use crate::diagnostic::{File, FileId, Label};
 
-    fn finding(file: usize, needle: &str, files: &Files) -> Diagnostic {
+    fn finding(file: FileId, needle: &str, files: &Files) -> Diagnostic {
         let at = files.get(file).text.find(needle).unwrap();
         Diagnostic::new(
             crate::diagnostic::RuleId::QuoteNotFound,

@@ -8,8 +8,37 @@ use crate::diagnostic::{Diagnostic, Files};
 use crate::model::{Claim, Entry};
 use crate::vocabulary::Vocabulary;
 
-/// Index of an entry in [`Kb::entries`].
-pub type EntryId = usize;
+/// An entry's place in [`Kb::entries`] (which are in path order, so the ids are too). A type of
+/// its own, so that an entry's id is never taken for a file's or a claim's; `kb.entries[id]`
+/// reads the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryId(usize);
+
+impl EntryId {
+    /// The id of the entry at `index` in [`Kb::entries`].
+    pub fn new(index: usize) -> EntryId {
+        EntryId(index)
+    }
+
+    /// The entry's place in [`Kb::entries`], for tables kept beside them.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<EntryId> for Vec<Entry> {
+    type Output = Entry;
+
+    fn index(&self, id: EntryId) -> &Entry {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<EntryId> for Vec<Entry> {
+    fn index_mut(&mut self, id: EntryId) -> &mut Entry {
+        &mut self[id.0]
+    }
+}
 
 /// A claim: its entry and its place in the entry's `claims`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,7 +84,7 @@ impl Kb {
         // Ids declared by more than one entry (a `duplicate-id` finding): the first in path
         // order owns the name, and the others are still searched for a claim reference.
         let mut shared: HashMap<String, Vec<EntryId>> = HashMap::new();
-        for (n, e) in entries.iter().enumerate() {
+        for (n, e) in entries.iter().enumerate().map(|(n, e)| (EntryId(n), e)) {
             if let Some(&first) = names.get(&e.id.value) {
                 shared
                     .entry(e.id.value.clone())
@@ -65,14 +94,19 @@ impl Kb {
                 names.insert(e.id.value.clone(), n);
             }
         }
-        for (n, e) in entries.iter().enumerate() {
+        for (n, e) in entries.iter().enumerate().map(|(n, e)| (EntryId(n), e)) {
             for a in &e.aliases {
                 names.entry(a.value.clone()).or_insert(n);
             }
         }
         // The names that resolve to a source: a small table, looked up once per citation.
         let mut sources = HashMap::new();
-        for (n, e) in entries.iter().enumerate().filter(|(_, e)| e.is_source) {
+        for (n, e) in entries
+            .iter()
+            .enumerate()
+            .map(|(n, e)| (EntryId(n), e))
+            .filter(|(_, e)| e.is_source)
+        {
             for name in std::iter::once(&e.id).chain(&e.aliases) {
                 if names.get(&name.value) == Some(&n) {
                     sources.insert(name.value.clone(), n);
@@ -83,6 +117,7 @@ impl Kb {
         for (n, e) in entries
             .iter()
             .enumerate()
+            .map(|(n, e)| (EntryId(n), e))
             .filter(|(_, e)| e.claims.len() > FEW_CLAIMS)
         {
             for (c, claim) in e.claims.iter().enumerate() {
@@ -117,7 +152,7 @@ impl Kb {
         self.entries
             .get(at)
             .is_some_and(|e| e.file == file)
-            .then_some(at)
+            .then_some(EntryId(at))
     }
 
     /// The entries that declare `name` (as id or alias), in path order, when more than one
@@ -164,7 +199,7 @@ impl Kb {
     }
 
     fn claim_in(&self, entry: EntryId, claim: &str) -> Option<ClaimId> {
-        let claims = &self.entries.get(entry)?.claims;
+        let claims = &self.entries.get(entry.0)?.claims;
         let found = if claims.len() > FEW_CLAIMS {
             self.claims.get(&(entry, claim.to_string())).copied()
         } else {
@@ -173,13 +208,26 @@ impl Kb {
         found.map(|claim| ClaimId { entry, claim })
     }
 
+    /// Every entry with its id, in path order.
+    pub fn entries_with_ids(&self) -> impl Iterator<Item = (EntryId, &Entry)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(n, e)| (EntryId(n), e))
+    }
+
+    /// The id of every entry, in path order.
+    pub fn entry_ids(&self) -> impl Iterator<Item = EntryId> + use<> {
+        (0..self.entries.len()).map(EntryId)
+    }
+
     pub fn claim(&self, id: ClaimId) -> &Claim {
         &self.entries[id.entry].claims[id.claim]
     }
 
     /// Every claim with its id, in path order.
     pub fn all_claims(&self) -> impl Iterator<Item = (ClaimId, &Claim)> {
-        self.entries.iter().enumerate().flat_map(|(e, entry)| {
+        self.entries_with_ids().flat_map(|(e, entry)| {
             entry
                 .claims
                 .iter()
@@ -237,6 +285,7 @@ fn declarers(entries: &[Entry]) -> HashMap<String, Vec<EntryId>> {
     let mut first: HashMap<&str, EntryId> = HashMap::with_capacity(entries.len() * 2);
     let mut out: HashMap<String, Vec<EntryId>> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
+        let n = EntryId(n);
         for name in std::iter::once(&e.id).chain(&e.aliases) {
             match first.get(name.value.as_str()) {
                 None => {

@@ -218,7 +218,10 @@ fn outside_the_kb(report: &Report, root: &Path, wanted: &[String]) -> Vec<String
     let mut notices = Vec::new();
     for w in wanted {
         let inside = report.files.iter().any(|(id, f)| {
-            report.file_collections.get(id).is_some_and(Option::is_some)
+            report
+                .file_collections
+                .get(id.index())
+                .is_some_and(Option::is_some)
                 && (w.is_empty() || f.path == *w || f.path.starts_with(&format!("{w}/")))
         });
         if inside {

@@ -131,42 +131,38 @@ pub struct ShapeError {
     pub message: String,
 }
 
+/// An entry's file and what the parse stage knows of it before reading its keys: where the
+/// frontmatter opens and ends, where the body is, and the entry's default id.
+pub struct EntryFile {
+    pub file: FileId,
+    pub collection: usize,
+    pub is_source: bool,
+    /// The id of an entry whose frontmatter declares none.
+    pub default_id: String,
+    /// The opening `---` or `+++` (or the `{` of a JSON object): where the default id points.
+    pub open: Range<usize>,
+    /// Where the line that closes the frontmatter starts.
+    pub yaml_end: usize,
+    /// Every byte after the line that closes the frontmatter.
+    pub body: Range<usize>,
+    pub format: Format,
+}
+
 impl Entry {
     /// Reads the built-in keys of a frontmatter mapping, under the names that `keys` gives them
     /// (a key given up is not read). Keys with the wrong shape are left out of the entry and
     /// described in the returned errors. With a schema (`has_schema`), an integer id is read
     /// as its decimal text: the schema says whether an integer is allowed.
     pub fn from_yaml(
-        file: FileId,
-        collection: usize,
-        is_source: bool,
-        default_id: String,
-        open: Range<usize>,
-        yaml_end: usize,
-        body: Range<usize>,
+        at: EntryFile,
         root: &Node,
         keys: &Keys,
         has_schema: bool,
-        format: Format,
     ) -> (Entry, Vec<ShapeError>) {
         let mut errors = Vec::new();
-        fn get<'a>(root: &'a Node, key: &'a Option<String>) -> Option<(&'a str, &'a Node)> {
-            let k = key.as_deref()?;
-            Some((k, root.get(k)?))
-        }
-        let id = match get(root, &keys.id) {
-            Some((name, node)) => match node.value {
-                Value::Int(n) if has_schema => Some(Text {
-                    value: n.to_string(),
-                    span: node.span.clone(),
-                }),
-                _ => text(Some(node), format_args!("{name}"), &mut errors),
-            },
-            None => None,
-        }
-        .unwrap_or(Text {
-            value: default_id,
-            span: open,
+        let id = read_id(root, keys, has_schema, &mut errors).unwrap_or(Text {
+            value: at.default_id,
+            span: at.open,
         });
         let aliases = match get(root, &keys.aliases) {
             Some((name, node)) => texts(Some(node), name, &mut errors),
@@ -176,40 +172,28 @@ impl Entry {
             Some((name, node)) => texts(Some(node), name, &mut errors),
             None => Vec::new(),
         };
-        let sha256 = if is_source {
+        let sha256 = if at.is_source {
             text(root.get("sha256"), format_args!("sha256"), &mut errors)
         } else {
             None
         };
-        let mut claims = Vec::new();
-        if let Some((name, node)) = get(root, &keys.claims) {
-            match &node.value {
-                Value::Seq(items) => {
-                    // Exactly as many as there are: a claim is large, and a KB has many.
-                    claims.reserve_exact(items.len());
-                    for (n, item) in items.iter().enumerate() {
-                        if let Some(claim) = Claim::from_yaml(item, name, n, &mut errors) {
-                            claims.push(claim);
-                        }
-                    }
-                }
-                Value::Null => {}
-                _ => errors.push(shape(node, name, "a list of claims")),
-            }
-        }
+        let claims = match get(root, &keys.claims) {
+            Some((name, node)) => read_claims(node, name, &mut errors),
+            None => Vec::new(),
+        };
         (
             Entry {
-                file,
-                collection,
-                is_source,
+                file: at.file,
+                collection: at.collection,
+                is_source: at.is_source,
                 id,
                 aliases,
                 related,
                 claims,
                 sha256,
-                body,
-                yaml_end,
-                format,
+                body: at.body,
+                yaml_end: at.yaml_end,
+                format: at.format,
                 unreadable: false,
             },
             errors,
@@ -217,7 +201,51 @@ impl Entry {
     }
 }
 
+/// The built-in key named `key` (when the collection keeps it) and its node.
+fn get<'a>(root: &'a Node, key: &'a Option<String>) -> Option<(&'a str, &'a Node)> {
+    let k = key.as_deref()?;
+    Some((k, root.get(k)?))
+}
+
+/// The entry's declared id; an integer is read as its decimal text when a schema says whether
+/// one is allowed.
+fn read_id(
+    root: &Node,
+    keys: &Keys,
+    has_schema: bool,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Text> {
+    let (name, node) = get(root, &keys.id)?;
+    match node.value {
+        Value::Int(n) if has_schema => Some(Text {
+            value: n.to_string(),
+            span: node.span.clone(),
+        }),
+        _ => text(Some(node), format_args!("{name}"), errors),
+    }
+}
+
+/// The claims of the list under the key `name`.
+fn read_claims(node: &Node, name: &str, errors: &mut Vec<ShapeError>) -> Vec<Claim> {
+    let mut claims = Vec::new();
+    match &node.value {
+        Value::Seq(items) => {
+            // Exactly as many as there are: a claim is large, and a KB has many.
+            claims.reserve_exact(items.len());
+            for (n, item) in items.iter().enumerate() {
+                if let Some(claim) = Claim::from_yaml(item, name, n, errors) {
+                    claims.push(claim);
+                }
+            }
+        }
+        Value::Null => {}
+        _ => errors.push(shape(node, name, "a list of claims")),
+    }
+    claims
+}
+
 impl Claim {
+    /// The claim `key[n]`; `None` when it is not a mapping or has no readable id.
     fn from_yaml(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> Option<Claim> {
         if !matches!(node.value, Value::Map(_)) {
             errors.push(shape(node, format_args!("{key}[{n}]"), "a mapping"));
@@ -234,130 +262,10 @@ impl Claim {
             }
             return None;
         };
-        let negated = match node.get("negated") {
-            None => false,
-            Some(Node {
-                value: Value::Bool(b),
-                ..
-            }) => *b,
-            Some(other) => {
-                errors.push(shape(
-                    other,
-                    format_args!("{key}[{n}].negated"),
-                    "true or false",
-                ));
-                false
-            }
-        };
-        let mut cites = Vec::new();
-        if let Some(list) = node.get("cites") {
-            match &list.value {
-                Value::Seq(items) => {
-                    cites.reserve_exact(items.len());
-                    for (c, item) in items.iter().enumerate() {
-                        if matches!(item.value, Value::Map(_)) {
-                            cites.push(Cite {
-                                span: item.span.clone(),
-                                source: text(
-                                    item.get("source"),
-                                    format_args!("{key}[{n}].cites[{c}].source"),
-                                    errors,
-                                ),
-                                quote: text(
-                                    item.get("quote"),
-                                    format_args!("{key}[{n}].cites[{c}].quote"),
-                                    errors,
-                                ),
-                            });
-                        } else {
-                            errors.push(shape(
-                                item,
-                                format_args!("{key}[{n}].cites[{c}]"),
-                                "a mapping with `source` and `quote`",
-                            ));
-                        }
-                    }
-                }
-                Value::Null => {}
-                _ => errors.push(shape(
-                    list,
-                    format_args!("{key}[{n}].cites"),
-                    "a list of citations",
-                )),
-            }
-        }
-        let mut disputes = Vec::new();
-        if let Some(list) = node.get("disputes") {
-            let items = match &list.value {
-                Value::Seq(items) => items.as_slice(),
-                Value::Str(_) => std::slice::from_ref(list),
-                _ => {
-                    errors.push(shape(
-                        list,
-                        format_args!("{key}[{n}].disputes"),
-                        "a list of claim references",
-                    ));
-                    &[]
-                }
-            };
-            disputes.reserve_exact(items.len());
-            for (d, item) in items.iter().enumerate() {
-                let here = || format!("{key}[{n}].disputes[{d}]");
-                match &item.value {
-                    Value::Str(s) => disputes.push(Dispute {
-                        target: Text {
-                            value: s.clone(),
-                            span: item.span.clone(),
-                        },
-                        reason: None,
-                    }),
-                    Value::Map(_) => {
-                        let target = text(item.get("ref"), format_args!("{}.ref", here()), errors);
-                        let reason = text(
-                            item.get("reason"),
-                            format_args!("{}.reason", here()),
-                            errors,
-                        )
-                        .map(|t| t.value);
-                        match target {
-                            Some(target) => disputes.push(Dispute { target, reason }),
-                            None if item.get("ref").is_none() => errors.push(ShapeError {
-                                span: item.span.clone(),
-                                message: format!("`{}` has no `ref`", here()),
-                            }),
-                            None => {}
-                        }
-                    }
-                    _ => errors.push(shape(
-                        item,
-                        format_args!("{}", here()),
-                        "`entry#claim` or `{ref: entry#claim, reason: …}`",
-                    )),
-                }
-            }
-        }
-        let valid_from = moment(
-            node.get("valid_from"),
-            format_args!("{key}[{n}].valid_from"),
-            errors,
-        );
-        let mut valid_to = moment(
-            node.get("valid_to"),
-            format_args!("{key}[{n}].valid_to"),
-            errors,
-        );
-        if let (Some(from), Some(to)) = (&valid_from, &valid_to)
-            && to.at <= from.at
-        {
-            errors.push(ShapeError {
-                span: to.text.span.clone(),
-                message: format!(
-                    "`{key}[{n}].valid_to` ({}) must come after `valid_from` ({}): the claim would never hold",
-                    to.text.value, from.text.value
-                ),
-            });
-            valid_to = None;
-        }
+        let negated = negated(node, key, n, errors);
+        let cites = cites(node, key, n, errors);
+        let disputes = disputes(node, key, n, errors);
+        let (valid_from, valid_to) = period(node, key, n, errors);
         Some(Claim {
             id,
             text: match node.get("text").map(|n| &n.value) {
@@ -374,27 +282,7 @@ impl Claim {
                 format_args!("{key}[{n}].property"),
                 errors,
             ),
-            value: match node.get("value") {
-                Some(Node {
-                    value: Value::Int(i),
-                    span,
-                }) => Some(Text {
-                    value: i.to_string(),
-                    span: span.clone(),
-                }),
-                Some(Node {
-                    value: Value::Float(f),
-                    span,
-                }) if f.is_finite() => Some(Text {
-                    value: f.to_string(),
-                    span: span.clone(),
-                }),
-                Some(Node {
-                    value: Value::Map(_),
-                    ..
-                }) => None,
-                other => text(other, format_args!("{key}[{n}].value"), errors),
-            },
+            value: claim_value(node.get("value"), key, n, errors),
             range: node
                 .get("value")
                 .and_then(|v| bounds(v, format_args!("{key}[{n}].value"), errors)),
@@ -406,6 +294,188 @@ impl Claim {
             valid_from,
             valid_to,
         })
+    }
+}
+
+/// The claim's `negated`: false when it is left out.
+fn negated(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> bool {
+    match node.get("negated") {
+        None => false,
+        Some(Node {
+            value: Value::Bool(b),
+            ..
+        }) => *b,
+        Some(other) => {
+            errors.push(shape(
+                other,
+                format_args!("{key}[{n}].negated"),
+                "true or false",
+            ));
+            false
+        }
+    }
+}
+
+/// The claim's `cites`: each mapping with its `source` and `quote`.
+fn cites(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> Vec<Cite> {
+    let mut cites = Vec::new();
+    let Some(list) = node.get("cites") else {
+        return cites;
+    };
+    match &list.value {
+        Value::Seq(items) => {
+            cites.reserve_exact(items.len());
+            for (c, item) in items.iter().enumerate() {
+                if matches!(item.value, Value::Map(_)) {
+                    cites.push(Cite {
+                        span: item.span.clone(),
+                        source: text(
+                            item.get("source"),
+                            format_args!("{key}[{n}].cites[{c}].source"),
+                            errors,
+                        ),
+                        quote: text(
+                            item.get("quote"),
+                            format_args!("{key}[{n}].cites[{c}].quote"),
+                            errors,
+                        ),
+                    });
+                } else {
+                    errors.push(shape(
+                        item,
+                        format_args!("{key}[{n}].cites[{c}]"),
+                        "a mapping with `source` and `quote`",
+                    ));
+                }
+            }
+        }
+        Value::Null => {}
+        _ => errors.push(shape(
+            list,
+            format_args!("{key}[{n}].cites"),
+            "a list of citations",
+        )),
+    }
+    cites
+}
+
+/// The claim's `disputes`: one reference, or a list of references and `{ref, reason}` mappings.
+fn disputes(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> Vec<Dispute> {
+    let mut disputes = Vec::new();
+    let Some(list) = node.get("disputes") else {
+        return disputes;
+    };
+    let items = match &list.value {
+        Value::Seq(items) => items.as_slice(),
+        Value::Str(_) => std::slice::from_ref(list),
+        _ => {
+            errors.push(shape(
+                list,
+                format_args!("{key}[{n}].disputes"),
+                "a list of claim references",
+            ));
+            &[]
+        }
+    };
+    disputes.reserve_exact(items.len());
+    for (d, item) in items.iter().enumerate() {
+        let here = || format!("{key}[{n}].disputes[{d}]");
+        match &item.value {
+            Value::Str(s) => disputes.push(Dispute {
+                target: Text {
+                    value: s.clone(),
+                    span: item.span.clone(),
+                },
+                reason: None,
+            }),
+            Value::Map(_) => {
+                let target = text(item.get("ref"), format_args!("{}.ref", here()), errors);
+                let reason = text(
+                    item.get("reason"),
+                    format_args!("{}.reason", here()),
+                    errors,
+                )
+                .map(|t| t.value);
+                match target {
+                    Some(target) => disputes.push(Dispute { target, reason }),
+                    None if item.get("ref").is_none() => errors.push(ShapeError {
+                        span: item.span.clone(),
+                        message: format!("`{}` has no `ref`", here()),
+                    }),
+                    None => {}
+                }
+            }
+            _ => errors.push(shape(
+                item,
+                format_args!("{}", here()),
+                "`entry#claim` or `{ref: entry#claim, reason: …}`",
+            )),
+        }
+    }
+    disputes
+}
+
+/// The claim's `valid_from` and `valid_to`; a `valid_to` that does not come after
+/// `valid_from` is an error and left out.
+fn period(
+    node: &Node,
+    key: &str,
+    n: usize,
+    errors: &mut Vec<ShapeError>,
+) -> (Option<Moment>, Option<Moment>) {
+    let valid_from = moment(
+        node.get("valid_from"),
+        format_args!("{key}[{n}].valid_from"),
+        errors,
+    );
+    let mut valid_to = moment(
+        node.get("valid_to"),
+        format_args!("{key}[{n}].valid_to"),
+        errors,
+    );
+    if let (Some(from), Some(to)) = (&valid_from, &valid_to)
+        && to.at <= from.at
+    {
+        errors.push(ShapeError {
+            span: to.text.span.clone(),
+            message: format!(
+                "`{key}[{n}].valid_to` ({}) must come after `valid_from` ({}): the claim would never hold",
+                to.text.value, from.text.value
+            ),
+        });
+        valid_to = None;
+    }
+    (valid_from, valid_to)
+}
+
+/// The claim's `value` as text: a string, or a number as its decimal text; `None` for a
+/// `{min, max}` mapping (read by [`bounds`]).
+fn claim_value(
+    value: Option<&Node>,
+    key: &str,
+    n: usize,
+    errors: &mut Vec<ShapeError>,
+) -> Option<Text> {
+    match value {
+        Some(Node {
+            value: Value::Int(i),
+            span,
+        }) => Some(Text {
+            value: i.to_string(),
+            span: span.clone(),
+        }),
+        Some(Node {
+            value: Value::Float(f),
+            span,
+        }) if f.is_finite() => Some(Text {
+            value: f.to_string(),
+            span: span.clone(),
+        }),
+        Some(Node {
+            value: Value::Map(_),
+            ..
+        }) => None,
+        other => text(other, format_args!("{key}[{n}].value"), errors),
     }
 }
 

@@ -161,7 +161,7 @@ impl Report {
 /// (for TOML, right after the opening `+++`; a JSON source gets none).
 pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
     let mut fixes = Vec::new();
-    for (n, entry) in kb.entries.iter().enumerate() {
+    for (n, entry) in kb.entries_with_ids() {
         // A JSON object has no place to add a key without touching its other lines.
         // Nor is an unreadable frontmatter edited: its syntax error comes first.
         if !entry.is_source

@@ -140,7 +140,7 @@ impl Run {
         );
         let (mut files, mut entries, mut findings, vocabulary) = kb.into_parts();
         for &id in ids {
-            let Some(found) = self.found.get(id).cloned() else {
+            let Some(found) = self.found.get(id.index()).cloned() else {
                 continue;
             };
             let bytes = read(tree, &found.path);
@@ -182,7 +182,7 @@ impl Run {
     pub fn update(&mut self, tree: &Tree, ids: &[FileId]) -> Edit {
         let mut parsed = Vec::with_capacity(ids.len());
         for &id in ids {
-            let Some(found) = self.found.get(id).cloned() else {
+            let Some(found) = self.found.get(id.index()).cloned() else {
                 continue;
             };
             let bytes = read(tree, &found.path);
@@ -280,7 +280,7 @@ impl Run {
         again.extend(
             scope
                 .iter()
-                .filter_map(|&e| Some(self.kb.entries.get(e)?.file)),
+                .filter_map(|&e| Some(self.kb.entries.get(e.index())?.file)),
         );
         for f in &again {
             shown.entry.remove(f);
@@ -368,6 +368,7 @@ impl Run {
         self.found
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
+            .map(FileId::new)
     }
 
     /// The paths whose change changes how every file is read: the config, the schemas, the

@@ -1,13 +1,10 @@
 //! The suppress stage (spec §9): `# kblint-allow RULE[, RULE] -- REASON` comments in a file's
 //! frontmatter take the findings they cover out of the run, with their reason.
 //!
-//! A comment covers what starts on its line, with everything nested under it: a key and its
-//! value, or a list item (a whole claim, a whole citation); where several start on the line,
-//! the outermost. Standing alone on its line, it covers what starts on the next line that is
-//! neither blank nor a comment. `# kblint-allow-file …` covers the whole file. The parsers drop
-//! comments, so the comment lines are read here from the frontmatter's text, line by line (a
-//! `#` is a comment where it starts a line or follows white space, outside every key and
-//! value); what a comment covers comes from the spans of the frontmatter's tree.
+//! The parse stage reads each file's comments and what each covers (`parse/suppressions.rs`,
+//! where the frontmatter's tree is at hand) and keeps them with the file
+//! ([`File::suppressions`](crate::diagnostic::File)); this stage matches them with the
+//! findings.
 //!
 //! The stage makes the findings of two rules that no comment can suppress:
 //! `invalid-suppression` (no reason, an unknown rule) and `unused-suppression` (covers no
@@ -16,8 +13,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, File, FileId, Files, Fix, Label, RuleId};
-use crate::frontmatter::{self, Node, Value};
+use crate::diagnostic::{
+    BadSuppression, Diagnostic, FileId, Files, Fix, Label, RuleId, Suppression,
+};
 use crate::report::Suppressed;
 
 /// The rule of malformed suppressions.
@@ -35,19 +33,12 @@ pub struct Outcome {
     pub findings: Vec<Diagnostic>,
 }
 
-/// One `# kblint-allow` comment.
-struct Directive {
+/// One `# kblint-allow` comment of a file, as the suppress stage uses it.
+struct Directive<'f> {
     file: FileId,
-    /// From the `#` to the end of the comment's text.
-    comment: Range<usize>,
-    /// What removing the comment removes: the white space before it, or its whole line.
-    removal: Range<usize>,
-    /// The rules it names, with where each name is.
-    rules: Vec<(RuleId, Range<usize>)>,
-    reason: String,
-    /// What it covers: byte ranges of the file; the whole file for `kblint-allow-file`.
-    covers: Vec<Range<usize>>,
-    /// How many findings of each of `rules` it suppressed.
+    /// The comment, as the parse stage read it.
+    read: &'f Suppression,
+    /// How many findings of each of its rules it suppressed.
     used: Vec<usize>,
 }
 
@@ -62,11 +53,14 @@ pub fn suppress(files: &Files, diagnostics: Vec<Diagnostic>) -> Outcome {
 pub fn suppress_in(files: &Files, only: &[FileId], diagnostics: Vec<Diagnostic>) -> Outcome {
     let mut findings = Vec::new();
     let mut directives: Vec<Directive> = Vec::new();
-    let finder = memchr::memmem::Finder::new("kblint-allow");
     for (id, file) in only.iter().map(|&id| (id, files.get(id))) {
-        if finder.find(file.text.as_bytes()).is_some() {
-            scan(id, file, &mut directives, &mut findings);
-        }
+        let read = &file.suppressions;
+        findings.extend(read.problems.iter().map(|p| problem(id, p)));
+        directives.extend(read.comments.iter().map(|c| Directive {
+            file: id,
+            read: c,
+            used: vec![0; c.rules.len()],
+        }));
     }
     if directives.is_empty() {
         return Outcome {
@@ -86,7 +80,7 @@ pub fn suppress_in(files: &Files, only: &[FileId], diagnostics: Vec<Diagnostic>)
         match reason {
             Some(n) => suppressed.push(Suppressed {
                 diagnostic: d,
-                reason: directives[n].reason.clone(),
+                reason: directives[n].read.reason.clone(),
             }),
             None => kept.push(d),
         }
@@ -107,9 +101,9 @@ type Covers = HashMap<(FileId, RuleId), Vec<(usize, usize, usize)>>;
 fn directives_by_rule(directives: &[Directive]) -> Covers {
     let mut covers: Covers = HashMap::new();
     for (n, d) in directives.iter().enumerate() {
-        for (rule, _) in &d.rules {
+        for (rule, _) in &d.read.rules {
             let list = covers.entry((d.file, *rule)).or_default();
-            list.extend(d.covers.iter().map(|c| (c.start, c.end, n)));
+            list.extend(d.read.covers.iter().map(|c| (c.start, c.end, n)));
         }
     }
     covers.values_mut().for_each(|list| list.sort_unstable());
@@ -154,7 +148,7 @@ fn covering(
             matches.dedup();
             for &n in &matches {
                 let d = &mut directives[n];
-                if let Some(r) = d.rules.iter().position(|(name, _)| *name == key.1) {
+                if let Some(r) = d.read.rules.iter().position(|(name, _)| *name == key.1) {
                     d.used[r] += 1;
                 }
             }
@@ -167,28 +161,30 @@ fn covering(
 /// The `unused-suppression` findings of a directive: one for the whole comment when it
 /// suppressed nothing, else one for each rule it names in vain.
 fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
-    let idle: Vec<usize> = (0..d.rules.len()).filter(|&r| d.used[r] == 0).collect();
+    let idle: Vec<usize> = (0..d.read.rules.len())
+        .filter(|&r| d.used[r] == 0)
+        .collect();
     if idle.is_empty() {
         return;
     }
     let names = |which: &[usize]| {
         which
             .iter()
-            .map(|&r| format!("`{}`", d.rules[r].0))
+            .map(|&r| format!("`{}`", d.read.rules[r].0))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if idle.len() == d.rules.len() {
+    if idle.len() == d.read.rules.len() {
         out.push(
             Diagnostic::new(
                 UNUSED,
                 format!("this suppression of {} suppresses nothing", names(&idle)),
-                Label::new(d.file, d.comment.clone(), "covers no finding of its rules"),
+                Label::new(d.file, d.read.comment.clone(), "covers no finding of its rules"),
             )
             .help("remove the comment (`kblint check --fix` does), or move it to the line where the finding starts")
             .fix(Fix {
                 file: d.file,
-                span: d.removal.clone(),
+                span: d.read.removal.clone(),
                 replacement: String::new(),
                 safe: true,
                 description: "remove the unused suppression".into(),
@@ -197,10 +193,10 @@ fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Some of its rules are used: the fix keeps those names and drops the others.
-    let list = d.rules[0].1.start..d.rules[d.rules.len() - 1].1.end;
-    let keep: Vec<&str> = (0..d.rules.len())
+    let list = d.read.rules[0].1.start..d.read.rules[d.read.rules.len() - 1].1.end;
+    let keep: Vec<&str> = (0..d.read.rules.len())
         .filter(|r| !idle.contains(r))
-        .map(|r| d.rules[r].0.name())
+        .map(|r| d.read.rules[r].0.name())
         .collect();
     for &r in &idle {
         out.push(
@@ -208,9 +204,13 @@ fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
                 UNUSED,
                 format!(
                     "`{}` in this suppression suppresses nothing (the comment's other rules do)",
-                    d.rules[r].0
+                    d.read.rules[r].0
                 ),
-                Label::new(d.file, d.rules[r].1.clone(), "no finding of this rule here"),
+                Label::new(
+                    d.file,
+                    d.read.rules[r].1.clone(),
+                    "no finding of this rule here",
+                ),
             )
             .help("remove the rule from the comment (`kblint check --fix` does)")
             .fix(Fix {
@@ -224,155 +224,34 @@ fn unused(d: &Directive, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Reads the `# kblint-allow` comments of one file's frontmatter.
-fn scan(id: FileId, file: &File, out: &mut Vec<Directive>, findings: &mut Vec<Diagnostic>) {
-    let text = file.text.as_str();
-    let Ok(split) = frontmatter::split(text) else {
-        return;
-    };
-    // A frontmatter that does not load has a `frontmatter` finding already, and no tree to say
-    // what a comment covers.
-    let Some(tree) = load(text, &split) else {
-        return;
-    };
-    let mut scalars = Vec::new();
-    let toml = split.format == frontmatter::Format::Toml;
-    scalar_spans(&tree, &mut scalars);
-    scalars.sort_by_key(|r| r.start);
-    let lines = lines(text, split.yaml.clone());
-    // For each line, the first line at or after it that is neither blank nor a comment.
-    let mut content = vec![None; lines.len() + 1];
-    for (n, l) in lines.iter().enumerate().rev() {
-        let t = text[l.clone()].trim();
-        content[n] = if !t.is_empty() && !t.starts_with('#') {
-            Some(n)
-        } else {
-            content[n + 1]
-        };
-    }
-    // The directives of this file, each with the line whose nodes it covers (all found in one
-    // walk of the tree below, however many comments there are).
-    let mut targets: Vec<(usize, Range<usize>)> = Vec::new();
-    for (n, line) in lines.iter().enumerate() {
-        let Some(hash) = comment_start(text, line.clone(), &scalars) else {
-            continue;
-        };
-        let comment_text = &text[hash + 1..line.end];
-        let body = comment_text.trim_start();
-        let Some(rest) = body.strip_prefix("kblint-allow") else {
-            continue;
-        };
-        let comment = hash..line.end;
-        let standalone = text[line.start..hash].trim().is_empty();
-        let removal = if standalone {
-            // The whole line, with its terminator.
-            line.start..lines.get(n + 1).map_or(split.yaml.end, |l| l.start)
-        } else {
-            text[line.start..hash].trim_end().len() + line.start..line.end
-        };
-        let rest_at = line.end - rest.len();
-        let (whole_file, rest, rest_at) = match rest.strip_prefix("-file") {
-            Some(r) => (true, r, rest_at + 5),
-            None => (false, rest, rest_at),
-        };
-        if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
-            findings.push(invalid(
-                id,
-                comment.clone(),
-                "malformed suppression: expected `# kblint-allow RULE[, RULE...] -- REASON`".into(),
-            ));
-            continue;
+/// The `invalid-suppression` finding of a comment of file `file` that cannot suppress anything.
+fn problem(file: FileId, p: &BadSuppression) -> Diagnostic {
+    match p {
+        BadSuppression::Malformed(comment) => invalid(
+            file,
+            comment.clone(),
+            "malformed suppression: expected `# kblint-allow RULE[, RULE...] -- REASON`".into(),
+        ),
+        BadSuppression::NoReason(comment) => no_reason(file, comment.clone()),
+        BadSuppression::NoRule(comment) => invalid(
+            file,
+            comment.clone(),
+            "the suppression names no rule".into(),
+        ),
+        BadSuppression::Unsuppressible(name, span) => {
+            invalid(file, span.clone(), format!("`{name}` cannot be suppressed"))
         }
-        let Some(dashes) = rest.find("--") else {
-            findings.push(no_reason(id, comment.clone()));
-            continue;
-        };
-        let reason = rest[dashes + 2..].trim();
-        if reason.is_empty() {
-            findings.push(no_reason(id, comment.clone()));
-            continue;
-        }
-        let mut rules = Vec::new();
-        let mut bad = false;
-        let mut at = rest_at;
-        for part in rest[..dashes].split(',') {
-            let name = part.trim();
-            let start = at + (part.len() - part.trim_start().len());
-            at += part.len() + 1;
-            let span = start..start + name.len();
-            if name.is_empty() {
-                continue;
-            }
-            match RuleId::from_name(name) {
-                Some(rule) if !rule.suppressible() => {
-                    findings.push(invalid(id, span, format!("`{name}` cannot be suppressed")));
-                    bad = true;
-                }
-                Some(rule) => rules.push((rule, span)),
-                None => {
-                    findings.push(
-                        invalid(id, span, format!("suppression of unknown rule `{name}`")).help(
-                            match crate::suggest::closest(crate::rules::names().into_iter(), name) {
-                                Some(rule) => format!("did you mean `{rule}`?"),
-                                None => "name a rule that `kblint rules` lists".to_string(),
-                            },
-                        ),
-                    );
-                    bad = true;
-                }
-            }
-        }
-        if bad {
-            continue;
-        }
-        if rules.is_empty() {
-            findings.push(invalid(
-                id,
-                comment.clone(),
-                "the suppression names no rule".into(),
-            ));
-            continue;
-        }
-        let mut covers = Vec::new();
-        if whole_file {
-            covers.push(0..text.len());
-        } else {
-            // Where the covered nodes start: this line, or the next one with content.
-            let target = if standalone {
-                content[n + 1].map(|t| lines[t].clone())
-            } else {
-                Some(line.clone())
-            };
-            if let Some(target) = target {
-                targets.push((out.len(), target));
-            }
-        }
-        let used = vec![0; rules.len()];
-        out.push(Directive {
-            file: id,
-            comment,
-            removal,
-            rules,
-            reason: reason.to_string(),
-            covers,
-            used,
-        });
-    }
-    if targets.is_empty() {
-        return;
-    }
-    // On a TOML `[[claims]]` line, the item that the header opens is what starts there.
-    let toml_header = |t: &Range<usize>| toml && text[t.clone()].trim_start().starts_with("[[");
-    let mut unique: Vec<(Range<usize>, bool)> = targets
-        .iter()
-        .map(|(_, t)| (t.clone(), toml_header(t)))
-        .collect();
-    unique.sort_by_key(|(t, _)| t.start);
-    unique.dedup_by_key(|(t, _)| t.start);
-    let covered = outermost_on_lines(&tree, &unique);
-    for (d, target) in targets {
-        let at = unique.partition_point(|(t, _)| t.start < target.start);
-        out[d].covers = covered[at].clone();
+        BadSuppression::UnknownRule(name, span) => invalid(
+            file,
+            span.clone(),
+            format!("suppression of unknown rule `{name}`"),
+        )
+        .help(
+            match crate::suggest::closest(crate::rules::names().into_iter(), name) {
+                Some(rule) => format!("did you mean `{rule}`?"),
+                None => "name a rule that `kblint rules` lists".to_string(),
+            },
+        ),
     }
 }
 
@@ -389,170 +268,21 @@ fn no_reason(file: FileId, span: Range<usize>) -> Diagnostic {
         .help("say why after two dashes: `# kblint-allow RULE -- REASON`")
 }
 
-/// The frontmatter's tree, YAML or TOML, with a span on every key and value (the comment scan
-/// above is line-based, and reads `#` comments the same way in both). JSON has no comments.
-fn load(text: &str, split: &frontmatter::Split) -> Option<Node> {
-    if split.format == frontmatter::Format::Json {
-        return None;
-    }
-    frontmatter::load(text, split).ok().map(|(root, _)| root)
-}
-
-/// The spans of every key and scalar value: a `#` inside one starts no comment. (The loader's
-/// span of a quoted scalar ends at its closing quote, so a comment after it is not inside it,
-/// and a TOML multi-line string's span covers every line of its text.)
-fn scalar_spans(node: &Node, out: &mut Vec<Range<usize>>) {
-    match &node.value {
-        Value::Seq(items) => items.iter().for_each(|i| scalar_spans(i, out)),
-        Value::Map(entries) => {
-            for (k, v) in entries {
-                out.push(k.span.clone());
-                scalar_spans(v, out);
-            }
-        }
-        _ => out.push(node.span.clone()),
-    }
-}
-
-/// The lines of `range`, without their terminators (`\n`, `\r\n`).
-fn lines(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut at = range.start;
-    while at < range.end {
-        let end =
-            memchr::memchr(b'\n', &text.as_bytes()[at..range.end]).map_or(range.end, |i| at + i);
-        let content = if text[at..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
-        out.push(at..content);
-        at = end + 1;
-    }
-    out
-}
-
-/// Where the comment of a line starts: the first `#` at the start of the line or after white
-/// space that no key or value holds.
-fn comment_start(text: &str, line: Range<usize>, scalars: &[Range<usize>]) -> Option<usize> {
-    let bytes = text.as_bytes();
-    (line.start..line.end).find(|&i| {
-        bytes[i] == b'#'
-            && (i == line.start || matches!(bytes[i - 1], b' ' | b'\t'))
-            && !inside(scalars, i)
-    })
-}
-
-/// Whether `at` lies inside one of `spans` (sorted by start).
-fn inside(spans: &[Range<usize>], at: usize) -> bool {
-    // Keys and values never overlap: only the last one that starts before `at` can hold it.
-    let n = spans.partition_point(|s| s.start <= at);
-    n > 0 && at < spans[n - 1].end
-}
-
-/// For each of `lines` (sorted, each with whether it is a TOML `[[name]]` header): the
-/// outermost keys (with their values) and list items that start on it, each with everything
-/// nested under it. On a header line, the list item rather than the whole list. One walk of the
-/// tree serves every line, so that many comments cost no more than one each.
-fn outermost_on_lines(tree: &Node, lines: &[(Range<usize>, bool)]) -> Vec<Vec<Range<usize>>> {
-    let mut extents = HashMap::new();
-    extent(tree, &mut extents);
-    let mut out = vec![Vec::new(); lines.len()];
-    let all: Vec<usize> = (0..lines.len()).collect();
-    outermost(tree, &extents, lines, &all, &mut out);
-    out
-}
-
-/// The nodes' extents, by address (see [`extent`]).
-type Extents = HashMap<*const Node, Range<usize>>;
-
-/// The walk of [`outermost_on_lines`] below `node`, for the lines `active` (indices into
-/// `lines`, in order) that no node above has covered.
-fn outermost(
-    node: &Node,
-    extents: &Extents,
-    lines: &[(Range<usize>, bool)],
-    active: &[usize],
-    out: &mut [Vec<Range<usize>>],
-) {
-    let extent_of = |n: &Node| {
-        extents
-            .get(&(n as *const Node))
-            .cloned()
-            .unwrap_or(n.span.clone())
-    };
-    // What starts at `start` and spans `whole`, with the list it holds when it is a key's.
-    let mut visit = |start: usize, whole: Range<usize>, child: &Node, items: Option<&[Node]>| {
-        // The lines that the child starts on or overlaps: a run of the sorted lines.
-        let (from, to) = (whole.start.min(start), whole.end.max(start + 1));
-        let lo = active.partition_point(|&l| lines[l].0.end < from);
-        let hi = active.partition_point(|&l| lines[l].0.start < to);
-        let mut below = Vec::new();
-        for &l in active.get(lo..hi).unwrap_or(&[]) {
-            let (line, header) = &lines[l];
-            let on_line = |at: usize| line.start <= at && at <= line.end;
-            let item_here = items.is_some_and(|items| items.iter().any(|i| on_line(i.span.start)));
-            if on_line(start) && !(*header && item_here) {
-                out[l].push(whole.clone());
-            } else if whole.start <= line.end && line.start < whole.end {
-                below.push(l);
-            }
-        }
-        if !below.is_empty() {
-            outermost(child, extents, lines, &below, out);
-        }
-    };
-    match &node.value {
-        Value::Map(entries) => {
-            for (k, v) in entries {
-                let e = extent_of(v);
-                let whole = k.span.start.min(e.start)..k.span.end.max(e.end);
-                let items = match &v.value {
-                    Value::Seq(items) => Some(items.as_slice()),
-                    _ => None,
-                };
-                visit(k.span.start, whole, v, items);
-            }
-        }
-        Value::Seq(items) => {
-            for item in items {
-                visit(item.span.start, extent_of(item), item, None);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A node's span, stretched over every key and value nested under it (a TOML table's own
-/// span may hold only its header); recorded in `out` for the node and every node below it.
-fn extent(node: &Node, out: &mut Extents) -> Range<usize> {
-    let mut r = node.span.clone();
-    match &node.value {
-        Value::Map(entries) => {
-            for (k, v) in entries {
-                let e = extent(v, out);
-                r = r.start.min(k.span.start).min(e.start)..r.end.max(k.span.end).max(e.end);
-            }
-        }
-        Value::Seq(items) => {
-            for i in items {
-                let e = extent(i, out);
-                r = r.start.min(e.start)..r.end.max(e.end);
-            }
-        }
-        _ => {}
-    }
-    out.insert(node as *const Node, r.clone());
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::File;
+
+    /// A file with the comments that the parse stage reads in it.
+    fn file(text: &str) -> File {
+        let mut file = File::new("a.md".into(), text.into());
+        file.suppressions = crate::parse::suppressions::of_text(text);
+        file
+    }
 
     fn run(text: &str, at: &[&str]) -> (Vec<String>, Vec<String>) {
         let mut files = Files::default();
-        let id = files.add(File::new("a.md".into(), text.into()));
+        let id = files.add(file(text));
         let diagnostics = at
             .iter()
             .map(|needle| {
@@ -631,7 +361,7 @@ mod tests {
         }
         text.push_str("---\n");
         let mut files = Files::default();
-        let id = files.add(File::new("a.md".into(), text));
+        let id = files.add(file(&text));
         let diagnostics = at
             .iter()
             .step_by(2)
@@ -665,7 +395,7 @@ mod tests {
     fn an_unused_suppression_is_removed_byte_for_byte() {
         let text = "---\nid: a   # kblint-allow schema -- why\n# kblint-allow-file schema, frontmatter -- why\ntitle: b\n---\n";
         let mut files = Files::default();
-        let id = files.add(File::new("a.md".into(), text.into()));
+        let id = files.add(file(text));
         let outcome = suppress(&files, Vec::new());
         assert_eq!(outcome.findings.len(), 2);
         let mut fixed = text.to_string();

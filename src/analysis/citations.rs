@@ -126,7 +126,8 @@ fn body(kb: &Kb, s: EntryId) -> &str {
 /// Checks every citation of the KB. With a `memo` (the language server), what it holds is
 /// reused, what is found is added to it, and the analysis can be [updated](Citations::update).
 pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
-    let sources: Vec<EntryId> = (0..kb.entries.len())
+    let sources: Vec<EntryId> = kb
+        .entry_ids()
         .filter(|&e| kb.entries[e].is_source)
         .collect();
     if let Some(memo) = memo {
@@ -145,9 +146,9 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
     // (a KB has many citations, and nearly all hold).
     let checked: Vec<Checked> = (0..kb.entries.len())
         .into_par_iter()
-        .flat_map_iter(|e| out.quick(kb, e, memo))
+        .flat_map_iter(|e| out.quick(kb, EntryId::new(e), memo))
         .collect();
-    for (e, entry) in kb.entries.iter().enumerate() {
+    for (e, entry) in kb.entries_with_ids() {
         for s in cited(kb, entry) {
             *out.uses.entry(s).or_insert(0) += 1;
             if memo.is_some() {
@@ -416,7 +417,8 @@ impl Citations {
         }
         checked.extend(old);
         self.checked = checked;
-        let sources: Vec<EntryId> = (0..kb.entries.len())
+        let sources: Vec<EntryId> = kb
+            .entry_ids()
             .filter(|&e| kb.entries[e].is_source)
             .collect();
         self.resolve(kb, &sources, &fresh, Some(memo));

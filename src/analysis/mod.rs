@@ -114,10 +114,11 @@ impl<'a> Context<'a> {
     /// The entries whose findings are wanted, with their ids, in path order.
     pub fn entries(&self) -> impl Iterator<Item = (EntryId, &'a Entry)> + 'a {
         let kb = self.kb;
-        let all = self.scope.is_none().then(|| kb.entries.iter().enumerate());
-        let some = self
-            .scope
-            .map(|s| s.iter().filter_map(move |&e| Some((e, kb.entries.get(e)?))));
+        let all = self.scope.is_none().then(|| kb.entries_with_ids());
+        let some = self.scope.map(|s| {
+            s.iter()
+                .filter_map(move |&e| Some((e, kb.entries.get(e.index())?)))
+        });
         all.into_iter().flatten().chain(some.into_iter().flatten())
     }
 

@@ -21,6 +21,7 @@ use super::edit::{self, Addition, Insertion};
 use crate::diagnostic::FileId;
 use crate::fix::{self, Plan, PlannedFile};
 use crate::index::{ClaimId, Kb};
+use crate::model::Claim;
 use crate::vocabulary::{Kind, Vocabulary};
 
 /// A property and value that a claim's words name.
@@ -89,129 +90,171 @@ pub fn suggest(kb: &Kb) -> Outcome {
         }
         let entry = &kb.entries[id.entry];
         let file = kb.files.get(entry.file);
-        let path = file.path.clone();
-        let line = file.position(claim.id.span.start).line;
-        let name = kb.claim_name(id);
-        let subject = subject_words(kb, id);
-        let in_text = claim
-            .text
-            .as_deref()
-            .map(|t| terms.named(t, &subject))
-            .unwrap_or_default();
-        let quotes: Vec<&str> = claim
-            .cites
-            .iter()
-            .filter_map(|c| c.quote.as_ref().map(|q| q.value.as_str()))
-            .collect();
-        let mut quoted = BTreeSet::new();
-        for q in &quotes {
-            quoted.extend(terms.named(q, &subject));
-        }
-        let skip = |why: String| Skipped {
-            path: path.clone(),
-            line,
-            claim: name.clone(),
-            why,
+        let at = At {
+            path: file.path.clone(),
+            line: file.position(claim.id.span.start).line,
+            claim: kb.claim_name(id),
         };
-        // What the text says, confirmed by a quote when the claim has quotes.
-        let found = if quotes.is_empty() || in_text.is_empty() {
-            in_text
-        } else {
-            let confirmed: BTreeSet<Candidate> = in_text
-                .iter()
-                .filter(|c| {
-                    quoted
-                        .iter()
-                        .any(|q| q.property == c.property && q.value == c.value)
-                })
-                .cloned()
-                .collect();
-            if confirmed.is_empty() {
-                let named: BTreeSet<String> = in_text
-                    .iter()
-                    .map(|c| format!("`{}: {}`", c.property, c.value))
-                    .collect();
-                out.skipped.push(skip(format!(
-                    "its text names {}, but none of its quotes does",
-                    named.into_iter().collect::<Vec<_>>().join(", ")
-                )));
+        let candidate = match named(&terms, kb, id, claim).and_then(choose) {
+            Ok(Some(candidate)) => candidate,
+            Ok(None) => {
+                out.unmatched += 1;
                 continue;
             }
-            confirmed
-        };
-        let named: BTreeSet<(&str, &str)> = found
-            .iter()
-            .map(|c| (c.property.as_str(), c.value.as_str()))
-            .collect();
-        match named.len() {
-            0 => out.unmatched += 1,
-            1 => {
-                let negations: BTreeSet<bool> = found.iter().map(|c| c.negated).collect();
-                if negations.len() > 1 {
-                    out.skipped.push(skip(format!(
-                        "names `{}` both with and without a negation",
-                        found.iter().next().map_or("", |c| c.value.as_str())
-                    )));
-                    continue;
-                }
-                let Some(candidate) = found.into_iter().next() else {
-                    continue;
-                };
-                let add = Addition {
-                    property: &candidate.property,
-                    value: &candidate.value,
-                    negated: candidate.negated,
-                };
-                match edit::insertion(&file.text, entry.format, claim.id.span.clone(), &add) {
-                    Ok(ins) => {
-                        edits
-                            .entry(entry.file)
-                            .or_default()
-                            .push((ins, out.suggestions.len()));
-                        out.suggestions.push(Suggestion {
-                            path: path.clone(),
-                            line,
-                            claim: name.clone(),
-                            candidate,
-                        });
-                    }
-                    Err(why) => out.skipped.push(skip(format!(
-                        "names `{}: {}`, but {why}; add it by hand",
-                        candidate.property, candidate.value
-                    ))),
-                }
+            Err(why) => {
+                out.skipped.push(at.skip(why));
+                continue;
             }
-            _ => out.skipped.push(skip(format!(
-                "names several values: {}",
-                named
-                    .iter()
-                    .map(|(p, v)| format!("`{p}: {v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+        };
+        let add = Addition {
+            property: &candidate.property,
+            value: &candidate.value,
+            negated: candidate.negated,
+        };
+        match edit::insertion(&file.text, entry.format, claim.id.span.clone(), &add) {
+            Ok(ins) => {
+                edits
+                    .entry(entry.file)
+                    .or_default()
+                    .push((ins, out.suggestions.len()));
+                out.suggestions.push(Suggestion {
+                    path: at.path,
+                    line: at.line,
+                    claim: at.claim,
+                    candidate,
+                });
+            }
+            Err(why) => {
+                let why = format!(
+                    "names `{}: {}`, but {why}; add it by hand",
+                    candidate.property, candidate.value
+                );
+                out.skipped.push(at.skip(why));
+            }
         }
     }
     let (plan, refused) = plan(kb, edits);
     for (file, why) in refused {
-        // Every suggestion in a file whose edit would not load goes back to being skipped.
-        let (kept, dropped): (Vec<_>, Vec<_>) = std::mem::take(&mut out.suggestions)
-            .into_iter()
-            .partition(|s| s.path != file);
-        out.suggestions = kept;
-        out.skipped.extend(dropped.into_iter().map(|s| Skipped {
-            why: format!(
-                "names `{}: {}`, but {why}; add it by hand",
-                s.candidate.property, s.candidate.value
-            ),
-            path: s.path,
-            line: s.line,
-            claim: s.claim,
-        }));
+        unsuggest(&mut out, &file, &why);
     }
     out.skipped
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     out.plan = plan;
     out
+}
+
+/// Where a claim is, for what is said about it.
+struct At {
+    path: String,
+    line: usize,
+    /// `entry#claim`.
+    claim: String,
+}
+
+impl At {
+    fn skip(&self, why: String) -> Skipped {
+        Skipped {
+            path: self.path.clone(),
+            line: self.line,
+            claim: self.claim.clone(),
+            why,
+        }
+    }
+}
+
+/// What the text of claim `id` names, confirmed by a quote when the claim has quotes; `Err`
+/// with the reason when no quote names what the text does.
+fn named(
+    terms: &Terms,
+    kb: &Kb,
+    id: ClaimId,
+    claim: &Claim,
+) -> Result<BTreeSet<Candidate>, String> {
+    let subject = subject_words(kb, id);
+    let in_text = claim
+        .text
+        .as_deref()
+        .map(|t| terms.named(t, &subject))
+        .unwrap_or_default();
+    let quotes: Vec<&str> = claim
+        .cites
+        .iter()
+        .filter_map(|c| c.quote.as_ref().map(|q| q.value.as_str()))
+        .collect();
+    if quotes.is_empty() || in_text.is_empty() {
+        return Ok(in_text);
+    }
+    let mut quoted = BTreeSet::new();
+    for q in &quotes {
+        quoted.extend(terms.named(q, &subject));
+    }
+    let confirmed: BTreeSet<Candidate> = in_text
+        .iter()
+        .filter(|c| {
+            quoted
+                .iter()
+                .any(|q| q.property == c.property && q.value == c.value)
+        })
+        .cloned()
+        .collect();
+    if confirmed.is_empty() {
+        let named: BTreeSet<String> = in_text
+            .iter()
+            .map(|c| format!("`{}: {}`", c.property, c.value))
+            .collect();
+        return Err(format!(
+            "its text names {}, but none of its quotes does",
+            named.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(confirmed)
+}
+
+/// The one property and value among `found`; `None` when there is none, `Err` with the
+/// reason when there are several, or one named both with and without a negation.
+fn choose(found: BTreeSet<Candidate>) -> Result<Option<Candidate>, String> {
+    let named: BTreeSet<(&str, &str)> = found
+        .iter()
+        .map(|c| (c.property.as_str(), c.value.as_str()))
+        .collect();
+    match named.len() {
+        0 => Ok(None),
+        1 => {
+            let negations: BTreeSet<bool> = found.iter().map(|c| c.negated).collect();
+            if negations.len() > 1 {
+                return Err(format!(
+                    "names `{}` both with and without a negation",
+                    found.iter().next().map_or("", |c| c.value.as_str())
+                ));
+            }
+            Ok(found.into_iter().next())
+        }
+        _ => Err(format!(
+            "names several values: {}",
+            named
+                .iter()
+                .map(|(p, v)| format!("`{p}: {v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Every suggestion in `file`, whose edit would not load, goes back to being skipped.
+fn unsuggest(out: &mut Outcome, file: &str, why: &str) {
+    let (kept, dropped): (Vec<_>, Vec<_>) = std::mem::take(&mut out.suggestions)
+        .into_iter()
+        .partition(|s| s.path != file);
+    out.suggestions = kept;
+    out.skipped.extend(dropped.into_iter().map(|s| Skipped {
+        why: format!(
+            "names `{}: {}`, but {why}; add it by hand",
+            s.candidate.property, s.candidate.value
+        ),
+        path: s.path,
+        line: s.line,
+        claim: s.claim,
+    }));
 }
 
 /// Writes the planned files with `--fix`'s lock and atomic writer: all of them or none. Returns

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use crate::diagnostic::{Fix, RuleId};
+use crate::diagnostic::{FileId, Fix, RuleId};
 use crate::report::Report;
 
 pub use write::LOCK_FILE;
@@ -91,7 +91,7 @@ impl Outcome {
 pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
     // The rule of the finding a fix resolves; `None` for a digest recorded for a source that
     // had none (it belongs to no finding).
-    let mut by_file: BTreeMap<usize, Vec<(Option<RuleId>, &Fix)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<FileId, Vec<(Option<RuleId>, &Fix)>> = BTreeMap::new();
     let fixes = report
         .diagnostics
         .iter()

@@ -42,7 +42,7 @@ use lsp_types::{
 use lsp_types::{CodeActionOrCommand, CodeActionResponse, GotoDefinitionResponse};
 use serde_json::Value;
 
-use crate::diagnostic::File;
+use crate::diagnostic::{File, FileId};
 use workspace::{Doc, Workspace};
 
 /// JSON-RPC and LSP error codes.
@@ -557,7 +557,7 @@ impl Server {
     fn location(
         &self,
         kb: &crate::index::Kb,
-        file: usize,
+        file: FileId,
         span: &std::ops::Range<usize>,
     ) -> Location {
         let f = kb.files.get(file);

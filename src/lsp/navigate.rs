@@ -28,7 +28,10 @@ pub struct Name<'a> {
 /// The entry held by file `file`.
 pub fn entry_of(kb: &Kb, file: FileId) -> Option<EntryId> {
     let at = kb.entries.partition_point(|e| e.file < file);
-    kb.entries.get(at).filter(|e| e.file == file).map(|_| at)
+    kb.entries
+        .get(at)
+        .filter(|e| e.file == file)
+        .map(|_| EntryId::new(at))
 }
 
 /// Every name written in entry `e`: its id and aliases, `related`, and in each claim its id,
@@ -112,7 +115,7 @@ pub fn declaration(kb: &Kb, target: Target) -> (FileId, Range<usize>) {
 /// Every place that names `target`, in path order; its declarations too when `declarations`.
 pub fn references(kb: &Kb, target: Target, declarations: bool) -> Vec<(FileId, Range<usize>)> {
     let mut out = Vec::new();
-    for e in 0..kb.entries.len() {
+    for e in kb.entry_ids() {
         for n in names(kb, e) {
             if n.target == Some(target)
                 && (declarations || !n.declaration)
@@ -328,11 +331,13 @@ pub fn slot(text: &str, offset: usize) -> Option<Slot> {
 pub fn candidates(kb: &Kb, slot: &Slot, file: FileId, offset: usize) -> Vec<(String, String)> {
     let path = |e: EntryId| kb.files.get(kb.entries[e].file).path.clone();
     match slot {
-        Slot::Source => (0..kb.entries.len())
+        Slot::Source => kb
+            .entry_ids()
             .filter(|&e| kb.entries[e].is_source)
             .map(|e| (kb.entries[e].id.value.clone(), path(e)))
             .collect(),
-        Slot::Entry => (0..kb.entries.len())
+        Slot::Entry => kb
+            .entry_ids()
             .flat_map(|e| {
                 let entry = &kb.entries[e];
                 std::iter::once(&entry.id)

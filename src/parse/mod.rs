@@ -3,12 +3,13 @@
 
 mod friction;
 mod read;
+pub mod suppressions;
 
 use jsonschema::Validator;
 
-use crate::diagnostic::{Diagnostic, File, FileId, Label, RuleId};
-use crate::frontmatter::{self, Node, Value, load};
-use crate::model::Entry;
+use crate::diagnostic::{Diagnostic, File, FileId, Label, RuleId, Suppressions};
+use crate::frontmatter::{self, Node, Split, Value, YamlError, load};
+use crate::model::{Entry, EntryFile, ShapeError, Text};
 use crate::schema::findings::schema_findings;
 
 pub use read::{ParsedKb, read_all, read_one};
@@ -22,6 +23,9 @@ const SCHEMA: RuleId = RuleId::Schema;
 pub struct Parsed {
     pub entry: Option<Entry>,
     pub findings: Vec<Diagnostic>,
+    /// The `# kblint-allow` comments of its frontmatter, which the file keeps
+    /// ([`File::suppressions`]).
+    pub suppressions: Suppressions,
 }
 
 /// How a file of a collection is read.
@@ -39,73 +43,125 @@ pub struct Context<'a> {
 
 /// Parses `file`: frontmatter split, YAML with spans, schema validation, built-in keys.
 pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>) -> Parsed {
-    let fm = FRONTMATTER;
     let id = cx.file;
-    let mut findings = Vec::new();
     if let Err((why, at)) = readable {
         let d = Diagnostic::new(
-            fm,
+            FRONTMATTER,
             why,
             Label::new(id, at..at, "cannot read this file as UTF-8 text"),
         );
+        // The lossy copy of a file that is not UTF-8 text may still hold comments.
         return Parsed {
             entry: None,
             findings: vec![d],
+            suppressions: suppressions::of_text(&file.text),
         };
     }
     let text = file.text.as_str();
     let split = match frontmatter::split(text) {
         Ok(split) => split,
         Err(e) => {
-            findings.push(friction::split_error(id, &file.path, text, e));
             return Parsed {
                 entry: None,
-                findings,
+                findings: vec![friction::split_error(id, &file.path, text, e)],
+                suppressions: Suppressions::default(),
             };
-        }
-    };
-    let language = split.format.name();
-    // A frontmatter that cannot be read still makes an entry, with its default id and its
-    // body: one syntax error must not turn every reference to the file into a finding.
-    let unreadable = |cx: Context<'_>, findings: Vec<Diagnostic>| {
-        let empty = Node {
-            span: split.open.clone(),
-            value: Value::Map(Vec::new()),
-        };
-        let (mut entry, _) = Entry::from_yaml(
-            id,
-            cx.collection,
-            cx.is_source,
-            cx.default_id,
-            split.open.clone(),
-            split.yaml.end,
-            split.body.clone(),
-            &empty,
-            cx.keys,
-            cx.schema.is_some(),
-            split.format,
-        );
-        entry.unreadable = true;
-        if let Some(key) = cx.keys.id.as_deref()
-            && let Some((value, span)) = friction::declared_id(text, &split, key)
-        {
-            entry.id = crate::model::Text { value, span };
-        }
-        Parsed {
-            entry: Some(entry),
-            findings,
         }
     };
     let (root, duplicates) = match load(text, &split) {
         Ok(ok) => ok,
         Err(e) => {
             let d = friction::load_error(id, text, &split, e);
-            return unreadable(cx, vec![d]);
+            return unreadable(cx, text, &split, vec![d], Suppressions::default());
         }
     };
+    let suppressions = suppressions::read(text, &split, &root);
+    let mut findings = duplicate_findings(id, split.format.name(), duplicates);
+    let root = match root.value {
+        Value::Null => empty_mapping(&split),
+        Value::Map(_) => root,
+        _ => {
+            findings.push(Diagnostic::new(
+                FRONTMATTER,
+                format!(
+                    "the frontmatter must be a mapping of keys, not {}",
+                    root.type_name()
+                ),
+                Label::new(id, root.span.clone(), "expected `key: value` lines"),
+            ));
+            return unreadable(cx, text, &split, findings, suppressions);
+        }
+    };
+    let has_schema = cx.schema.is_some();
+    let (entry, shape) = Entry::from_yaml(entry_file(&cx, &split), &root, cx.keys, has_schema);
+    if let Some(validator) = cx.schema {
+        schema_check(&cx, validator, text, &split, root, &mut findings);
+    }
+    shape_findings(id, shape, &mut findings);
+    Parsed {
+        entry: Some(entry),
+        findings,
+        suppressions,
+    }
+}
+
+/// What the parse stage knows of an entry's file before reading its keys.
+fn entry_file(cx: &Context<'_>, split: &Split) -> EntryFile {
+    EntryFile {
+        file: cx.file,
+        collection: cx.collection,
+        is_source: cx.is_source,
+        default_id: cx.default_id.clone(),
+        open: split.open.clone(),
+        yaml_end: split.yaml.end,
+        body: split.body.clone(),
+        format: split.format,
+    }
+}
+
+/// The tree of an empty frontmatter: a mapping without keys, at the opening line.
+fn empty_mapping(split: &Split) -> Node {
+    Node {
+        span: split.open.clone(),
+        value: Value::Map(Vec::new()),
+    }
+}
+
+/// A frontmatter that cannot be read still makes an entry, with its default id (or the id it
+/// plainly declares) and its body: one syntax error must not turn every reference to the file
+/// into a finding.
+fn unreadable(
+    cx: Context<'_>,
+    text: &str,
+    split: &Split,
+    findings: Vec<Diagnostic>,
+    suppressions: Suppressions,
+) -> Parsed {
+    let (mut entry, _) = Entry::from_yaml(
+        entry_file(&cx, split),
+        &empty_mapping(split),
+        cx.keys,
+        cx.schema.is_some(),
+    );
+    entry.unreadable = true;
+    if let Some(key) = cx.keys.id.as_deref()
+        && let Some((value, span)) = friction::declared_id(text, split, key)
+    {
+        entry.id = Text { value, span };
+    }
+    Parsed {
+        entry: Some(entry),
+        findings,
+        suppressions,
+    }
+}
+
+/// The `frontmatter` findings of keys defined twice in one mapping.
+fn duplicate_findings(id: FileId, language: &str, duplicates: Vec<YamlError>) -> Vec<Diagnostic> {
+    let mut findings = Vec::with_capacity(duplicates.len());
     for dup in duplicates {
         let mut d = Diagnostic::new(
-            fm,
+            FRONTMATTER,
             dup.message.clone(),
             Label::new(id, dup.span, "defined again here"),
         )
@@ -117,64 +173,44 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         }
         findings.push(d);
     }
-    let root = match root.value {
-        Value::Null => Node {
-            span: split.open.clone(),
-            value: Value::Map(Vec::new()),
-        },
-        Value::Map(_) => root,
-        _ => {
-            let d = Diagnostic::new(
-                fm,
-                format!(
-                    "the frontmatter must be a mapping of keys, not {}",
-                    root.type_name()
-                ),
-                Label::new(id, root.span.clone(), "expected `key: value` lines"),
-            );
-            findings.push(d);
-            return unreadable(cx, findings);
-        }
-    };
-    let (entry, shape) = Entry::from_yaml(
-        id,
-        cx.collection,
-        cx.is_source,
-        cx.default_id,
-        split.open.clone(),
-        split.yaml.end,
-        split.body.clone(),
-        &root,
-        cx.keys,
-        cx.schema.is_some(),
-        split.format,
-    );
-    if let Some(validator) = cx.schema {
-        // The JSON takes the YAML tree's strings rather than copies of them. The tree, whose
-        // spans place each violation, is built again only for a file that breaks its schema.
-        let json = root.into_json();
-        if !validator.is_valid(&json) {
-            let root = match load(text, &split) {
-                Ok((root, _)) if matches!(root.value, Value::Map(_)) => root,
-                _ => Node {
-                    span: split.open.clone(),
-                    value: Value::Map(Vec::new()),
-                },
-            };
-            for error in validator.iter_errors(&json) {
-                schema_findings(
-                    id,
-                    &root,
-                    split.open.clone(),
-                    &error,
-                    cx.schema_doc,
-                    &mut findings,
-                );
-            }
-        }
+    findings
+}
+
+/// The `schema` findings of a frontmatter that breaks its collection's schema.
+fn schema_check(
+    cx: &Context<'_>,
+    validator: &Validator,
+    text: &str,
+    split: &Split,
+    root: Node,
+    findings: &mut Vec<Diagnostic>,
+) {
+    // The JSON takes the YAML tree's strings rather than copies of them. The tree, whose
+    // spans place each violation, is built again only for a file that breaks its schema.
+    let json = root.into_json();
+    if validator.is_valid(&json) {
+        return;
     }
+    let root = match load(text, split) {
+        Ok((root, _)) if matches!(root.value, Value::Map(_)) => root,
+        _ => empty_mapping(split),
+    };
+    for error in validator.iter_errors(&json) {
+        schema_findings(
+            cx.file,
+            &root,
+            split.open.clone(),
+            &error,
+            cx.schema_doc,
+            findings,
+        );
+    }
+}
+
+/// The `schema` findings of built-in keys with the wrong shape, but for the values that the
+/// collection's schema already flagged.
+fn shape_findings(id: FileId, shape: Vec<ShapeError>, findings: &mut Vec<Diagnostic>) {
     for e in shape {
-        // A collection schema that already flagged this value said it first.
         if !findings.iter().any(|d| d.primary.span == e.span) {
             findings.push(Diagnostic::new(
                 SCHEMA,
@@ -182,9 +218,5 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
                 Label::new(id, e.span, "built-in key of kblint"),
             ));
         }
-    }
-    Parsed {
-        entry: Some(entry),
-        findings,
     }
 }

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::{Context, Parsed};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, File, Files};
+use crate::diagnostic::{Diagnostic, File, FileId, Files};
 use crate::discover::Found;
 use crate::model::Entry;
 use crate::schema::Schemas;
@@ -46,7 +46,7 @@ pub fn read_all(
                     .and_then(|mut one| one.pop())
                     .unwrap_or_else(|| Err("nothing read".into()))
             });
-            read_one(settings, schemas, id, f, bytes)
+            read_one(settings, schemas, FileId::new(id), f, bytes)
         })
         .collect();
     let mut files = Files::with_capacity(parsed.len());
@@ -69,12 +69,12 @@ pub fn read_all(
 pub fn read_one(
     settings: &Settings,
     schemas: &Schemas,
-    id: usize,
+    id: FileId,
     f: Found,
     bytes: Result<Vec<u8>, String>,
 ) -> (File, Parsed) {
     let (text, readable) = decode(bytes);
-    let file = File::new(f.path, text);
+    let mut file = File::new(f.path, text);
     let collection = &settings.collections[f.collection];
     let cx = Context {
         file: id,
@@ -85,7 +85,8 @@ pub fn read_one(
         keys: &collection.keys,
         schema_doc: schemas.document(f.collection),
     };
-    let parsed = super::parse(cx, &file, readable);
+    let mut parsed = super::parse(cx, &file, readable);
+    file.suppressions = std::mem::take(&mut parsed.suppressions);
     (file, parsed)
 }
 

@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use super::bitparallel::Pattern;
+use super::budget::{MAX_CELLS, WORD_REACH};
 use super::fragments::{Fragment, Quote, same_letter};
 use super::normalize::Normalized;
 use super::words::{inside_word, joins, whole_words, words};
@@ -85,6 +86,40 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
     if let Some(n) = cut_words(source, &q, quote) {
         return Some(n);
     }
+    let mut placed = place(text, &q);
+    anchor_empty(&mut placed);
+    let start = placed
+        .iter()
+        .filter(|p| !p.range.is_empty())
+        .map(|p| p.range.start)
+        .min()?;
+    let end = placed
+        .iter()
+        .filter(|p| !p.range.is_empty())
+        .map(|p| p.range.end)
+        .max()?;
+    let (similarity, mut differences, cuts) = compare(source, &q, &placed);
+    let range = source.original_range(start..end);
+    // Insertion points of fragments with no passage stay inside the passage.
+    for d in &mut differences {
+        if d.source.is_empty() {
+            let at = d.source.start.clamp(range.start, range.end);
+            d.source = at..at;
+        }
+    }
+    Some(Nearest {
+        range,
+        similarity,
+        differences,
+        cuts,
+        whole_words: false,
+    })
+}
+
+/// Where each fragment of `q` goes in `text`, in order: the first exact occurrence after the
+/// fragment before it, else the nearest passage there, aligned word by word. The exact
+/// fragments just before an inexact one move as close to it as they can.
+fn place(text: &str, q: &Quote) -> Vec<Placed> {
     let mut placed: Vec<Placed> = Vec::with_capacity(q.fragments.len());
     let mut pos = 0;
     for (k, f) in q.fragments.iter().enumerate() {
@@ -119,7 +154,11 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
             ops,
         });
     }
-    // A fragment with no passage at all sits right after the one before it (or before the next).
+    placed
+}
+
+/// A fragment with no passage at all sits right after the one before it (or before the next).
+fn anchor_empty(placed: &mut [Placed]) {
     for k in 0..placed.len() {
         if placed[k].range.is_empty() {
             let at = match (
@@ -133,28 +172,23 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
             placed[k].range = at..at;
         }
     }
-    let start = placed
-        .iter()
-        .filter(|p| !p.range.is_empty())
-        .map(|p| p.range.start)
-        .min()?;
-    let end = placed
-        .iter()
-        .filter(|p| !p.range.is_empty())
-        .map(|p| p.range.end)
-        .max()?;
+}
 
+/// How similar the placed fragments are to their passages (percent, below 100 when any
+/// differs), with the word differences of the inexact ones and the words they cut.
+fn compare(source: &Normalized, q: &Quote, placed: &[Placed]) -> (u8, Vec<Difference>, Vec<Cut>) {
+    let text = source.text.as_str();
     let (mut edits, mut quote_chars, mut passage_chars) = (0usize, 0usize, 0usize);
     let mut differences = Vec::new();
     let mut cuts = Vec::new();
-    for (k, (f, p)) in q.fragments.iter().zip(&placed).enumerate() {
+    for (k, (f, p)) in q.fragments.iter().zip(placed).enumerate() {
         let passage = text.get(p.range.clone()).unwrap_or("");
         quote_chars += f.text.chars().count();
         passage_chars += passage.chars().count();
         if !p.exact {
             edits += Pattern::new(&f.classes()).distance(passage);
             let diffs = word_diff(source, p.range.clone(), &q.norm, f, p.ops.as_deref());
-            cuts.extend(cuts_of(&diffs, &q, k));
+            cuts.extend(cuts_of(&diffs, q, k));
             differences.extend(diffs);
         }
     }
@@ -164,21 +198,7 @@ pub fn nearest(source: &Normalized, quote: &str) -> Option<Nearest> {
     if edits > 0 {
         similarity = similarity.min(99);
     }
-    let range = source.original_range(start..end);
-    // Insertion points of fragments with no passage stay inside the passage.
-    for d in &mut differences {
-        if d.source.is_empty() {
-            let at = d.source.start.clamp(range.start, range.end);
-            d.source = at..at;
-        }
-    }
-    Some(Nearest {
-        range,
-        similarity,
-        differences,
-        cuts,
-        whole_words: false,
-    })
+    (similarity, differences, cuts)
 }
 
 /// The nearest passage of a quote that is in the source only if it may cut words: each fragment
@@ -198,7 +218,7 @@ fn cut_words(source: &Normalized, q: &Quote, quote: &str) -> Option<Nearest> {
             return None;
         }
         pos = r.end;
-        let w = whole_words(text, r.start, r.end, 64);
+        let w = whole_words(text, r.start, r.end, WORD_REACH);
         start = start.min(w.start);
         end = end.max(w.end);
         quote_chars += f.text.chars().count();
@@ -342,10 +362,10 @@ fn approximate(text: &str, from: usize, f: &Fragment) -> Range<usize> {
     widen(text, from + start, from + end, from)
 }
 
-/// `s..e` widened to whole words (at most 64 characters each way, never before `lo`), without
-/// spaces at either end.
+/// `s..e` widened to whole words (at most [`WORD_REACH`] characters each way, never before
+/// `lo`), without spaces at either end.
 fn widen(text: &str, mut s: usize, mut e: usize, lo: usize) -> Range<usize> {
-    for _ in 0..64 {
+    for _ in 0..WORD_REACH {
         if s <= lo || !inside_word(text, s) {
             break;
         }
@@ -354,7 +374,7 @@ fn widen(text: &str, mut s: usize, mut e: usize, lo: usize) -> Range<usize> {
             .and_then(|t| t.char_indices().next_back())
             .map_or(lo, |(i, _)| i);
     }
-    for _ in 0..64 {
+    for _ in 0..WORD_REACH {
         if e >= text.len() || !inside_word(text, e) {
             break;
         }
@@ -423,7 +443,17 @@ fn word_diff(
         Some(ops) => ops.to_vec(),
         None => lcs_ops(&a, &b, eq),
     };
-    group(source, passage, quote, f, &a, &b, &ops)
+    let words = Words {
+        source,
+        passage,
+        quote,
+        f,
+        a: &a,
+        b: &b,
+        q_text,
+        p_text,
+    };
+    group(&words, &ops)
 }
 
 /// The alignment of quote words `a` with passage words `b` by their longest common subsequence.
@@ -474,115 +504,35 @@ fn lcs_ops(a: &[Range<usize>], b: &[Range<usize>], eq: impl Fn(usize, usize) -> 
     ops
 }
 
-/// The differences that the alignment `ops` of quote words `a` with passage words `b` makes:
-/// each run of words that are not the same, in order.
-fn group(
-    source: &Normalized,
+/// A fragment's words and its passage's, which an alignment pairs.
+struct Words<'a> {
+    source: &'a Normalized,
+    /// The passage, a normalised range of `source`.
     passage: Range<usize>,
-    quote: &Normalized,
-    f: &Fragment,
-    a: &[Range<usize>],
-    b: &[Range<usize>],
-    ops: &[Op],
-) -> Vec<Difference> {
-    let p_text = source.text.get(passage.clone()).unwrap_or("");
-    let q_text = f.text.as_str();
+    quote: &'a Normalized,
+    f: &'a Fragment,
+    /// The fragment's words, byte ranges of its text.
+    a: &'a [Range<usize>],
+    /// The passage's words, byte ranges of its text.
+    b: &'a [Range<usize>],
+    /// The fragment's text.
+    q_text: &'a str,
+    /// The passage's text.
+    p_text: &'a str,
+}
 
+/// The differences that the alignment `ops` of the words makes: each run of words that are not
+/// the same, in order.
+fn group(w: &Words<'_>, ops: &[Op]) -> Vec<Difference> {
     let mut out = Vec::new();
     let (mut i, mut j) = (0, 0);
     let mut group: Option<(usize, usize)> = None;
-    let close = |g: (usize, usize), i: usize, j: usize, out: &mut Vec<Difference>| {
-        let (qi, sj) = g;
-        // One quote word, `word` plus punctuation, against source words from `word` to one that
-        // ends with that punctuation: the words in between are dropped, and the punctuation
-        // stands where the source has it ("increased," for "increased and ... customers,").
-        if i == qi + 1 && j >= sj + 2 {
-            let (qw, first, last) = (
-                &q_text[a[qi].clone()],
-                &p_text[b[sj].clone()],
-                &p_text[b[j - 1].clone()],
-            );
-            if let Some(tail) = qw.strip_prefix(first)
-                && !tail.is_empty()
-                && !tail.chars().any(char::is_alphanumeric)
-                && last.len() > tail.len()
-                && last.ends_with(tail)
-            {
-                let r = passage.start + b[sj + 1].start..passage.start + b[j - 1].end - tail.len();
-                let at = quote
-                    .original_range(f.at + a[qi].start..f.at + a[qi].start + first.len())
-                    .end;
-                out.push(Difference {
-                    source: source.original_range(r.clone()),
-                    source_text: source.text.get(r).unwrap_or("").to_string(),
-                    quote_text: String::new(),
-                    quote: at..at,
-                });
-                return;
-            }
-        }
-        let (src_norm, source_text) = if j > sj {
-            let r = passage.start + b[sj].start..passage.start + b[j - 1].end;
-            (
-                Some(r.clone()),
-                p_text[b[sj].start..b[j - 1].end].to_string(),
-            )
-        } else {
-            (None, String::new())
-        };
-        let source_range = match src_norm {
-            Some(r) => source.original_range(r),
-            None if sj > 0 => {
-                let at = source
-                    .original_range(passage.start + b[sj - 1].start..passage.start + b[sj - 1].end)
-                    .end;
-                at..at
-            }
-            None if sj < b.len() => {
-                let at = source.original_offset(passage.start + b[sj].start);
-                at..at
-            }
-            None => {
-                // No passage for this fragment: right after what precedes it.
-                let before = source
-                    .text
-                    .get(..passage.start)
-                    .and_then(|t| t.char_indices().next_back());
-                let at = match before {
-                    Some((i, _)) => source.original_range(i..passage.start).end,
-                    None => source.original_offset(0),
-                };
-                at..at
-            }
-        };
-        let (quote_range, quote_text) = if i > qi {
-            (
-                quote.original_range(f.at + a[qi].start..f.at + a[i - 1].end),
-                q_text[a[qi].start..a[i - 1].end].to_string(),
-            )
-        } else {
-            let at = if qi > 0 {
-                quote
-                    .original_range(f.at + a[qi - 1].start..f.at + a[qi - 1].end)
-                    .end
-            } else {
-                quote.original_offset(f.at)
-            };
-            (at..at, String::new())
-        };
-        out.push(Difference {
-            source: source_range,
-            source_text,
-            quote_text,
-            quote: quote_range,
-        });
-    };
     let mut punct = false;
     for op in ops {
         match op {
             Op::Same => {
                 if let Some(g) = group.take() {
-                    close(g, i, j, &mut out);
+                    out.push(w.difference(g, i, j));
                 }
                 punct = false;
                 i += 1;
@@ -590,7 +540,7 @@ fn group(
             }
             Op::Quote => {
                 if punct && let Some(g) = group.take() {
-                    close(g, i, j, &mut out);
+                    out.push(w.difference(g, i, j));
                 }
                 punct = false;
                 group.get_or_insert((i, j));
@@ -602,7 +552,7 @@ fn group(
             }
             Op::Punctuation => {
                 if let Some(g) = group.take() {
-                    close(g, i, j, &mut out);
+                    out.push(w.difference(g, i, j));
                 }
                 // A difference of its own, unless source words dropped right after it join it
                 // (the quote's punctuation may be where the dropped words end).
@@ -614,16 +564,112 @@ fn group(
         }
     }
     if let Some(g) = group {
-        close(g, i, j, &mut out);
+        out.push(w.difference(g, i, j));
     }
     out
 }
 
-/// The most cells a quadratic table may have (words of a quote times words of the passage it is
-/// aligned with): beyond it the diff shows the differing middle as removed and added whole, and
-/// the word alignment gives up, so a long quote against a long source costs bounded memory and
-/// time.
-const MAX_CELLS: usize = 4_000_000;
+impl Words<'_> {
+    /// The difference of the quote words `qi..i` with the source words `sj..j`.
+    fn difference(&self, (qi, sj): (usize, usize), i: usize, j: usize) -> Difference {
+        if let Some(d) = self.moved_punctuation(qi, sj, i, j) {
+            return d;
+        }
+        let (source, source_text) = self.source_side(sj, j);
+        let (quote, quote_text) = self.quote_side(qi, i);
+        Difference {
+            source,
+            source_text,
+            quote_text,
+            quote,
+        }
+    }
+
+    /// One quote word, `word` plus punctuation, against source words from `word` to one that
+    /// ends with that punctuation: the words in between are dropped, and the punctuation
+    /// stands where the source has it ("increased," for "increased and ... customers,").
+    fn moved_punctuation(&self, qi: usize, sj: usize, i: usize, j: usize) -> Option<Difference> {
+        let (a, b, f) = (self.a, self.b, self.f);
+        if i != qi + 1 || j < sj + 2 {
+            return None;
+        }
+        let (qw, first, last) = (
+            &self.q_text[a[qi].clone()],
+            &self.p_text[b[sj].clone()],
+            &self.p_text[b[j - 1].clone()],
+        );
+        let tail = qw.strip_prefix(first)?;
+        if tail.is_empty()
+            || tail.chars().any(char::is_alphanumeric)
+            || last.len() <= tail.len()
+            || !last.ends_with(tail)
+        {
+            return None;
+        }
+        let start = self.passage.start;
+        let r = start + b[sj + 1].start..start + b[j - 1].end - tail.len();
+        let at = self
+            .quote
+            .original_range(f.at + a[qi].start..f.at + a[qi].start + first.len())
+            .end;
+        Some(Difference {
+            source: self.source.original_range(r.clone()),
+            source_text: self.source.text.get(r).unwrap_or("").to_string(),
+            quote_text: String::new(),
+            quote: at..at,
+        })
+    }
+
+    /// The source words `sj..j` (original range and normalised text); where there are none,
+    /// the insertion point: after the word before, before the word after, or right after what
+    /// precedes a fragment with no passage.
+    fn source_side(&self, sj: usize, j: usize) -> (Range<usize>, String) {
+        let (source, b, start) = (self.source, self.b, self.passage.start);
+        if j > sj {
+            let r = start + b[sj].start..start + b[j - 1].end;
+            let text = self.p_text[b[sj].start..b[j - 1].end].to_string();
+            return (source.original_range(r), text);
+        }
+        let at = if sj > 0 {
+            source
+                .original_range(start + b[sj - 1].start..start + b[sj - 1].end)
+                .end
+        } else if sj < b.len() {
+            source.original_offset(start + b[sj].start)
+        } else {
+            // No passage for this fragment: right after what precedes it.
+            let before = source
+                .text
+                .get(..start)
+                .and_then(|t| t.char_indices().next_back());
+            match before {
+                Some((i, _)) => source.original_range(i..start).end,
+                None => source.original_offset(0),
+            }
+        };
+        (at..at, String::new())
+    }
+
+    /// The quote words `qi..i` (original range and normalised text); where there are none,
+    /// the insertion point after the word before (or at the fragment's start).
+    fn quote_side(&self, qi: usize, i: usize) -> (Range<usize>, String) {
+        let (quote, a, at) = (self.quote, self.a, self.f.at);
+        if i > qi {
+            return (
+                quote.original_range(at + a[qi].start..at + a[i - 1].end),
+                self.q_text[a[qi].start..a[i - 1].end].to_string(),
+            );
+        }
+        let at = if qi > 0 {
+            quote
+                .original_range(at + a[qi - 1].start..at + a[qi - 1].end)
+                .end
+        } else {
+            quote.original_offset(at)
+        };
+        (at..at, String::new())
+    }
+}
 
 /// Costs of the word alignment: a word of the source left out of the quote (`DROPPED`), a word of
 /// the quote not in the source (`ADDED`), either of punctuation only (`GAP_PUNCT`), opening a
@@ -658,8 +704,35 @@ fn align(
     if n == 0 || near.is_empty() {
         return None;
     }
-    // A window of whole words around `near`: as many words again as the quote has, and some.
-    let spread = n + 8;
+    let (start, end) = window(text, lo, near, n + 8);
+    let window = text.get(start..end)?;
+    let b: Vec<Range<usize>> = words(window)
+        .into_iter()
+        .map(|r| start + r.start..start + r.end)
+        .collect();
+    let m = b.len();
+    if m == 0 || n.saturating_mul(m) > MAX_CELLS {
+        return None;
+    }
+    let costs = Costs {
+        q: f.text.as_str(),
+        text,
+        a: &a,
+        b: &b,
+        letter: f.letter.map(|(i, _)| i),
+    };
+    let tables = Tables::fill(&costs);
+    let (last, state) = tables.end();
+    let (first, ops) = tables.trace(&costs, last, state);
+    if first >= last {
+        return None;
+    }
+    Some((costs.trim(first, last, &ops), ops))
+}
+
+/// A window of whole words of `text` around `near`, never before `lo`: `spread` words more at
+/// each end.
+fn window(text: &str, lo: usize, near: Range<usize>, spread: usize) -> (usize, usize) {
     let b_all = text.as_bytes();
     let mut start = near.start;
     let mut spaces = 0;
@@ -689,34 +762,68 @@ fn align(
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
     }
-    let window = text.get(start..end)?;
-    let b: Vec<Range<usize>> = words(window)
-        .into_iter()
-        .map(|r| start + r.start..start + r.end)
-        .collect();
-    let m = b.len();
-    if m == 0 || n.saturating_mul(m) > MAX_CELLS {
-        return None;
+    (start, end)
+}
+
+/// The words of a fragment (`a`, in `q`) and of a window of the source (`b`, in `text`), and
+/// what each step of aligning them costs.
+struct Costs<'a> {
+    q: &'a str,
+    text: &'a str,
+    a: &'a [Range<usize>],
+    b: &'a [Range<usize>],
+    /// The byte offset in `q` of the fragment's first letter, which may differ in case.
+    letter: Option<usize>,
+}
+
+/// A word of punctuation only.
+fn is_punct(w: &str) -> bool {
+    !w.chars().any(char::is_alphanumeric)
+}
+
+/// A word without the punctuation at its ends.
+fn core(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()
+}
+
+impl Costs<'_> {
+    /// Leaving source word `j` out of the quote.
+    fn dropped(&self, j: usize) -> u32 {
+        if is_punct(&self.text[self.b[j].clone()]) {
+            GAP_PUNCT
+        } else {
+            DROPPED
+        }
     }
-    let q = f.text.as_str();
-    let letter = f.letter.map(|(i, _)| i);
-    let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
-    let punct = |w: &str| !w.chars().any(char::is_alphanumeric);
-    let dropped = |w: &str| if punct(w) { GAP_PUNCT } else { DROPPED };
-    let added = |w: &str| if punct(w) { GAP_PUNCT } else { ADDED };
-    // The quote may stop before punctuation that ends its last source word, or start after
-    // punctuation that begins its first.
-    let edge = |i: usize, qw: &str, sw: &str| {
-        let rest_punct = |r: Option<&str>| r.is_some_and(|r| !r.is_empty() && punct(r));
-        (i + 1 == n && rest_punct(sw.strip_prefix(qw)))
+
+    /// Quote word `i` not in the source.
+    fn added(&self, i: usize) -> u32 {
+        if is_punct(&self.q[self.a[i].clone()]) {
+            GAP_PUNCT
+        } else {
+            ADDED
+        }
+    }
+
+    /// The quote may stop before punctuation that ends its last source word, or start after
+    /// punctuation that begins its first.
+    fn edge(&self, i: usize, qw: &str, sw: &str) -> bool {
+        let rest_punct = |r: Option<&str>| r.is_some_and(|r| !r.is_empty() && is_punct(r));
+        (i + 1 == self.a.len() && rest_punct(sw.strip_prefix(qw)))
             || (i == 0 && rest_punct(sw.strip_suffix(qw)))
-    };
-    let sub = |i: usize, j: usize| {
-        let (qw, sw) = (&q[a[i].clone()], &text[b[j].clone()]);
-        let rel = letter.filter(|l| a[i].contains(l)).map(|l| l - a[i].start);
-        if same_word(qw, sw, rel) || edge(i, qw, sw) {
+    }
+
+    /// Aligning quote word `i` with source word `j`.
+    fn sub(&self, i: usize, j: usize) -> u32 {
+        let (a, b) = (self.a, self.b);
+        let (qw, sw) = (&self.q[a[i].clone()], &self.text[b[j].clone()]);
+        let rel = self
+            .letter
+            .filter(|l| a[i].contains(l))
+            .map(|l| l - a[i].start);
+        if same_word(qw, sw, rel) || self.edge(i, qw, sw) {
             0
-        } else if punct(qw) != punct(sw) {
+        } else if is_punct(qw) != is_punct(sw) {
             MISMATCH
         } else if core(qw) == core(sw)
             || (i == 0 && core(qw).to_lowercase() == core(sw).to_lowercase())
@@ -725,130 +832,169 @@ fn align(
         } else {
             SUBSTITUTE
         }
-    };
-    // mm: ends with a quote word aligned with a source word; del: with a source word left out
-    // of the quote; ins: with a quote word not in the source. Row 0 of `mm` is the free start.
-    let w = m + 1;
-    let at = |i: usize, j: usize| i * w + j;
-    let (mut mm, mut del, mut ins) = (
-        vec![INF; (n + 1) * w],
-        vec![INF; (n + 1) * w],
-        vec![INF; (n + 1) * w],
-    );
-    for j in 0..=m {
-        mm[at(0, j)] = 0;
     }
-    for i in 1..=n {
-        let gq = added(&q[a[i - 1].clone()]);
+
+    /// The passage that the alignment `ops` of the quote's words with source words
+    /// `first..last` covers. A first or last word matched without the punctuation around it
+    /// leaves that out; so does a first or last word that differs, when the quote's word has no
+    /// punctuation there.
+    fn trim(&self, first: usize, last: usize, ops: &[Op]) -> Range<usize> {
+        let (q, text, a, b) = (self.q, self.text, self.a, self.b);
+        let (first_q, last_q) = (&q[a[0].clone()], &q[a[a.len() - 1].clone()]);
+        let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let j = first;
+        let mut s = b[j].start;
+        if ops.first() == Some(&Op::Same) && text[b[j].clone()].ends_with(first_q) {
+            s = b[j].end - first_q.len();
+        } else if ops.starts_with(&[Op::Quote, Op::Source]) && alnum(first_q.chars().next()) {
+            let w = &text[b[j].clone()];
+            let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+            if !core.is_empty() {
+                s = b[j].end - core.len();
+            }
+        }
+        let mut e = b[last - 1].end;
+        if ops.last() == Some(&Op::Same) && text[b[last - 1].clone()].starts_with(last_q) {
+            e = b[last - 1].start + last_q.len();
+        } else if ops.last() == Some(&Op::Source) && alnum(last_q.chars().next_back()) {
+            let w = &text[b[last - 1].clone()];
+            let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            if !core.is_empty() {
+                e = b[last - 1].start + core.len();
+            }
+        }
+        s..e.max(s)
+    }
+}
+
+/// The three tables of the affine-gap alignment, row `i` for the first `i` quote words and
+/// column `j` for the first `j` source words of the window. `mm`: ends with a quote word
+/// aligned with a source word; `del`: with a source word left out of the quote; `ins`: with a
+/// quote word not in the source. Row 0 of `mm` is the free start.
+struct Tables {
+    n: usize,
+    m: usize,
+    mm: Vec<u32>,
+    del: Vec<u32>,
+    ins: Vec<u32>,
+}
+
+/// The state an alignment ends in: `mm`, `ins` or `del`.
+const MM: u8 = 0;
+const INS: u8 = 1;
+const DEL: u8 = 2;
+
+impl Tables {
+    fn at(&self, i: usize, j: usize) -> usize {
+        i * (self.m + 1) + j
+    }
+
+    /// The tables, filled.
+    fn fill(costs: &Costs<'_>) -> Tables {
+        let (n, m) = (costs.a.len(), costs.b.len());
+        let cells = (n + 1) * (m + 1);
+        let mut t = Tables {
+            n,
+            m,
+            mm: vec![INF; cells],
+            del: vec![INF; cells],
+            ins: vec![INF; cells],
+        };
         for j in 0..=m {
-            if j > 0 {
-                let best = mm[at(i - 1, j - 1)]
-                    .min(del[at(i - 1, j - 1)])
-                    .min(ins[at(i - 1, j - 1)]);
-                mm[at(i, j)] = best + sub(i - 1, j - 1);
-                let gs = dropped(&text[b[j - 1].clone()]);
-                del[at(i, j)] = (mm[at(i, j - 1)] + GAP_OPEN)
-                    .min(del[at(i, j - 1)])
-                    .min(ins[at(i, j - 1)] + GAP_OPEN)
-                    + gs;
-            }
-            ins[at(i, j)] = (mm[at(i - 1, j)] + GAP_OPEN)
-                .min(ins[at(i - 1, j)])
-                .min(del[at(i - 1, j)] + GAP_OPEN)
-                + gq;
+            let c = t.at(0, j);
+            t.mm[c] = 0;
         }
-    }
-    // The end: the least cost, the latest among equals (a changed last word is a substitution,
-    // not a word added), ending on an aligned word rather than an added one.
-    let mut best = (INF, 0, 0u8);
-    for j in 0..=m {
-        for (state, cost) in [(0u8, mm[at(n, j)]), (1u8, ins[at(n, j)])] {
-            if cost <= best.0 && (cost < best.0 || state == 0 || best.2 == 1) {
-                best = (cost, j, state);
-            }
-        }
-    }
-    let (_, mut j, mut state) = best;
-    let mut i = n;
-    let mut ops = Vec::with_capacity(n + m);
-    let last = j;
-    while i > 0 {
-        match state {
-            0 => {
-                let cost = sub(i - 1, j - 1);
-                let c = mm[at(i, j)] - cost;
-                match cost {
-                    0 => ops.push(Op::Same),
-                    PUNCTUATION => ops.push(Op::Punctuation),
-                    _ => ops.extend([Op::Source, Op::Quote]),
+        for i in 1..=n {
+            let gq = costs.added(i - 1);
+            for j in 0..=m {
+                let c = t.at(i, j);
+                if j > 0 {
+                    let d = t.at(i - 1, j - 1);
+                    let best = t.mm[d].min(t.del[d]).min(t.ins[d]);
+                    t.mm[c] = best + costs.sub(i - 1, j - 1);
+                    let gs = costs.dropped(j - 1);
+                    let l = t.at(i, j - 1);
+                    t.del[c] = (t.mm[l] + GAP_OPEN).min(t.del[l]).min(t.ins[l] + GAP_OPEN) + gs;
                 }
-                let (pi, pj) = (i - 1, j - 1);
-                // Among equals, a word of the source left out before one the quote adds.
-                state = if mm[at(pi, pj)] == c {
-                    0
-                } else if del[at(pi, pj)] == c {
-                    2
-                } else {
-                    1
-                };
-                i = pi;
-                j = pj;
-            }
-            1 => {
-                ops.push(Op::Quote);
-                let c = ins[at(i, j)] - added(&q[a[i - 1].clone()]);
-                let pi = i - 1;
-                state = if ins[at(pi, j)] == c {
-                    1
-                } else if mm[at(pi, j)] + GAP_OPEN == c {
-                    0
-                } else {
-                    2
-                };
-                i = pi;
-            }
-            _ => {
-                ops.push(Op::Source);
-                let c = del[at(i, j)] - dropped(&text[b[j - 1].clone()]);
-                let pj = j - 1;
-                state = if del[at(i, pj)] == c {
-                    2
-                } else if mm[at(i, pj)] + GAP_OPEN == c {
-                    0
-                } else {
-                    1
-                };
-                j = pj;
+                let u = t.at(i - 1, j);
+                t.ins[c] = (t.mm[u] + GAP_OPEN).min(t.ins[u]).min(t.del[u] + GAP_OPEN) + gq;
             }
         }
+        t
     }
-    ops.reverse();
-    if j >= last {
-        return None;
-    }
-    // A first or last word matched without the punctuation around it leaves that out.
-    let (first_q, last_q) = (&q[a[0].clone()], &q[a[n - 1].clone()]);
-    // So does a first or last word that differs, when the quote's word has no punctuation there.
-    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let mut s = b[j].start;
-    if ops.first() == Some(&Op::Same) && text[b[j].clone()].ends_with(first_q) {
-        s = b[j].end - first_q.len();
-    } else if ops.starts_with(&[Op::Quote, Op::Source]) && alnum(first_q.chars().next()) {
-        let w = &text[b[j].clone()];
-        let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
-        if !core.is_empty() {
-            s = b[j].end - core.len();
+
+    /// Where the alignment ends (the source column after its last word, and the state): the
+    /// least cost, the latest among equals (a changed last word is a substitution, not a word
+    /// added), ending on an aligned word rather than an added one.
+    fn end(&self) -> (usize, u8) {
+        let n = self.n;
+        let mut best = (INF, 0, MM);
+        for j in 0..=self.m {
+            for (state, cost) in [(MM, self.mm[self.at(n, j)]), (INS, self.ins[self.at(n, j)])] {
+                if cost <= best.0 && (cost < best.0 || state == MM || best.2 == INS) {
+                    best = (cost, j, state);
+                }
+            }
         }
+        (best.1, best.2)
     }
-    let mut e = b[last - 1].end;
-    if ops.last() == Some(&Op::Same) && text[b[last - 1].clone()].starts_with(last_q) {
-        e = b[last - 1].start + last_q.len();
-    } else if ops.last() == Some(&Op::Source) && alnum(last_q.chars().next_back()) {
-        let w = &text[b[last - 1].clone()];
-        let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-        if !core.is_empty() {
-            e = b[last - 1].start + core.len();
+
+    /// The alignment that ends at source column `j` in `state`, traced back: the source column
+    /// where it starts, and its steps in order.
+    fn trace(&self, costs: &Costs<'_>, mut j: usize, mut state: u8) -> (usize, Vec<Op>) {
+        let mut i = self.n;
+        let mut ops = Vec::with_capacity(self.n + self.m);
+        while i > 0 {
+            match state {
+                MM => {
+                    let cost = costs.sub(i - 1, j - 1);
+                    let c = self.mm[self.at(i, j)] - cost;
+                    match cost {
+                        0 => ops.push(Op::Same),
+                        PUNCTUATION => ops.push(Op::Punctuation),
+                        _ => ops.extend([Op::Source, Op::Quote]),
+                    }
+                    let p = self.at(i - 1, j - 1);
+                    // Among equals, a word of the source left out before one the quote adds.
+                    state = if self.mm[p] == c {
+                        MM
+                    } else if self.del[p] == c {
+                        DEL
+                    } else {
+                        INS
+                    };
+                    i -= 1;
+                    j -= 1;
+                }
+                INS => {
+                    ops.push(Op::Quote);
+                    let c = self.ins[self.at(i, j)] - costs.added(i - 1);
+                    let p = self.at(i - 1, j);
+                    state = if self.ins[p] == c {
+                        INS
+                    } else if self.mm[p] + GAP_OPEN == c {
+                        MM
+                    } else {
+                        DEL
+                    };
+                    i -= 1;
+                }
+                _ => {
+                    ops.push(Op::Source);
+                    let c = self.del[self.at(i, j)] - costs.dropped(j - 1);
+                    let p = self.at(i, j - 1);
+                    state = if self.del[p] == c {
+                        DEL
+                    } else if self.mm[p] + GAP_OPEN == c {
+                        MM
+                    } else {
+                        INS
+                    };
+                    j -= 1;
+                }
+            }
         }
+        ops.reverse();
+        (j, ops)
     }
-    Some((s..e.max(s), ops))
 }

@@ -8,7 +8,7 @@ use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label, LabelStyle, S
 use codespan_reporting::files::{Error, Files as CodespanFiles};
 use codespan_reporting::term::{self, Config, termcolor};
 
-use crate::diagnostic::{Diagnostic, Files, Severity};
+use crate::diagnostic::{Diagnostic, FileId, Files, Severity};
 use crate::report::Report;
 
 pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
@@ -116,7 +116,7 @@ fn emit(
 }
 
 /// Keeps a span inside its file and on char boundaries, so that no label can make the renderer fail.
-fn clamp(report: &Report, file: usize, span: &Range<usize>) -> Range<usize> {
+fn clamp(report: &Report, file: FileId, span: &Range<usize>) -> Range<usize> {
     let text = &report.files.get(file).text;
     let mut start = span.start.min(text.len());
     while !text.is_char_boundary(start) {
@@ -133,23 +133,23 @@ fn clamp(report: &Report, file: usize, span: &Range<usize>) -> Range<usize> {
 struct Adapter<'a>(&'a Files);
 
 impl<'a> CodespanFiles<'a> for Adapter<'a> {
-    type FileId = usize;
+    type FileId = FileId;
     type Name = std::borrow::Cow<'a, str>;
     type Source = &'a str;
 
-    fn name(&'a self, id: usize) -> Result<Self::Name, Error> {
+    fn name(&'a self, id: FileId) -> Result<Self::Name, Error> {
         Ok(super::escape::line(&self.0.get(id).path))
     }
 
-    fn source(&'a self, id: usize) -> Result<&'a str, Error> {
+    fn source(&'a self, id: FileId) -> Result<&'a str, Error> {
         Ok(&self.0.get(id).text)
     }
 
-    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, Error> {
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, Error> {
         Ok(self.0.get(id).position(byte_index).line - 1)
     }
 
-    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, Error> {
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, Error> {
         let file = self.0.get(id);
         let range = file.line_range(line_index + 1);
         // Include the line terminator, as codespan-reporting expects.

@@ -50,7 +50,7 @@ fn counts(report: &Report) -> Counts<'_> {
         n.1 += usize::from(d.fix.as_ref().is_some_and(|f| f.safe));
         let collection = report
             .file_collections
-            .get(d.primary.file)
+            .get(d.primary.file.index())
             .copied()
             .flatten()
             .and_then(|c| report.collections.get(c))

@@ -1,7 +1,10 @@
 use super::declare_rule;
 use crate::analysis::Context;
 use crate::analysis::citations::Verdict;
-use crate::diagnostic::{Diagnostic, Fix, Label};
+use crate::diagnostic::{Diagnostic, FileId, Fix, Label};
+use crate::frontmatter::offsets;
+use crate::model::Text;
+use crate::quote::Nearest;
 
 declare_rule! {
     /// ## What it checks
@@ -93,85 +96,115 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         crate::quote::NEAREST_BUDGET
                     ));
                 }
-                d = d.help(
-                    "copy the words from the source as they stand; mark left-out words with `...`",
-                )
+                d = d.help(COPY);
             }
             Some(n) => {
-                let entry_text = &kb.files.get(entry.file).text;
-                let in_entry = crate::frontmatter::offsets::value_offsets(
-                    entry_text,
-                    quote.span.clone(),
-                    &quote.value,
-                );
-                d = d.related(Label::new(
-                    source.file,
-                    n.range.clone(),
-                    format!("nearest passage, {}% similar", n.similarity),
-                ));
-                for diff in n.differences.iter().take(3) {
-                    let reads = if diff.source_text.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        format!("`{}`", diff.source_text)
-                    };
-                    let has = if diff.quote_text.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        format!("`{}`", diff.quote_text)
-                    };
-                    d = d.note(format!("the source reads {reads}, the quote has {has}"));
-                    d = d.related(Label::new(
-                        source.file,
-                        diff.source.clone(),
-                        format!("the source reads {reads} here"),
-                    ));
-                    // The same place in the quote, when the scalar can be traced back to the file.
-                    if let Some(offsets) = &in_entry
-                        && !diff.quote.is_empty()
-                        && let (Some(&start), Some(&end)) =
-                            (offsets.get(diff.quote.start), offsets.get(diff.quote.end))
-                    {
-                        d = d.related(Label::new(
-                            entry.file,
-                            start..end,
-                            format!("the quote has {has} here"),
-                        ));
-                    }
-                }
-                if n.differences.len() > 3 {
-                    d = d.note(format!("and {} more differences", n.differences.len() - 3));
-                }
-                for (k, cut) in n.cuts.iter().enumerate() {
-                    d = d.note(cut_note(cut, k == 0));
-                }
-                if n.whole_words || near_miss(n) {
-                    // The quote with each differing stretch replaced by what the source reads:
-                    // elisions and the author's typography elsewhere are kept.
-                    let mut corrected = quote.value.clone();
-                    let mut diffs: Vec<_> = n.differences.iter().collect();
-                    diffs.sort_by_key(|d| std::cmp::Reverse(d.quote.start));
-                    for diff in diffs {
-                        if corrected.get(diff.quote.clone()).is_some() {
-                            corrected.replace_range(diff.quote.clone(), &diff.source_text);
-                        }
-                    }
-                    let replacement = serde_json::to_string(&corrected).unwrap_or_default();
-                    // The fix writes a double-quoted scalar: in place of a block scalar's text
-                    // it would land inside the block, so a block scalar is corrected by hand.
-                    if crate::frontmatter::offsets::is_block_scalar(entry_text, quote.span.start) {
-                        d = d.help(format!("the quote would read {replacement}; edit the block scalar to match (`--fix` does not rewrite block scalars)"));
-                    } else {
-                        d = d
-                            .help(format!("the quote would read {replacement}; `kblint check --fix --unsafe-fixes` makes the change"))
-                            .fix(Fix { file: entry.file, span: quote.span.clone(), replacement, safe: false, description: "correct the quote to the source's words".into() });
-                    }
-                } else {
-                    d = d.help("copy the words from the source as they stand; mark left-out words with `...`");
-                }
+                let quoted = Quoted {
+                    file: entry.file,
+                    text: &kb.files.get(entry.file).text,
+                    quote,
+                };
+                d = quoted.differences(d, n, source.file);
+                d = quoted.correction(d, n);
             }
         }
         out.push(d);
+    }
+}
+
+/// The advice for a quote with no correction to offer.
+const COPY: &str = "copy the words from the source as they stand; mark left-out words with `...`";
+
+/// A quote that is not found, in the entry that cites it.
+struct Quoted<'a> {
+    file: FileId,
+    /// The entry file's text.
+    text: &'a str,
+    quote: &'a Text,
+}
+
+impl Quoted<'_> {
+    /// The nearest passage of the source (file `source`) and the first differences from it,
+    /// each at its place in the source and in the quote, and the words the quote cuts.
+    fn differences(&self, mut d: Diagnostic, n: &Nearest, source: FileId) -> Diagnostic {
+        let quote = self.quote;
+        let in_entry = offsets::value_offsets(self.text, quote.span.clone(), &quote.value);
+        d = d.related(Label::new(
+            source,
+            n.range.clone(),
+            format!("nearest passage, {}% similar", n.similarity),
+        ));
+        for diff in n.differences.iter().take(3) {
+            let reads = if diff.source_text.is_empty() {
+                "nothing".to_string()
+            } else {
+                format!("`{}`", diff.source_text)
+            };
+            let has = if diff.quote_text.is_empty() {
+                "nothing".to_string()
+            } else {
+                format!("`{}`", diff.quote_text)
+            };
+            d = d.note(format!("the source reads {reads}, the quote has {has}"));
+            d = d.related(Label::new(
+                source,
+                diff.source.clone(),
+                format!("the source reads {reads} here"),
+            ));
+            // The same place in the quote, when the scalar can be traced back to the file.
+            if let Some(offsets) = &in_entry
+                && !diff.quote.is_empty()
+                && let (Some(&start), Some(&end)) =
+                    (offsets.get(diff.quote.start), offsets.get(diff.quote.end))
+            {
+                d = d.related(Label::new(
+                    self.file,
+                    start..end,
+                    format!("the quote has {has} here"),
+                ));
+            }
+        }
+        if n.differences.len() > 3 {
+            d = d.note(format!("and {} more differences", n.differences.len() - 3));
+        }
+        for (k, cut) in n.cuts.iter().enumerate() {
+            d = d.note(cut_note(cut, k == 0));
+        }
+        d
+    }
+
+    /// The corrected quote, as a fix (or as advice, for a block scalar), when the quote only
+    /// cuts words or nearly matches; else the advice to copy the source's words.
+    fn correction(&self, d: Diagnostic, n: &Nearest) -> Diagnostic {
+        if !n.whole_words && !near_miss(n) {
+            return d.help(COPY);
+        }
+        let quote = self.quote;
+        // The quote with each differing stretch replaced by what the source reads: elisions
+        // and the author's typography elsewhere are kept.
+        let mut corrected = quote.value.clone();
+        let mut diffs: Vec<_> = n.differences.iter().collect();
+        diffs.sort_by_key(|d| std::cmp::Reverse(d.quote.start));
+        for diff in diffs {
+            if corrected.get(diff.quote.clone()).is_some() {
+                corrected.replace_range(diff.quote.clone(), &diff.source_text);
+            }
+        }
+        let replacement = serde_json::to_string(&corrected).unwrap_or_default();
+        // The fix writes a double-quoted scalar: in place of a block scalar's text it would
+        // land inside the block, so a block scalar is corrected by hand.
+        if offsets::is_block_scalar(self.text, quote.span.start) {
+            d.help(format!("the quote would read {replacement}; edit the block scalar to match (`--fix` does not rewrite block scalars)"))
+        } else {
+            d.help(format!("the quote would read {replacement}; `kblint check --fix --unsafe-fixes` makes the change"))
+                .fix(Fix {
+                    file: self.file,
+                    span: quote.span.clone(),
+                    replacement,
+                    safe: false,
+                    description: "correct the quote to the source's words".into(),
+                })
+        }
     }
 }
 
@@ -193,7 +226,7 @@ fn cut_note(cut: &crate::quote::Cut, first: bool) -> String {
 }
 
 /// At least 90% similar, and differing only in punctuation, case or a single word.
-fn near_miss(n: &crate::quote::Nearest) -> bool {
+fn near_miss(n: &Nearest) -> bool {
     if n.similarity < 90 {
         return false;
     }

@@ -1,6 +1,7 @@
 use super::{declare_rule, support};
 use crate::analysis::Context;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::index::EntryId;
 use crate::model::Text;
 
 declare_rule! {
@@ -104,7 +105,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// id) when there is a likely typo in either part.
 fn suggest_claim(
     kb: &crate::index::Kb,
-    from: usize,
+    from: EntryId,
     reference: &str,
     ids: &support::Closest<'_>,
 ) -> String {

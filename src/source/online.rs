@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::extract::{self, Kind};
 use super::fetch::{self, Failure, Limits};
 use super::{charset, snapshot};
+use crate::index::EntryId;
 use crate::quote::Normalized;
 use crate::run::{Run, UseBaseline};
 use crate::tree::Tree;
@@ -131,9 +132,9 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
     // The index is all it reads: the run stops there, before the checks.
     let tree = Tree::work_tree(&root);
     let kb = Run::load(&root, &config_path, &tree, &[], UseBaseline::Ignore)?.kb;
-    let mut targets: BTreeMap<usize, Target> = BTreeMap::new();
+    let mut targets: BTreeMap<EntryId, Target> = BTreeMap::new();
     let mut no_url = Vec::new();
-    for (n, entry) in kb.entries.iter().enumerate().filter(|(_, e)| e.is_source) {
+    for (n, entry) in kb.entries_with_ids().filter(|(_, e)| e.is_source) {
         let file = kb.files.get(entry.file);
         let keys = frontmatter_strings(&file.text, &["url", "retrieved"]);
         let Some(url) = keys.first().cloned().flatten() else {
@@ -231,8 +232,76 @@ fn judge(
         same_host: true,
     };
     let result = fetch::get(&target.url, limits, ask, progress);
+    let page = match result {
+        Err(Failure::Unreachable(m) | Failure::Refused(m)) => {
+            return for_every_quote(&target, Verdict::Unreachable, None, None, m);
+        }
+        Ok(page) => page,
+    };
     // Later requests to the hosts of the redirects wait too.
-    let verdict_all = |verdict: Verdict, status, final_url, message: String| SourceResult {
+    for h in &page.hosts {
+        limiter.mark(h);
+    }
+    let final_url = (page.final_url != target.url).then(|| page.final_url.clone());
+    let final_host = fetch::host(&page.final_url).unwrap_or_default();
+    if final_host != host {
+        return for_every_quote(
+            &target,
+            Verdict::Moved,
+            Some(page.status),
+            final_url,
+            format!("redirects to another host: `{}`", page.final_url),
+        );
+    }
+    let status = page.status;
+    if status == 404 || status == 410 {
+        return for_every_quote(
+            &target,
+            Verdict::Gone,
+            Some(status),
+            final_url,
+            format!("answered {status} {}", super::reason(status)),
+        );
+    }
+    let (article, whole, message) = match read(&target, &page) {
+        Ok(read) => read,
+        Err(message) => {
+            return for_every_quote(
+                &target,
+                Verdict::Unreachable,
+                Some(status),
+                final_url,
+                message,
+            );
+        }
+    };
+    let quotes = judge_quotes(&target, &article, whole.as_ref());
+    let verdict = if quotes.iter().any(|q| q.verdict == Verdict::QuoteGone) {
+        Verdict::QuoteGone
+    } else {
+        Verdict::Ok
+    };
+    SourceResult {
+        id: target.id,
+        path: target.path,
+        url: target.url,
+        verdict,
+        status: Some(status),
+        final_url,
+        message,
+        quotes,
+    }
+}
+
+/// The result of a source whose every quote gets the source's verdict.
+fn for_every_quote(
+    target: &Target,
+    verdict: Verdict,
+    status: Option<u16>,
+    final_url: Option<String>,
+    message: String,
+) -> SourceResult {
+    SourceResult {
         id: target.id.clone(),
         path: target.path.clone(),
         url: target.url.clone(),
@@ -252,90 +321,65 @@ fn judge(
                 outside_article: false,
             })
             .collect(),
-    };
-    let page = match result {
-        Err(Failure::Unreachable(m) | Failure::Refused(m)) => {
-            return verdict_all(Verdict::Unreachable, None, None, m);
-        }
-        Ok(page) => page,
-    };
-    for h in &page.hosts {
-        limiter.mark(h);
     }
-    let final_url = (page.final_url != target.url).then(|| page.final_url.clone());
-    let final_host = fetch::host(&page.final_url).unwrap_or_default();
-    if final_host != host {
-        return verdict_all(
-            Verdict::Moved,
-            Some(page.status),
-            final_url,
-            format!("redirects to another host: `{}`", page.final_url),
-        );
-    }
+}
+
+/// The text that an answer holds: its article, the whole page's text when it has more than the
+/// article, and what to say of the answer; a 304 keeps the snapshot's body. `Err` with the
+/// message for an answer whose text kblint cannot read (a PDF, an error status).
+fn read(
+    target: &Target,
+    page: &fetch::Page,
+) -> Result<(Normalized, Option<Normalized>, String), String> {
     let status = page.status;
-    if status == 404 || status == 410 {
-        return verdict_all(
-            Verdict::Gone,
-            Some(status),
-            final_url,
-            format!("answered {status} {}", super::reason(status)),
-        );
-    }
-    let (article, whole, message) = if status == 304 {
-        let body = Normalized::new(&target.body);
-        (
-            body,
+    if status == 304 {
+        return Ok((
+            Normalized::new(&target.body),
             None,
             "not modified since it was retrieved (304): the snapshot still holds".to_string(),
-        )
-    } else if (200..300).contains(&status) {
-        let kind = page
-            .content_type
-            .as_deref()
-            .and_then(Kind::from_media_type)
-            .unwrap_or_else(|| Kind::sniff(&page.bytes));
-        let extracted = match kind {
-            Kind::Html => {
-                let (text, _) = charset::decode(&page.bytes, page.content_type.as_deref(), true);
-                extract::html(&text)
-            }
-            Kind::Text | Kind::Markdown => {
-                let (text, _) = charset::decode(&page.bytes, page.content_type.as_deref(), false);
-                extract::text(&text, kind)
-            }
-            Kind::Pdf => {
-                return verdict_all(
-                    Verdict::Unreachable,
-                    Some(status),
-                    final_url,
-                    "is a PDF, whose text kblint does not extract".to_string(),
-                );
-            }
-        };
-        (
-            Normalized::new(&extracted.article),
-            Some(Normalized::new(&extracted.page)),
-            format!("answered {status}"),
-        )
-    } else {
-        return verdict_all(
-            Verdict::Unreachable,
-            Some(status),
-            final_url,
-            format!("answered {status} {}", super::reason(status))
-                .trim_end()
-                .to_string(),
-        );
+        ));
+    }
+    if !(200..300).contains(&status) {
+        return Err(format!("answered {status} {}", super::reason(status))
+            .trim_end()
+            .to_string());
+    }
+    let kind = page
+        .content_type
+        .as_deref()
+        .and_then(Kind::from_media_type)
+        .unwrap_or_else(|| Kind::sniff(&page.bytes));
+    let extracted = match kind {
+        Kind::Html => {
+            let (text, _) = charset::decode(&page.bytes, page.content_type.as_deref(), true);
+            extract::html(&text)
+        }
+        Kind::Text | Kind::Markdown => {
+            let (text, _) = charset::decode(&page.bytes, page.content_type.as_deref(), false);
+            extract::text(&text, kind)
+        }
+        Kind::Pdf => return Err("is a PDF, whose text kblint does not extract".to_string()),
     };
-    let quotes: Vec<QuoteResult> = target
+    Ok((
+        Normalized::new(&extracted.article),
+        Some(Normalized::new(&extracted.page)),
+        format!("answered {status}"),
+    ))
+}
+
+/// Each quote of `target` judged against the article, or else the whole page.
+fn judge_quotes(
+    target: &Target,
+    article: &Normalized,
+    whole: Option<&Normalized>,
+) -> Vec<QuoteResult> {
+    target
         .quotes
         .iter()
         .map(|(path, line, column, quote)| {
-            let in_article = crate::quote::contains(&article, quote).unwrap_or(true);
+            let in_article = crate::quote::contains(article, quote).unwrap_or(true);
             let in_page = !in_article
-                && whole
-                    .as_ref()
-                    .is_some_and(|w| crate::quote::contains(w, quote).unwrap_or(false));
+                && whole.is_some_and(|w| crate::quote::contains(w, quote).unwrap_or(false));
             QuoteResult {
                 path: path.clone(),
                 line: *line,
@@ -349,22 +393,7 @@ fn judge(
                 outside_article: in_page,
             }
         })
-        .collect();
-    let verdict = if quotes.iter().any(|q| q.verdict == Verdict::QuoteGone) {
-        Verdict::QuoteGone
-    } else {
-        Verdict::Ok
-    };
-    SourceResult {
-        id: target.id,
-        path: target.path,
-        url: target.url,
-        verdict,
-        status: Some(status),
-        final_url,
-        message,
-        quotes,
-    }
+        .collect()
 }
 
 /// At most one request per host per [`PER_HOST`].

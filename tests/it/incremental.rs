@@ -168,7 +168,7 @@ fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<Diagnostic>>, String> {
         .map_err(|e| format!("{e:#}"))?;
     let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     for d in run.findings().kept {
-        if d.primary.file < run.kb.files.len() {
+        if d.primary.file.index() < run.kb.files.len() {
             let path = run.kb.files.get(d.primary.file).path.clone();
             out.entry(path).or_default().push(d);
         }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::analysis::Context;
-use crate::analysis::contradictions::{Conflict, Contradictions};
+use crate::analysis::contradictions::{Conflict, Contradiction, Contradictions, StaleLink};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::model::Claim;
@@ -257,18 +257,63 @@ pub struct Finding {
 /// rows, then the rows that two or more sources back, then the others, in subject order.
 pub fn build(cx: Context<'_>, diagnostics: &[Diagnostic], links: Links, max_rows: usize) -> Map {
     let kb = cx.kb;
+    // Anchors are made in the order of the page's parts: sources, disputes, rows, files.
     let mut anchors = Anchors::default();
-    let claims = kb.entries.iter().map(|e| e.claims.len()).sum();
-    let structured = kb
-        .all_claims()
-        .filter(|(_, c)| c.property.is_some())
-        .count();
-    let citations = kb.all_claims().map(|(_, c)| c.cites.len()).sum();
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let contradictions = cx.contradictions();
-    let uses = &cx.citations().uses;
+    let (sources, source_slot) = sources(kb, &cx.citations().uses, &mut anchors);
+    let slot_of = |name: &str| kb.source(name).and_then(|e| source_slot.get(&e).copied());
+    let (disputes, anchor_of) = disputes(kb, contradictions, &mut anchors, &slot_of);
+    let rows = Rows {
+        kb,
+        slot_of: &slot_of,
+        contradicting: contradictions
+            .found
+            .iter()
+            .flat_map(|c| c.claims.iter().copied())
+            .collect(),
+        in_dispute: in_dispute(kb, contradictions, &anchor_of),
+    };
+    let (matrices, rows_total, rows_omitted) = rows.matrices(max_rows, &mut anchors);
+    let findings = file_findings(kb, diagnostics, &mut anchors);
+    let status_count = |s: Status| disputes.iter().filter(|d| d.status == s).count();
+    Map {
+        summary: Summary {
+            files: kb.files.len(),
+            entries: kb.entries.len(),
+            sources: sources.len(),
+            claims: kb.entries.iter().map(|e| e.claims.len()).sum(),
+            structured: kb
+                .all_claims()
+                .filter(|(_, c)| c.property.is_some())
+                .count(),
+            citations: kb.all_claims().map(|(_, c)| c.cites.len()).sum(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            acknowledged: status_count(Status::Acknowledged),
+            unacknowledged: status_count(Status::Unacknowledged),
+            stale: status_count(Status::Stale),
+        },
+        sources,
+        matrices,
+        rows_total,
+        rows_omitted,
+        disputes,
+        findings,
+        links,
+        notices: Vec::new(),
+    }
+}
 
-    let source_entries: Vec<EntryId> = (0..kb.entries.len())
+/// Every source, in path order, and the place of each source entry in that list.
+fn sources(
+    kb: &Kb,
+    uses: &HashMap<EntryId, usize>,
+    anchors: &mut Anchors,
+) -> (Vec<Source>, HashMap<EntryId, usize>) {
+    let source_entries: Vec<EntryId> = kb
+        .entry_ids()
         .filter(|&e| kb.entries[e].is_source)
         .collect();
     let source_slot: HashMap<EntryId, usize> = source_entries
@@ -288,55 +333,134 @@ pub fn build(cx: Context<'_>, diagnostics: &[Diagnostic], links: Links, max_rows
             }
         })
         .collect();
-    let slot_of = |name: &str| kb.source(name).and_then(|e| source_slot.get(&e).copied());
+    (sources, source_slot)
+}
 
-    let (disputes, anchor_of) = disputes(kb, contradictions, &mut anchors, &slot_of);
+/// The anchors of the disputes that each claim is in (`anchor_of` in the order of
+/// [`dispute_claims`]).
+fn in_dispute(
+    kb: &Kb,
+    contradictions: &Contradictions,
+    anchor_of: &[String],
+) -> HashMap<ClaimId, Vec<String>> {
     let mut in_dispute: HashMap<ClaimId, Vec<String>> = HashMap::new();
     for (found, anchor) in dispute_claims(kb, contradictions)
         .into_iter()
-        .zip(&anchor_of)
+        .zip(anchor_of)
     {
         for c in found {
             in_dispute.entry(c).or_default().push(anchor.clone());
         }
     }
-    let contradicting: HashSet<ClaimId> = contradictions
-        .found
-        .iter()
-        .flat_map(|c| c.claims.iter().copied())
-        .collect();
+    in_dispute
+}
 
-    // The agreement matrix. First each row's claims and the sources they cite, which is all
-    // that its status needs; the cells (quotes, names) only for the rows that are shown.
-    type Key<'k> = (&'k str, &'k str);
-    let mut rows: BTreeMap<Key<'_>, Vec<(ClaimId, Vec<usize>)>> = BTreeMap::new();
-    for (id, claim) in kb.all_claims() {
-        let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else {
-            continue;
+/// The findings, by file, in their order.
+fn file_findings(kb: &Kb, diagnostics: &[Diagnostic], anchors: &mut Anchors) -> Vec<FileFindings> {
+    let mut findings: Vec<FileFindings> = Vec::new();
+    for d in diagnostics {
+        let file = kb.files.get(d.primary.file);
+        let at = file.position(d.primary.span.start);
+        let finding = Finding {
+            line: at.line,
+            column: at.column,
+            severity: d.severity,
+            rule: d.rule,
+            message: d.message.clone(),
         };
-        let mut slots: Vec<usize> = claim
-            .cites
-            .iter()
-            .filter_map(|c| c.source.as_ref().and_then(|s| slot_of(&s.value)))
-            .collect();
-        slots.sort_unstable();
-        slots.dedup();
-        if slots.is_empty() {
-            continue;
+        match findings.last_mut() {
+            Some(f) if f.path == file.path => f.findings.push(finding),
+            _ => findings.push(FileFindings {
+                anchor: anchors.make("file", &file.path),
+                path: file.path.clone(),
+                findings: vec![finding],
+            }),
         }
-        let key = (
-            kb.entries[subject].id.value.as_str(),
-            property.value.as_str(),
-        );
-        rows.entry(key).or_default().push((id, slots));
     }
-    let status_of = |claims: &[(ClaimId, Vec<usize>)]| {
+    findings
+}
+
+/// A row of the agreement matrix before its cells: its structured claims, each with the
+/// sources it cites (by place in the list of sources), by subject and property.
+type RowClaims<'k> = BTreeMap<(&'k str, &'k str), Vec<(ClaimId, Vec<usize>)>>;
+
+/// What the rows of the agreement matrix are made of.
+struct Rows<'a> {
+    kb: &'a Kb,
+    /// A source's place in the list of sources, by name.
+    slot_of: &'a dyn Fn(&str) -> Option<usize>,
+    /// The claims in a contradiction.
+    contradicting: HashSet<ClaimId>,
+    /// The anchors of the disputes each claim is in.
+    in_dispute: HashMap<ClaimId, Vec<String>>,
+}
+
+impl Rows<'_> {
+    /// The tables of the agreement matrix, with how many rows there are in all and how many
+    /// the limit `max_rows` leaves out. First each row's claims and the sources they cite,
+    /// which is all that its status needs; the cells (quotes, names) only for the rows that
+    /// are shown.
+    fn matrices(&self, max_rows: usize, anchors: &mut Anchors) -> (Vec<Matrix>, usize, usize) {
+        let rows = self.row_claims();
+        let statuses: Vec<RowStatus> = rows.values().map(|claims| self.status(claims)).collect();
+        let rows_total = rows.len();
+        let keep = kept(&statuses, max_rows);
+        let rows_omitted = keep.iter().filter(|k| !**k).count();
+        let mut subjects: Vec<Subject> = Vec::new();
+        for (((subject, property), claims), status) in rows
+            .into_iter()
+            .zip(statuses)
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(row, _)| row)
+        {
+            let row = self.row(subject, property, claims, status, anchors);
+            match subjects.last_mut() {
+                Some(s) if s.id == subject => s.rows.push(row),
+                _ => subjects.push(Subject {
+                    id: subject.to_string(),
+                    rows: vec![row],
+                }),
+            }
+        }
+        (tables(subjects), rows_total, rows_omitted)
+    }
+
+    /// The structured claims that cite a source, by subject and property.
+    fn row_claims(&self) -> RowClaims<'_> {
+        let kb = self.kb;
+        let mut rows: RowClaims<'_> = BTreeMap::new();
+        for (id, claim) in kb.all_claims() {
+            let (Some(property), Some(subject)) = (&claim.property, kb.subject(id)) else {
+                continue;
+            };
+            let mut slots: Vec<usize> = claim
+                .cites
+                .iter()
+                .filter_map(|c| c.source.as_ref().and_then(|s| (self.slot_of)(&s.value)))
+                .collect();
+            slots.sort_unstable();
+            slots.dedup();
+            if slots.is_empty() {
+                continue;
+            }
+            let key = (
+                kb.entries[subject].id.value.as_str(),
+                property.value.as_str(),
+            );
+            rows.entry(key).or_default().push((id, slots));
+        }
+        rows
+    }
+
+    /// Whether a row is disputed, backed by one source, or by several that agree or not.
+    fn status(&self, claims: &[(ClaimId, Vec<usize>)]) -> RowStatus {
         let sources: BTreeSet<usize> = claims.iter().flat_map(|(_, s)| s.iter().copied()).collect();
         let values: BTreeSet<String> = claims
             .iter()
-            .map(|(c, _)| assertion(kb.claim(*c)))
+            .map(|(c, _)| assertion(self.kb.claim(*c)))
             .collect();
-        if claims.iter().any(|(c, _)| contradicting.contains(c)) {
+        if claims.iter().any(|(c, _)| self.contradicting.contains(c)) {
             RowStatus::Disputed
         } else if sources.len() < 2 {
             RowStatus::Single
@@ -345,47 +469,26 @@ pub fn build(cx: Context<'_>, diagnostics: &[Diagnostic], links: Links, max_rows
         } else {
             RowStatus::Several
         }
-    };
-    let statuses: Vec<RowStatus> = rows.values().map(|claims| status_of(claims)).collect();
-    let rows_total = rows.len();
-    // The disputed rows, then the rows that two or more sources back, then the rest. Disputed
-    // rows count towards the limit too: a table of thousands of rows takes a browser many
-    // seconds to lay out, and every dispute is on the page in any case, in the disputes part.
-    let mut keep = vec![true; rows_total];
-    if max_rows > 0 && rows_total > max_rows {
-        let rank = |s: RowStatus| match s {
-            RowStatus::Disputed => 0u8,
-            RowStatus::Agree | RowStatus::Several => 1,
-            RowStatus::Single => 2,
-        };
-        let mut ranked: Vec<(u8, usize)> = statuses
-            .iter()
-            .enumerate()
-            .map(|(n, s)| (rank(*s), n))
-            .collect();
-        ranked.sort_unstable();
-        keep = vec![false; rows_total];
-        for (n, (_, row)) in ranked.into_iter().enumerate() {
-            keep[row] = n < max_rows;
-        }
     }
-    let rows_omitted = keep.iter().filter(|k| !**k).count();
-    let mut subjects: Vec<Subject> = Vec::new();
-    for (((subject, property), claims), status) in rows
-        .into_iter()
-        .zip(statuses)
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(row, _)| row)
-    {
+
+    /// A row that is shown, with its cells: what each source says, with its quotes.
+    fn row(
+        &self,
+        subject: &str,
+        property: &str,
+        claims: Vec<(ClaimId, Vec<usize>)>,
+        status: RowStatus,
+        anchors: &mut Anchors,
+    ) -> Row {
+        let kb = self.kb;
         let mut cells: BTreeMap<usize, Vec<Cell>> = BTreeMap::new();
         let mut disputes: BTreeSet<String> = BTreeSet::new();
         for (id, _) in claims {
             let claim = kb.claim(id);
-            disputes.extend(in_dispute.get(&id).into_iter().flatten().cloned());
+            disputes.extend(self.in_dispute.get(&id).into_iter().flatten().cloned());
             let mut by_source: BTreeMap<usize, Vec<String>> = BTreeMap::new();
             for cite in &claim.cites {
-                if let Some(slot) = cite.source.as_ref().and_then(|s| slot_of(&s.value)) {
+                if let Some(slot) = cite.source.as_ref().and_then(|s| (self.slot_of)(&s.value)) {
                     let quotes = by_source.entry(slot).or_default();
                     quotes.extend(cite.quote.as_ref().map(|q| q.value.clone()));
                 }
@@ -395,31 +498,56 @@ pub fn build(cx: Context<'_>, diagnostics: &[Diagnostic], links: Links, max_rows
                     value: assertion(claim),
                     claim: claim_ref(kb, id),
                     quotes,
-                    disputed: contradicting.contains(&id),
+                    disputed: self.contradicting.contains(&id),
                 });
             }
         }
-        let row = Row {
+        Row {
             property: property.to_string(),
             anchor: anchors.make("row", &format!("{subject}.{property}")),
             cells,
             status,
             disputes: disputes.into_iter().collect(),
-        };
-        match subjects.last_mut() {
-            Some(s) if s.id == subject => s.rows.push(row),
-            _ => subjects.push(Subject {
-                id: subject.to_string(),
-                rows: vec![row],
-            }),
         }
     }
+}
+
+/// Which rows the limit `max_rows` keeps: the disputed rows, then the rows that two or more
+/// sources back, then the rest. Disputed rows count towards the limit too: a table of
+/// thousands of rows takes a browser many seconds to lay out, and every dispute is on the
+/// page in any case, in the disputes part.
+fn kept(statuses: &[RowStatus], max_rows: usize) -> Vec<bool> {
+    let total = statuses.len();
+    if max_rows == 0 || total <= max_rows {
+        return vec![true; total];
+    }
+    let rank = |s: RowStatus| match s {
+        RowStatus::Disputed => 0u8,
+        RowStatus::Agree | RowStatus::Several => 1,
+        RowStatus::Single => 2,
+    };
+    let mut ranked: Vec<(u8, usize)> = statuses
+        .iter()
+        .enumerate()
+        .map(|(n, s)| (rank(*s), n))
+        .collect();
+    ranked.sort_unstable();
+    let mut keep = vec![false; total];
+    for (n, (_, row)) in ranked.into_iter().enumerate() {
+        keep[row] = n < max_rows;
+    }
+    keep
+}
+
+/// The subjects in one table when their sources fit in [`MATRIX_COLUMNS`] columns, else one
+/// table per subject, each with the sources that speak about it.
+fn tables(subjects: Vec<Subject>) -> Vec<Matrix> {
     let used: BTreeSet<usize> = subjects
         .iter()
         .flat_map(|s| &s.rows)
         .flat_map(|r| r.cells.keys().copied())
         .collect();
-    let matrices = if used.len() <= MATRIX_COLUMNS {
+    if used.len() <= MATRIX_COLUMNS {
         if subjects.is_empty() {
             Vec::new()
         } else {
@@ -442,53 +570,6 @@ pub fn build(cx: Context<'_>, diagnostics: &[Diagnostic], links: Links, max_rows
                 subjects: vec![s],
             })
             .collect()
-    };
-
-    let mut findings: Vec<FileFindings> = Vec::new();
-    for d in diagnostics {
-        let file = kb.files.get(d.primary.file);
-        let at = file.position(d.primary.span.start);
-        let finding = Finding {
-            line: at.line,
-            column: at.column,
-            severity: d.severity,
-            rule: d.rule,
-            message: d.message.clone(),
-        };
-        match findings.last_mut() {
-            Some(f) if f.path == file.path => f.findings.push(finding),
-            _ => findings.push(FileFindings {
-                anchor: anchors.make("file", &file.path),
-                path: file.path.clone(),
-                findings: vec![finding],
-            }),
-        }
-    }
-
-    let status_count = |s: Status| disputes.iter().filter(|d| d.status == s).count();
-    Map {
-        summary: Summary {
-            files: kb.files.len(),
-            entries: kb.entries.len(),
-            sources: sources.len(),
-            claims,
-            structured,
-            citations,
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
-            acknowledged: status_count(Status::Acknowledged),
-            unacknowledged: status_count(Status::Unacknowledged),
-            stale: status_count(Status::Stale),
-        },
-        sources,
-        matrices,
-        rows_total,
-        rows_omitted,
-        disputes,
-        findings,
-        links,
-        notices: Vec::new(),
     }
 }
 
@@ -556,7 +637,20 @@ fn disputes(
     anchors: &mut Anchors,
     slot_of: &dyn Fn(&str) -> Option<usize>,
 ) -> (Vec<Dispute>, Vec<String>) {
-    let side_claim = |id: ClaimId| SideClaim {
+    let side_claim = |id: ClaimId| side_claim(kb, slot_of, id);
+    let mut cards: Vec<Dispute> = Vec::new();
+    for c in &contradictions.found {
+        cards.push(contradiction_card(kb, c, &side_claim));
+    }
+    for stale in contradictions.stale_links(kb) {
+        cards.push(stale_card(kb, &stale, &side_claim));
+    }
+    sorted_cards(cards, anchors)
+}
+
+/// A claim on one side of a dispute, with its citations.
+fn side_claim(kb: &Kb, slot_of: &dyn Fn(&str) -> Option<usize>, id: ClaimId) -> SideClaim {
+    SideClaim {
         claim: claim_ref(kb, id),
         cites: kb
             .claim(id)
@@ -571,104 +665,120 @@ fn disputes(
                 }
             })
             .collect(),
-    };
-    let mut cards: Vec<Dispute> = Vec::new();
-    for c in &contradictions.found {
-        let members: HashSet<ClaimId> = c.claims.iter().copied().collect();
-        let mut sides: Vec<Side> = Vec::new();
-        for &id in &c.claims {
-            let label = match c.conflict {
-                Conflict::Cycle => format!("{} {}", subject_name(kb, id), assertion(kb.claim(id))),
-                _ => assertion(kb.claim(id)),
-            };
-            match sides.iter_mut().find(|s| s.label == label) {
-                Some(side) => side.claims.push(side_claim(id)),
-                None => sides.push(Side {
-                    label,
-                    claims: vec![side_claim(id)],
-                }),
-            }
-        }
-        let mut reasons = Vec::new();
-        for &id in &c.claims {
-            for d in &kb.claim(id).disputes {
-                if kb
-                    .claim_ref(id.entry, &d.target.value)
-                    .is_some_and(|t| t != id && members.contains(&t))
-                {
-                    reasons.push(Reason {
-                        by: kb.claim_name(id),
-                        text: d.reason.clone(),
-                    });
-                }
-            }
-        }
-        let mut subjects: Vec<String> = c.claims.iter().map(|&id| subject_name(kb, id)).collect();
-        if c.conflict == Conflict::Cycle {
-            // Every subject of the circle: the claims' own and the ones they rank.
-            for &id in &c.claims {
-                let claim = kb.claim(id);
-                for t in claim.above.iter().chain(&claim.below) {
-                    subjects.push(
-                        kb.entry(&t.value)
-                            .map_or_else(|| t.value.clone(), |e| kb.entries[e].id.value.clone()),
-                    );
-                }
-            }
-        }
-        subjects.sort();
-        subjects.dedup();
-        cards.push(Dispute {
-            anchor: String::new(),
-            status: if c.acknowledged {
-                Status::Acknowledged
-            } else {
-                Status::Unacknowledged
-            },
-            kind: match c.conflict {
-                Conflict::Values => "conflicting values",
-                Conflict::Negation => "a claim and its negation",
-                Conflict::Cycle => "a circle of rankings",
-            },
-            subject: subjects.join(", "),
-            property: c.property.clone(),
-            sides,
-            reasons,
-        });
     }
-    for stale in contradictions.stale_links(kb) {
-        let (a, b, reason) = (stale.claim, stale.target, stale.link.reason.clone());
-        let mut sides: Vec<Side> = Vec::new();
-        for id in [a, b] {
-            sides.push(Side {
-                label: format!("{} {}", subject_name(kb, id), assertion(kb.claim(id))),
-                claims: vec![side_claim(id)],
-            });
-        }
-        let mut subjects = vec![subject_name(kb, a), subject_name(kb, b)];
-        subjects.dedup();
-        let property = |id: ClaimId| {
-            kb.claim(id)
-                .property
-                .as_ref()
-                .map_or_else(String::new, |p| p.value.clone())
+}
+
+/// The card of a contradiction: its claims grouped into sides by what they assert, and the
+/// reasons of the `disputes` links between them.
+fn contradiction_card(
+    kb: &Kb,
+    c: &Contradiction,
+    side_claim: &dyn Fn(ClaimId) -> SideClaim,
+) -> Dispute {
+    let members: HashSet<ClaimId> = c.claims.iter().copied().collect();
+    let mut sides: Vec<Side> = Vec::new();
+    for &id in &c.claims {
+        let label = match c.conflict {
+            Conflict::Cycle => format!("{} {}", subject_name(kb, id), assertion(kb.claim(id))),
+            _ => assertion(kb.claim(id)),
         };
-        let mut properties = vec![property(a), property(b)];
-        properties.dedup();
-        cards.push(Dispute {
-            anchor: String::new(),
-            status: Status::Stale,
-            kind: "no contradiction",
-            subject: subjects.join(", "),
-            property: properties.join(", "),
-            sides,
-            reasons: vec![Reason {
-                by: kb.claim_name(a),
-                text: reason,
-            }],
+        match sides.iter_mut().find(|s| s.label == label) {
+            Some(side) => side.claims.push(side_claim(id)),
+            None => sides.push(Side {
+                label,
+                claims: vec![side_claim(id)],
+            }),
+        }
+    }
+    let mut reasons = Vec::new();
+    for &id in &c.claims {
+        for d in &kb.claim(id).disputes {
+            if kb
+                .claim_ref(id.entry, &d.target.value)
+                .is_some_and(|t| t != id && members.contains(&t))
+            {
+                reasons.push(Reason {
+                    by: kb.claim_name(id),
+                    text: d.reason.clone(),
+                });
+            }
+        }
+    }
+    let mut subjects: Vec<String> = c.claims.iter().map(|&id| subject_name(kb, id)).collect();
+    if c.conflict == Conflict::Cycle {
+        // Every subject of the circle: the claims' own and the ones they rank.
+        for &id in &c.claims {
+            let claim = kb.claim(id);
+            for t in claim.above.iter().chain(&claim.below) {
+                subjects.push(
+                    kb.entry(&t.value)
+                        .map_or_else(|| t.value.clone(), |e| kb.entries[e].id.value.clone()),
+                );
+            }
+        }
+    }
+    subjects.sort();
+    subjects.dedup();
+    Dispute {
+        anchor: String::new(),
+        status: if c.acknowledged {
+            Status::Acknowledged
+        } else {
+            Status::Unacknowledged
+        },
+        kind: match c.conflict {
+            Conflict::Values => "conflicting values",
+            Conflict::Negation => "a claim and its negation",
+            Conflict::Cycle => "a circle of rankings",
+        },
+        subject: subjects.join(", "),
+        property: c.property.clone(),
+        sides,
+        reasons,
+    }
+}
+
+/// The card of a `disputes` link between two claims that do not contradict each other.
+fn stale_card(
+    kb: &Kb,
+    stale: &StaleLink<'_>,
+    side_claim: &dyn Fn(ClaimId) -> SideClaim,
+) -> Dispute {
+    let (a, b, reason) = (stale.claim, stale.target, stale.link.reason.clone());
+    let mut sides: Vec<Side> = Vec::new();
+    for id in [a, b] {
+        sides.push(Side {
+            label: format!("{} {}", subject_name(kb, id), assertion(kb.claim(id))),
+            claims: vec![side_claim(id)],
         });
     }
-    // Sorted for the reader; the anchors follow the sorted order.
+    let mut subjects = vec![subject_name(kb, a), subject_name(kb, b)];
+    subjects.dedup();
+    let property = |id: ClaimId| {
+        kb.claim(id)
+            .property
+            .as_ref()
+            .map_or_else(String::new, |p| p.value.clone())
+    };
+    let mut properties = vec![property(a), property(b)];
+    properties.dedup();
+    Dispute {
+        anchor: String::new(),
+        status: Status::Stale,
+        kind: "no contradiction",
+        subject: subjects.join(", "),
+        property: properties.join(", "),
+        sides,
+        reasons: vec![Reason {
+            by: kb.claim_name(a),
+            text: reason,
+        }],
+    }
+}
+
+/// The cards sorted for the reader, with their anchors in the sorted order; and the anchor of
+/// each card in its first order.
+fn sorted_cards(cards: Vec<Dispute>, anchors: &mut Anchors) -> (Vec<Dispute>, Vec<String>) {
     let mut order: Vec<usize> = (0..cards.len()).collect();
     order.sort_by(|&x, &y| {
         let key = |d: &Dispute| {

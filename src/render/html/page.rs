@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use super::escape::escape;
-use super::model::{Cell, Dispute, Map, Matrix, RowStatus, Status};
+use super::model::{Cell, Dispute, Map, Matrix, Row, RowStatus, SideClaim, Status};
 use crate::diagnostic::Severity;
 
 const STYLE: &str = include_str!("report.css");
@@ -275,6 +275,8 @@ fn line(out: &mut String, map: &Map, d: &Dispute) {
     out.push_str("</li>\n");
 }
 
+/// The card of one dispute: its heading, its diagram, each side with its claims and quotes,
+/// and the reason recorded (or what to do).
 fn card(out: &mut String, map: &Map, d: &Dispute) {
     let (class, mark) = match d.status {
         Status::Unacknowledged => ("unack", "\u{26a0}"),
@@ -318,50 +320,62 @@ fn card(out: &mut String, map: &Map, d: &Dispute) {
             escape(&side.label)
         );
         for c in &side.claims {
-            let _ = writeln!(
-                out,
-                "<div class=\"claim\"><p class=\"claim-name\"><a href=\"{}\">{}</a> <span class=\"where\">{}:{}</span></p>",
-                escape(&map.links.to(&c.claim.path, c.claim.line)),
-                escape(&c.claim.name),
-                escape(&c.claim.path),
-                c.claim.line
-            );
-            if !c.claim.text.is_empty() {
-                let _ = writeln!(out, "<p class=\"claim-text\">{}</p>", escape(&c.claim.text));
-            }
-            if c.cites.is_empty() {
-                out.push_str("<p class=\"none\">No citation.</p>\n");
-            }
-            for q in &c.cites {
-                let source = match q.source_index {
-                    Some(i) => format!(
-                        "<a href=\"#{}\">{}</a>",
-                        escape(&map.sources[i].anchor),
-                        escape(&q.source)
-                    ),
-                    None => escape(&q.source),
-                };
-                match &q.quote {
-                    Some(quote) => {
-                        let _ = writeln!(
-                            out,
-                            "<figure class=\"quote\"><blockquote>{}</blockquote><figcaption>\u{2014} {source}</figcaption></figure>",
-                            escape(quote)
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(
-                            out,
-                            "<p class=\"none\">Cites {source}, without a quote.</p>"
-                        );
-                    }
-                }
-            }
-            out.push_str("</div>\n");
+            side_claim(out, map, c);
         }
         out.push_str("</section>\n");
     }
     out.push_str("</div>\n");
+    reasons(out, d);
+    out.push_str("</article>\n");
+}
+
+/// A claim on one side of a dispute card, with its quotes.
+fn side_claim(out: &mut String, map: &Map, c: &SideClaim) {
+    let _ = writeln!(
+        out,
+        "<div class=\"claim\"><p class=\"claim-name\"><a href=\"{}\">{}</a> <span class=\"where\">{}:{}</span></p>",
+        escape(&map.links.to(&c.claim.path, c.claim.line)),
+        escape(&c.claim.name),
+        escape(&c.claim.path),
+        c.claim.line
+    );
+    if !c.claim.text.is_empty() {
+        let _ = writeln!(out, "<p class=\"claim-text\">{}</p>", escape(&c.claim.text));
+    }
+    if c.cites.is_empty() {
+        out.push_str("<p class=\"none\">No citation.</p>\n");
+    }
+    for q in &c.cites {
+        let source = match q.source_index {
+            Some(i) => format!(
+                "<a href=\"#{}\">{}</a>",
+                escape(&map.sources[i].anchor),
+                escape(&q.source)
+            ),
+            None => escape(&q.source),
+        };
+        match &q.quote {
+            Some(quote) => {
+                let _ = writeln!(
+                    out,
+                    "<figure class=\"quote\"><blockquote>{}</blockquote><figcaption>\u{2014} {source}</figcaption></figure>",
+                    escape(quote)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"none\">Cites {source}, without a quote.</p>"
+                );
+            }
+        }
+    }
+    out.push_str("</div>\n");
+}
+
+/// The reasons that the `disputes` links of a card record; for a dispute that none
+/// acknowledges, what to do.
+fn reasons(out: &mut String, d: &Dispute) {
     if !d.reasons.is_empty() {
         out.push_str("<div class=\"reasons\"><h4>Reason recorded</h4>\n");
         for r in &d.reasons {
@@ -379,7 +393,6 @@ fn card(out: &mut String, map: &Map, d: &Dispute) {
     } else if d.status == Status::Unacknowledged {
         out.push_str("<p class=\"todo\"><strong>Not acknowledged.</strong> Correct the claim that misreads its source, or list the other claim under <code>disputes</code> with the reason the sources disagree.</p>\n");
     }
-    out.push_str("</article>\n");
 }
 
 fn matrix(out: &mut String, map: &Map) {
@@ -458,35 +471,7 @@ fn table(out: &mut String, map: &Map, m: &Matrix, n: usize) {
                     escape(&subject.id)
                 );
             }
-            let sources = row.cells.len();
-            let status = match row.status {
-                RowStatus::Disputed => {
-                    let links: Vec<String> = row
-                        .disputes
-                        .iter()
-                        .map(|a| {
-                            format!(
-                                "<a href=\"#{}\">{}</a>",
-                                escape(a),
-                                escape(&a.replace("dispute-", "#"))
-                            )
-                        })
-                        .collect();
-                    format!(
-                        "<span class=\"mark-disputed\">\u{2260} disputed</span> {}",
-                        links.join(" ")
-                    )
-                }
-                RowStatus::Agree => {
-                    format!("<span class=\"mark-agree\">\u{2713} agree</span> ({sources} sources)")
-                }
-                RowStatus::Several => format!(
-                    "<span class=\"mark-several\">\u{2295} several values</span> ({sources} sources)"
-                ),
-                RowStatus::Single => {
-                    "<span class=\"mark-single\">\u{2022} one source</span>".into()
-                }
-            };
+            let status = status_html(row);
             let _ = write!(
                 out,
                 "<th scope=\"row\">{}</th><td class=\"status\">{status}</td>",
@@ -515,6 +500,38 @@ fn table(out: &mut String, map: &Map, m: &Matrix, n: usize) {
         out.push_str("</tbody>\n");
     }
     out.push_str("</table>\n</div>\n");
+}
+
+/// A row's status cell: disputed (with links to its disputes), agreed, several values or one
+/// source.
+fn status_html(row: &Row) -> String {
+    let sources = row.cells.len();
+    match row.status {
+        RowStatus::Disputed => {
+            let links: Vec<String> = row
+                .disputes
+                .iter()
+                .map(|a| {
+                    format!(
+                        "<a href=\"#{}\">{}</a>",
+                        escape(a),
+                        escape(&a.replace("dispute-", "#"))
+                    )
+                })
+                .collect();
+            format!(
+                "<span class=\"mark-disputed\">\u{2260} disputed</span> {}",
+                links.join(" ")
+            )
+        }
+        RowStatus::Agree => {
+            format!("<span class=\"mark-agree\">\u{2713} agree</span> ({sources} sources)")
+        }
+        RowStatus::Several => format!(
+            "<span class=\"mark-several\">\u{2295} several values</span> ({sources} sources)"
+        ),
+        RowStatus::Single => "<span class=\"mark-single\">\u{2022} one source</span>".into(),
+    }
 }
 
 /// In a disputed row, the value that more sources back than any other: its cells agree with

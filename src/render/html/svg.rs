@@ -24,7 +24,53 @@ const MAX_LABEL: usize = 40;
 /// The diagram of `d`, as an `<svg>` element whose accessible name is its `<title>`; `id` is
 /// unique in the page and names its title and arrow head.
 pub fn diagram(d: &Dispute, id: &str) -> String {
-    // Each source beside the first position it backs, so that few arrows cross.
+    let sources = sources(d);
+    let edges = edges(d, &sources);
+    let side_labels: Vec<&str> = d.sides.iter().map(|s| s.label.as_str()).collect();
+    let layout = Layout::new(d, &sources, &side_labels);
+    let title = title(d, &sources, &edges);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" width=\"{w}\" height=\"{h}\" \
+         viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title\">\
+         <title id=\"{id}-title\">{title}</title>\
+         <defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
+         markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" \
+         fill=\"#4d4d4d\"/></marker></defs>",
+        w = num(layout.width),
+        h = num(layout.height),
+        title = escape(&title),
+    );
+    for &(s, n) in &edges {
+        svg.push_str(&layout.edge(s, n, id));
+    }
+    for (n, label) in sources.iter().enumerate() {
+        svg.push_str(&node(
+            "source",
+            label,
+            MARGIN,
+            layout.center(n, sources.len()) - BOX_H / 2.0,
+            layout.left_w,
+        ));
+    }
+    for (n, label) in side_labels.iter().enumerate() {
+        svg.push_str(&node(
+            "side",
+            label,
+            layout.x_right,
+            layout.center(n, side_labels.len()) - BOX_H / 2.0,
+            layout.right_w,
+        ));
+    }
+    if layout.contradict {
+        svg.push_str(&layout.bracket(d.status));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The sources that the claims of `d` cite, each beside the first position it backs, so that
+/// few arrows cross.
+fn sources(d: &Dispute) -> Vec<&str> {
     let mut sources: Vec<(usize, &str)> = d
         .sides
         .iter()
@@ -35,13 +81,16 @@ pub fn diagram(d: &Dispute, id: &str) -> String {
         .collect();
     sources.sort();
     let mut seen = BTreeSet::new();
-    let sources: Vec<&str> = sources
+    sources
         .into_iter()
         .filter(|(_, s)| seen.insert(*s))
         .map(|(_, s)| s)
-        .collect();
-    let edges: BTreeSet<(usize, usize)> = d
-        .sides
+        .collect()
+}
+
+/// The arrows: (source, side) for each side that a source backs.
+fn edges(d: &Dispute, sources: &[&str]) -> BTreeSet<(usize, usize)> {
+    d.sides
         .iter()
         .enumerate()
         .flat_map(|(n, side)| {
@@ -51,39 +100,12 @@ pub fn diagram(d: &Dispute, id: &str) -> String {
                 .filter_map(|q| sources.iter().position(|s| *s == q.source))
                 .map(move |s| (s, n))
         })
-        .collect();
-    let side_labels: Vec<&str> = d.sides.iter().map(|s| s.label.as_str()).collect();
+        .collect()
+}
 
-    let column_height = |n: usize| n as f64 * BOX_H + n.saturating_sub(1) as f64 * GAP_Y;
-    let height = column_height(sources.len()).max(column_height(side_labels.len())) + 2.0 * MARGIN;
-    let top = |n: usize| MARGIN + (height - 2.0 * MARGIN - column_height(n)) / 2.0;
-    let box_width = |labels: &[&str]| {
-        labels
-            .iter()
-            .map(|l| text_width(&shorten(l)))
-            .fold(0.0, f64::max)
-            + 2.0 * PAD_X
-    };
-    let left_w = box_width(&sources);
-    let right_w = box_width(&side_labels);
-    let x_right = if sources.is_empty() {
-        MARGIN
-    } else {
-        MARGIN + left_w + GAP_X
-    };
-    let contradict = d.sides.len() > 1;
-    let bracket_label = match d.status {
-        Status::Stale => "no contradiction",
-        _ => "\u{2260} contradict",
-    };
-    let x_bracket = x_right + right_w + 12.0;
-    let width = if contradict {
-        x_bracket + 10.0 + text_width(bracket_label) + MARGIN
-    } else {
-        x_right + right_w + MARGIN
-    };
-
-    let title = format!(
+/// The diagram in words, for its `<title>`: which sources back which side.
+fn title(d: &Dispute, sources: &[&str], edges: &BTreeSet<(usize, usize)>) -> String {
+    format!(
         "Diagram: {}",
         d.sides
             .iter()
@@ -102,24 +124,88 @@ pub fn diagram(d: &Dispute, id: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join("; ")
-    );
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" width=\"{w}\" height=\"{h}\" \
-         viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title\">\
-         <title id=\"{id}-title\">{title}</title>\
-         <defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
-         markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" \
-         fill=\"#4d4d4d\"/></marker></defs>",
-        w = num(width),
-        h = num(height),
-        title = escape(&title),
-    );
-    let center = |n: usize, count: usize| top(count) + n as f64 * (BOX_H + GAP_Y) + BOX_H / 2.0;
-    for &(s, n) in &edges {
-        let (x1, y1) = (MARGIN + left_w, center(s, sources.len()));
-        let (x2, y2) = (x_right, center(n, side_labels.len()));
+    )
+}
+
+/// Where the parts of a diagram go: two columns of boxes, centred on each other, and the
+/// bracket to the right of the sides.
+struct Layout {
+    height: f64,
+    width: f64,
+    /// The widths of the boxes of the sources and of the sides.
+    left_w: f64,
+    right_w: f64,
+    /// Where the column of sides starts.
+    x_right: f64,
+    /// Where the bracket stands, and its label.
+    x_bracket: f64,
+    bracket_label: &'static str,
+    /// The sides contradict: a bracket joins them.
+    contradict: bool,
+    /// How many boxes each column has.
+    sources: usize,
+    sides: usize,
+}
+
+impl Layout {
+    fn new(d: &Dispute, sources: &[&str], side_labels: &[&str]) -> Layout {
+        let height =
+            column_height(sources.len()).max(column_height(side_labels.len())) + 2.0 * MARGIN;
+        let box_width = |labels: &[&str]| {
+            labels
+                .iter()
+                .map(|l| text_width(&shorten(l)))
+                .fold(0.0, f64::max)
+                + 2.0 * PAD_X
+        };
+        let left_w = box_width(sources);
+        let right_w = box_width(side_labels);
+        let x_right = if sources.is_empty() {
+            MARGIN
+        } else {
+            MARGIN + left_w + GAP_X
+        };
+        let contradict = d.sides.len() > 1;
+        let bracket_label = match d.status {
+            Status::Stale => "no contradiction",
+            _ => "\u{2260} contradict",
+        };
+        let x_bracket = x_right + right_w + 12.0;
+        let width = if contradict {
+            x_bracket + 10.0 + text_width(bracket_label) + MARGIN
+        } else {
+            x_right + right_w + MARGIN
+        };
+        Layout {
+            height,
+            width,
+            left_w,
+            right_w,
+            x_right,
+            x_bracket,
+            bracket_label,
+            contradict,
+            sources: sources.len(),
+            sides: side_labels.len(),
+        }
+    }
+
+    /// Where a column of `count` boxes starts, centred in the diagram.
+    fn top(&self, count: usize) -> f64 {
+        MARGIN + (self.height - 2.0 * MARGIN - column_height(count)) / 2.0
+    }
+
+    /// The middle of box `n` of a column of `count`.
+    fn center(&self, n: usize, count: usize) -> f64 {
+        self.top(count) + n as f64 * (BOX_H + GAP_Y) + BOX_H / 2.0
+    }
+
+    /// The arrow from source `s` to side `n`.
+    fn edge(&self, s: usize, n: usize, id: &str) -> String {
+        let (x1, y1) = (MARGIN + self.left_w, self.center(s, self.sources));
+        let (x2, y2) = (self.x_right, self.center(n, self.sides));
         let mid = (x1 + x2) / 2.0;
-        svg.push_str(&format!(
+        format!(
             "<path class=\"edge\" d=\"M{},{}C{},{} {},{} {},{}\" fill=\"none\" stroke=\"#4d4d4d\" \
              stroke-width=\"1.5\" marker-end=\"url(#{id}-arrow)\"/>",
             num(x1),
@@ -130,55 +216,41 @@ pub fn diagram(d: &Dispute, id: &str) -> String {
             num(y2),
             num(x2 - 1.0),
             num(y2)
-        ));
+        )
     }
-    for (n, label) in sources.iter().enumerate() {
-        svg.push_str(&node(
-            "source",
-            label,
-            MARGIN,
-            center(n, sources.len()) - BOX_H / 2.0,
-            left_w,
-        ));
-    }
-    for (n, label) in side_labels.iter().enumerate() {
-        svg.push_str(&node(
-            "side",
-            label,
-            x_right,
-            center(n, side_labels.len()) - BOX_H / 2.0,
-            right_w,
-        ));
-    }
-    if contradict {
-        let (y1, y2) = (
-            center(0, side_labels.len()),
-            center(side_labels.len() - 1, side_labels.len()),
-        );
-        let (stroke, dash) = match d.status {
+
+    /// The bracket that joins the sides, with its label: red for a contradiction, dashed grey
+    /// for a stale link.
+    fn bracket(&self, status: Status) -> String {
+        let sides = self.sides;
+        let (y1, y2) = (self.center(0, sides), self.center(sides - 1, sides));
+        let (stroke, dash) = match status {
             Status::Stale => ("#4d4d4d", " stroke-dasharray=\"4 3\""),
             _ => ("#a4001d", ""),
         };
-        let mut path = format!("M{},{}V{}", num(x_bracket), num(y1), num(y2));
-        for n in 0..side_labels.len() {
-            let y = num(center(n, side_labels.len()));
+        let mut path = format!("M{},{}V{}", num(self.x_bracket), num(y1), num(y2));
+        for n in 0..sides {
+            let y = num(self.center(n, sides));
             path.push_str(&format!(
                 "M{},{y}H{}",
-                num(x_right + right_w),
-                num(x_bracket)
+                num(self.x_right + self.right_w),
+                num(self.x_bracket)
             ));
         }
-        svg.push_str(&format!(
+        format!(
             "<path class=\"conflict\" d=\"{path}\" fill=\"none\" stroke=\"{stroke}\" \
              stroke-width=\"2\"{dash}/><text class=\"conflict-label\" x=\"{}\" y=\"{}\" \
              dominant-baseline=\"central\" font-size=\"{FONT}\" fill=\"{stroke}\">{}</text>",
-            num(x_bracket + 6.0),
+            num(self.x_bracket + 6.0),
             num((y1 + y2) / 2.0),
-            escape(bracket_label)
-        ));
+            escape(self.bracket_label)
+        )
     }
-    svg.push_str("</svg>");
-    svg
+}
+
+/// The height of a column of `n` boxes.
+fn column_height(n: usize) -> f64 {
+    n as f64 * BOX_H + n.saturating_sub(1) as f64 * GAP_Y
 }
 
 /// One box with its label.

@@ -11,7 +11,7 @@ mod advice;
 mod union;
 
 use crate::diagnostic::{Diagnostic, FileId, Label, RuleId};
-use crate::frontmatter::{Node, Value};
+use crate::frontmatter::{Key, Node, Value};
 
 /// The rule of findings about frontmatter that breaks its schema.
 const SCHEMA: RuleId = RuleId::Schema;
@@ -32,154 +32,208 @@ pub fn schema_findings(
         return;
     }
     let pointer = error.instance_path().as_str();
-    let schema_path = error.schema_path().as_str();
-    let keyword = error.kind().keyword();
     let (node, key) = root.pointer(pointer).unwrap_or((root, None));
-    let place = display_path(root, pointer);
-    let rule = SCHEMA;
-    // `additionalProperties: false` checked inside a union comes back as a `false` schema that
-    // names one value of the mapping: the keys that the schema does not declare are the
-    // unexpected ones.
-    let undeclared = match (error.kind(), &node.value) {
-        (ValidationErrorKind::FalseSchema, Value::Map(entries))
-            if schema_path.ends_with("/additionalProperties") =>
-        {
-            let declared = schema
-                .map(|doc| advice::declared_keys(doc, schema_path))
-                .unwrap_or_default();
-            let names: Vec<String> = entries
-                .iter()
-                .map(|(k, _)| k.text.clone())
-                .filter(|k| !declared.contains(&k.as_str()))
-                .collect();
-            (!names.is_empty()).then_some(names)
-        }
-        _ => None,
+    let v = Violation {
+        file,
+        open,
+        schema,
+        pointer,
+        schema_path: error.schema_path().as_str(),
+        keyword: error.kind().keyword(),
+        node,
+        key,
+        place: display_path(root, pointer),
     };
+    let undeclared = v.undeclared(error);
     match (error.kind(), undeclared.as_ref()) {
         (_, Some(unexpected))
         | (
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected },
             _,
-        ) => {
-            let keyword = if keyword == "falseSchema" {
-                "additionalProperties"
-            } else {
-                keyword
-            };
-            let declared = schema
-                .map(|doc| advice::declared_keys(doc, schema_path))
-                .unwrap_or_default();
-            for name in unexpected {
-                let span = node.key(name).map_or(node.span.clone(), |k| k.span.clone());
-                let message = match &place {
-                    Some(p) => format!("`{p}` has unexpected property `{name}`"),
-                    None => format!("unexpected property `{name}`"),
-                };
-                let help = match advice::nearest_key(&declared, name) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => "remove the key, or add it to the schema's `properties`".into(),
-                };
-                out.push(
-                    Diagnostic::new(
-                        rule,
-                        message,
-                        Label::new(file, span, "not allowed by the schema"),
-                    )
-                    .help(help)
-                    .schema(pointer, keyword),
-                );
-            }
+        ) => v.unexpected(unexpected, out),
+        (ValidationErrorKind::Required { property }, _) => out.push(v.missing(property)),
+        _ => out.push(v.broken(error)),
+    }
+}
+
+/// A violation of the schema, and where it stands in the frontmatter.
+struct Violation<'a> {
+    file: FileId,
+    /// The frontmatter's opening line: where a finding about the whole frontmatter points.
+    open: Range<usize>,
+    /// The collection's schema document, for advice.
+    schema: Option<&'a serde_json::Value>,
+    /// Where the violating value is (a JSON pointer).
+    pointer: &'a str,
+    /// Where the violated keyword is in the schema.
+    schema_path: &'a str,
+    keyword: &'a str,
+    /// The violating value, and its key when it has one.
+    node: &'a Node,
+    key: Option<&'a Key>,
+    /// The value's path as a finding names it; `None` for the whole frontmatter.
+    place: Option<String>,
+}
+
+impl Violation<'_> {
+    /// The keys that the schema does not declare, when `additionalProperties: false` checked
+    /// inside a union comes back as a `false` schema that names one value of the mapping.
+    fn undeclared(&self, error: &ValidationError<'_>) -> Option<Vec<String>> {
+        let (ValidationErrorKind::FalseSchema, Value::Map(entries)) =
+            (error.kind(), &self.node.value)
+        else {
+            return None;
+        };
+        if !self.schema_path.ends_with("/additionalProperties") {
+            return None;
         }
-        (ValidationErrorKind::Required { property }, _) => {
-            let name = property
-                .as_str()
-                .map_or_else(|| property.to_string(), str::to_string);
-            let requiring = schema
-                .map(|doc| advice::requiring_keys(doc, schema_path, node, &name))
-                .unwrap_or_default();
-            if let Some(first) = requiring.first() {
-                out.push(dependency(file, &place, &name, first, pointer, schema_path));
-                return;
-            }
-            let span = match key {
-                Some(k) => k.span.clone(),
-                None if pointer.is_empty() => open,
-                None => node.span.start..node.span.start,
+        let declared = self.declared_keys();
+        let names: Vec<String> = entries
+            .iter()
+            .map(|(k, _)| k.text.clone())
+            .filter(|k| !declared.contains(&k.as_str()))
+            .collect();
+        (!names.is_empty()).then_some(names)
+    }
+
+    /// The keys that the schema declares where the violation is.
+    fn declared_keys(&self) -> Vec<&str> {
+        self.schema
+            .map(|doc| advice::declared_keys(doc, self.schema_path))
+            .unwrap_or_default()
+    }
+
+    /// One finding per key that the schema does not allow, at the key.
+    fn unexpected(&self, unexpected: &[String], out: &mut Vec<Diagnostic>) {
+        let keyword = if self.keyword == "falseSchema" {
+            "additionalProperties"
+        } else {
+            self.keyword
+        };
+        let declared = self.declared_keys();
+        for name in unexpected {
+            let span = self
+                .node
+                .key(name)
+                .map_or(self.node.span.clone(), |k| k.span.clone());
+            let message = match &self.place {
+                Some(p) => format!("`{p}` has unexpected property `{name}`"),
+                None => format!("unexpected property `{name}`"),
             };
-            let message = match &place {
-                Some(p) => format!("`{p}` is missing required property `{name}`"),
-                None => format!("missing required property `{name}`"),
+            let help = match advice::nearest_key(&declared, name) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "remove the key, or add it to the schema's `properties`".into(),
             };
-            let mut d = Diagnostic::new(
-                rule,
-                message,
-                Label::new(file, span, format!("`{name}` is required here")),
-            )
-            .schema(pointer, keyword);
-            let declared = schema
-                .map(|doc| advice::declared_keys(doc, schema_path))
-                .unwrap_or_default();
-            if let Some(typo) = advice::misspelt_key(node, &name, &declared) {
-                d = d
-                    .related(Label::new(
-                        file,
-                        typo.span.clone(),
-                        format!("`{}` may be `{name}` misspelt", typo.text),
-                    ))
-                    .help(format!("rename `{}` to `{name}`", typo.text));
-            }
-            out.push(d);
+            out.push(
+                Diagnostic::new(
+                    SCHEMA,
+                    message,
+                    Label::new(self.file, span, "not allowed by the schema"),
+                )
+                .help(help)
+                .schema(self.pointer, keyword),
+            );
         }
-        _ => {
-            let detail = advice::detail(error);
-            let message = match &place {
-                Some(p) => format!("`{p}`: {detail}"),
-                None => detail.clone(),
-            };
-            let span = if node.span.is_empty() {
-                key.map_or(open, |k| k.span.clone())
-            } else {
-                node.span.clone()
-            };
-            let mut d = Diagnostic::new(
-                rule,
-                message,
-                Label::new(file, span, format!("breaks `{keyword}`")),
-            )
-            .schema(pointer, keyword);
-            // `not: {required: [draft]}` forbids keys: the finding is at the forbidden key.
-            if let ValidationErrorKind::Not { schema } = error.kind()
-                && let Some(forbidden) = advice::forbidden_key(schema, node)
-            {
-                let name = &forbidden.text;
-                d.message = match &place {
-                    Some(p) => {
-                        format!("`{p}` must not have `{name}` (the schema under `not` refuses it)")
-                    }
-                    None => format!(
-                        "the frontmatter must not have `{name}` (the schema under `not` refuses it)"
-                    ),
-                };
-                d.primary = Label::new(file, forbidden.span.clone(), "refused by `not`");
-                d = d.help(format!("remove `{name}`"));
-            }
-            if let ValidationErrorKind::BacktrackLimitExceeded { .. } = error.kind() {
-                // Not a verdict on the value: the pattern could not be run to the end on it.
-                d.message = match &place {
-                    Some(p) => format!("`{p}` could not be checked against its `pattern`: the match needs more backtracking than the limit allows"),
-                    None => "the value could not be checked against its `pattern`: the match needs more backtracking than the limit allows".into(),
-                };
-                d = d.help("simplify the schema's pattern: nested repetition with look-around or backreferences backtracks without end on some values");
-            }
-            if let ValidationErrorKind::Enum { options } = error.kind()
-                && let Some(near) = advice::nearest_value(options, error.instance())
-            {
-                d = d.help(format!("did you mean `{near}`?"));
-            }
-            out.push(d);
+    }
+
+    /// The finding of a missing required property: at the key that requires it, or at the key
+    /// of the object that lacks it (with a key that may be it misspelt).
+    fn missing(&self, property: &serde_json::Value) -> Diagnostic {
+        let (file, node) = (self.file, self.node);
+        let name = property
+            .as_str()
+            .map_or_else(|| property.to_string(), str::to_string);
+        let requiring = self
+            .schema
+            .map(|doc| advice::requiring_keys(doc, self.schema_path, node, &name))
+            .unwrap_or_default();
+        if let Some(first) = requiring.first() {
+            return dependency(
+                file,
+                &self.place,
+                &name,
+                first,
+                self.pointer,
+                self.schema_path,
+            );
         }
+        let span = match self.key {
+            Some(k) => k.span.clone(),
+            None if self.pointer.is_empty() => self.open.clone(),
+            None => node.span.start..node.span.start,
+        };
+        let message = match &self.place {
+            Some(p) => format!("`{p}` is missing required property `{name}`"),
+            None => format!("missing required property `{name}`"),
+        };
+        let mut d = Diagnostic::new(
+            SCHEMA,
+            message,
+            Label::new(file, span, format!("`{name}` is required here")),
+        )
+        .schema(self.pointer, self.keyword);
+        if let Some(typo) = advice::misspelt_key(node, &name, &self.declared_keys()) {
+            d = d
+                .related(Label::new(
+                    file,
+                    typo.span.clone(),
+                    format!("`{}` may be `{name}` misspelt", typo.text),
+                ))
+                .help(format!("rename `{}` to `{name}`", typo.text));
+        }
+        d
+    }
+
+    /// The finding of any other violation, at the value, worded from the error.
+    fn broken(&self, error: &ValidationError<'_>) -> Diagnostic {
+        let (file, place) = (self.file, &self.place);
+        let detail = advice::detail(error);
+        let message = match place {
+            Some(p) => format!("`{p}`: {detail}"),
+            None => detail.clone(),
+        };
+        let span = if self.node.span.is_empty() {
+            self.key.map_or(self.open.clone(), |k| k.span.clone())
+        } else {
+            self.node.span.clone()
+        };
+        let mut d = Diagnostic::new(
+            SCHEMA,
+            message,
+            Label::new(file, span, format!("breaks `{}`", self.keyword)),
+        )
+        .schema(self.pointer, self.keyword);
+        // `not: {required: [draft]}` forbids keys: the finding is at the forbidden key.
+        if let ValidationErrorKind::Not { schema } = error.kind()
+            && let Some(forbidden) = advice::forbidden_key(schema, self.node)
+        {
+            let name = &forbidden.text;
+            d.message = match place {
+                Some(p) => {
+                    format!("`{p}` must not have `{name}` (the schema under `not` refuses it)")
+                }
+                None => format!(
+                    "the frontmatter must not have `{name}` (the schema under `not` refuses it)"
+                ),
+            };
+            d.primary = Label::new(file, forbidden.span.clone(), "refused by `not`");
+            d = d.help(format!("remove `{name}`"));
+        }
+        if let ValidationErrorKind::BacktrackLimitExceeded { .. } = error.kind() {
+            // Not a verdict on the value: the pattern could not be run to the end on it.
+            d.message = match place {
+                Some(p) => format!("`{p}` could not be checked against its `pattern`: the match needs more backtracking than the limit allows"),
+                None => "the value could not be checked against its `pattern`: the match needs more backtracking than the limit allows".into(),
+            };
+            d = d.help("simplify the schema's pattern: nested repetition with look-around or backreferences backtracks without end on some values");
+        }
+        if let ValidationErrorKind::Enum { options } = error.kind()
+            && let Some(near) = advice::nearest_value(options, error.instance())
+        {
+            d = d.help(format!("did you mean `{near}`?"));
+        }
+        d
     }
 }
 
@@ -189,7 +243,7 @@ fn dependency(
     file: FileId,
     place: &Option<String>,
     name: &str,
-    by: &crate::frontmatter::Key,
+    by: &Key,
     pointer: &str,
     schema_path: &str,
 ) -> Diagnostic {

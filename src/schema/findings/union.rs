@@ -36,34 +36,8 @@ pub fn finding(
         return None;
     }
     let here = error.instance_path().as_str();
-    let depth = |e: &ValidationError<'_>| e.instance_path().as_str().matches('/').count();
-    let wrong_type = |errors: &[ValidationError<'static>]| {
-        errors
-            .iter()
-            .any(|e| e.instance_path().as_str() == here && wrong_kind(e))
-    };
-    // A branch that only wants other values (`const`, `enum`) of the right type says less
-    // than one that takes values of this kind and finds a flaw in this one.
-    let only_other_values = |errors: &[ValidationError<'static>]| {
-        errors.iter().all(|e| {
-            e.instance_path().as_str() == here
-                && matches!(
-                    e.kind(),
-                    ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. }
-                )
-        })
-    };
-    let all_wrong_type = branches.iter().all(|b| wrong_type(b));
-    let (best, errors) = branches.iter().enumerate().min_by_key(|(i, b)| {
-        let deepest = b.iter().map(depth).max().unwrap_or(0);
-        (
-            !all_wrong_type && wrong_type(b),
-            only_other_values(b),
-            b.len(),
-            std::cmp::Reverse(deepest),
-            *i,
-        )
-    })?;
+    let all_wrong_type = branches.iter().all(|b| wrong_type(b, here));
+    let (best, errors) = closest(branches, here, all_wrong_type)?;
     // The branch's deepest failing place (the first one, among equals).
     let deepest = errors.iter().map(depth).max().unwrap_or(0);
     let target = errors.iter().find(|e| depth(e) == deepest)?;
@@ -80,23 +54,6 @@ pub fn finding(
         .iter()
         .all(|b| b.iter().all(|e| e.instance_path().as_str() == here));
     let every_branch_fails_here = (same_place || same_value) && branches.len() > 1;
-    // What each branch wanted, for a value where every branch fails.
-    // (The first three: a union of many branches would fill the screen.)
-    let wanted = || {
-        let mut listed: Vec<String> = branches
-            .iter()
-            .zip(&names)
-            .take(3)
-            .map(|(b, name)| {
-                let details: Vec<String> = b.iter().map(advice::detail).collect();
-                format!("{name}: {}", details.join("; "))
-            })
-            .collect();
-        if branches.len() > 3 {
-            listed.push(format!("{} more", branches.len() - 3));
-        }
-        listed.join(" | ")
-    };
     if every_branch_fails_here && (all_wrong_type || same_place) {
         d.message = match display_path(root, place) {
             Some(p) => format!(
@@ -108,8 +65,10 @@ pub fn finding(
                 branches.len()
             ),
         };
-        d.notes
-            .push(format!("every branch fails here: {}", wanted()));
+        d.notes.push(format!(
+            "every branch fails here: {}",
+            wanted(branches, &names)
+        ));
         d = d.schema(place, keyword);
     } else {
         d.message = format!(
@@ -119,28 +78,100 @@ pub fn finding(
             branches.len()
         );
         if every_branch_fails_here {
-            d.notes
-                .push(format!("every branch fails here: {}", wanted()));
-        } else if errors.len() > 1 {
             d.notes.push(format!(
-                "{} also fails with {} more error{}: {}",
-                names[best],
-                errors.len() - 1,
-                if errors.len() == 2 { "" } else { "s" },
-                errors
-                    .iter()
-                    .filter(|e| !std::ptr::eq(*e, target))
-                    .map(|e| {
-                        let at = display_path(root, e.instance_path().as_str())
-                            .map_or(String::new(), |p| format!("`{p}`: "));
-                        format!("{at}{}", advice::detail(e))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                "every branch fails here: {}",
+                wanted(branches, &names)
             ));
+        } else if errors.len() > 1 {
+            d.notes.push(also_fails(root, &names[best], errors, target));
         }
     }
     Some(d)
+}
+
+/// How deep an error's place is in the frontmatter.
+fn depth(e: &ValidationError<'_>) -> usize {
+    e.instance_path().as_str().matches('/').count()
+}
+
+/// Whether a branch's errors say the value at the union's place `here` is of the wrong kind.
+fn wrong_type(errors: &[ValidationError<'static>], here: &str) -> bool {
+    errors
+        .iter()
+        .any(|e| e.instance_path().as_str() == here && wrong_kind(e))
+}
+
+/// The branch that came closest, with its number and its errors: the fewest errors (a branch
+/// of the wrong type counts only when every branch is, `all_wrong_type`), then the deepest
+/// failing place, then the first.
+fn closest<'b>(
+    branches: &'b [Vec<ValidationError<'static>>],
+    here: &str,
+    all_wrong_type: bool,
+) -> Option<(usize, &'b Vec<ValidationError<'static>>)> {
+    // A branch that only wants other values (`const`, `enum`) of the right type says less
+    // than one that takes values of this kind and finds a flaw in this one.
+    let only_other_values = |errors: &[ValidationError<'static>]| {
+        errors.iter().all(|e| {
+            e.instance_path().as_str() == here
+                && matches!(
+                    e.kind(),
+                    ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. }
+                )
+        })
+    };
+    branches.iter().enumerate().min_by_key(|(i, b)| {
+        let deepest = b.iter().map(depth).max().unwrap_or(0);
+        (
+            !all_wrong_type && wrong_type(b, here),
+            only_other_values(b),
+            b.len(),
+            std::cmp::Reverse(deepest),
+            *i,
+        )
+    })
+}
+
+/// What each branch wanted, for a value where every branch fails. (The first three: a union
+/// of many branches would fill the screen.)
+fn wanted(branches: &[Vec<ValidationError<'static>>], names: &[String]) -> String {
+    let mut listed: Vec<String> = branches
+        .iter()
+        .zip(names)
+        .take(3)
+        .map(|(b, name)| {
+            let details: Vec<String> = b.iter().map(advice::detail).collect();
+            format!("{name}: {}", details.join("; "))
+        })
+        .collect();
+    if branches.len() > 3 {
+        listed.push(format!("{} more", branches.len() - 3));
+    }
+    listed.join(" | ")
+}
+
+/// The note that lists the closest branch's other errors than `target`.
+fn also_fails(
+    root: &Node,
+    name: &str,
+    errors: &[ValidationError<'static>],
+    target: &ValidationError<'static>,
+) -> String {
+    format!(
+        "{name} also fails with {} more error{}: {}",
+        errors.len() - 1,
+        if errors.len() == 2 { "" } else { "s" },
+        errors
+            .iter()
+            .filter(|e| !std::ptr::eq(*e, target))
+            .map(|e| {
+                let at = display_path(root, e.instance_path().as_str())
+                    .map_or(String::new(), |p| format!("`{p}`: "));
+                format!("{at}{}", advice::detail(e))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    )
 }
 
 /// Whether an error says the value is of the wrong kind for its branch: a `type` violation, or
