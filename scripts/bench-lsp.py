@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Latency of `kblint lsp`: time from `didChange` to the `publishDiagnostics` of that version.
 
-Opens one entry of the KB, then sends EDITS changes to it (alternately a misquote and the
-original text, so that every other check has a finding to publish), each after the previous
-one's diagnostics arrived, and prints the median and the worst time. Standard library only.
+Opens one file of the KB, then sends EDITS changes to it, each after the previous one's
+diagnostics arrived, and prints the median, the 95th percentile and the worst time, the
+server's CPU time per edit, and its resident memory once the KB is loaded. Standard library
+only.
 
-    scripts/bench-lsp.py [--kblint target/release/kblint] [--edits 100] KB_ROOT [ENTRY]
+    scripts/bench-lsp.py [--kblint target/release/kblint] [--edits 100] [--source] KB_ROOT [FILE]
 
-ENTRY (a path relative to KB_ROOT) defaults to the first entry that cites a quote.
+An entry edit (the default) alternates a misquote and the original text, so that every other
+check has a `quote-not-found` to publish; FILE defaults to the first entry that cites a quote.
+With `--source`, the file is a source (by default the one its first citation names) and the
+edit alternates a word added to its body and the original: every citation of that source is
+checked again, and every other check has a `source-hash-mismatch` to publish.
 """
 import argparse
 import json
@@ -80,6 +85,37 @@ def cpu_seconds(pid):
         return float("nan")
 
 
+def rss_mb(pid):
+    """Resident memory of a process (Linux), in MiB."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def source_of(root, entry):
+    """The path of the source that the first citation of `entry` names."""
+    with open(os.path.join(root, entry), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip().lstrip("- ")
+            if line.startswith("source:"):
+                name = line.split(":", 1)[1].strip().strip("\"'")
+                for top, dirs, files in sorted(os.walk(root)):
+                    dirs.sort()
+                    for n in sorted(files):
+                        path = os.path.join(top, n)
+                        if n.endswith(".md"):
+                            with open(path, encoding="utf-8") as g:
+                                head = g.read(400)
+                            if f"\nid: {name}\n" in head:
+                                return os.path.relpath(path, root)
+    sys.exit(f"no source for {entry}")
+
+
 def first_entry_with_quote(root):
     for top, dirs, files in sorted(os.walk(root)):
         dirs.sort()
@@ -98,17 +134,27 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kblint", default="target/release/kblint")
     ap.add_argument("--edits", type=int, default=100)
+    ap.add_argument("--source", action="store_true", help="edit a source's body")
     ap.add_argument("root")
     ap.add_argument("entry", nargs="?")
     args = ap.parse_args()
     kblint = os.path.abspath(args.kblint)
     entry = args.entry or first_entry_with_quote(args.root)
+    if args.source and not args.entry:
+        entry = source_of(args.root, entry)
     path = os.path.join(args.root, entry)
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    at = text.index("quote:")
-    # A word of the quote changed: the check has a `quote-not-found` to publish.
-    broken = text[:at] + text[at:].replace("quote: ", "quote: zzz ", 1)
+    if args.source:
+        # A word added to the body: the check has a `source-hash-mismatch` to publish.
+        at = text.index("\n---", 3) + 5
+        broken = text[:at] + "zzz " + text[at:]
+        expected = "source-hash-mismatch"
+    else:
+        at = text.index("quote:")
+        # A word of the quote changed: the check has a `quote-not-found` to publish.
+        broken = text[:at] + text[at:].replace("quote: ", "quote: zzz ", 1)
+        expected = "quote-not-found"
 
     server = Server(kblint, args.root)
     root_uri = uri(args.root)
@@ -124,6 +170,7 @@ def main():
     )
     server.published(doc, 1)
     load = time.perf_counter() - started
+    rss = rss_mb(server.proc.pid)
     times = []
     cpu_before = cpu_seconds(server.proc.pid)
     for n in range(args.edits):
@@ -141,18 +188,19 @@ def main():
         )
         diagnostics = server.published(doc, version)
         times.append(time.perf_counter() - sent)
-        found = any(d.get("code") == "quote-not-found" for d in diagnostics)
+        found = any(d.get("code") == expected for d in diagnostics)
         if found != (n % 2 == 0):
             sys.exit(f"edit {n}: expected the misquote to be {'found' if n % 2 == 0 else 'gone'}")
     cpu = cpu_seconds(server.proc.pid) - cpu_before
     server.request("shutdown", None)
     server.send(dict(method="exit"))
     server.proc.wait(timeout=60)
-    ms = [t * 1000 for t in times]
+    ms = sorted(t * 1000 for t in times)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
     print(
-        f"{args.root}: {entry}: first check {load * 1000:.0f} ms; "
-        f"{len(ms)} edits: median {statistics.median(ms):.1f} ms, worst {max(ms):.1f} ms; "
-        f"server CPU time {cpu * 1000 / len(ms):.1f} ms per edit"
+        f"{args.root}: {entry}: first check {load * 1000:.0f} ms, resident memory {rss:.0f} MiB; "
+        f"{len(ms)} edits: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, "
+        f"worst {max(ms):.1f} ms; server CPU time {cpu * 1000 / len(ms):.1f} ms per edit"
     )
     return server.proc.returncode
 

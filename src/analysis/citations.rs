@@ -356,7 +356,8 @@ impl Citations {
     /// analysis must have been made with `memo`.
     pub fn update(&mut self, kb: &Kb, changed: &[(EntryId, &Entry)], memo: &Memo) -> Vec<EntryId> {
         let mut again: Vec<EntryId> = Vec::new();
-        let mut sources_changed = false;
+        // The sources whose body changed, and those whose body only moved in its file.
+        let (mut edited, mut moved) = (Vec::new(), Vec::new());
         for &(e, old) in changed {
             for s in cited(kb, old) {
                 if let Some(n) = self.uses.get_mut(&s) {
@@ -381,27 +382,23 @@ impl Citations {
                 let text = normalize(body(kb, e), Some(memo));
                 let digest = text.digest;
                 let before = self.normalized.insert(e, text);
-                let edited = before.is_none_or(|b| b.digest != digest);
                 // Where the body starts in the file: the offsets of what was found in it.
-                let moved = old.body.start != kb.entries[e].body.start;
-                if edited || moved {
-                    sources_changed = true;
-                    again.extend(self.citers.get(&e).into_iter().flatten());
-                }
-                if edited {
-                    memo.sources_changed();
+                if before.is_none_or(|b| b.digest != digest) {
+                    edited.push(e);
+                } else if old.body.start != kb.entries[e].body.start {
+                    moved.push(e);
                 }
             }
         }
-        if sources_changed {
-            // A quote found in no source, or in another one, may be found in this one now.
-            again.extend(self.checked.iter().filter_map(|c| match c.verdict {
-                Verdict::Empty => None,
-                _ => Some(c.claim.entry),
-            }));
+        for s in edited.iter().chain(&moved) {
+            again.extend(self.citers.get(s).into_iter().flatten());
+        }
+        if !edited.is_empty() {
+            memo.sources_changed();
         }
         again.sort_unstable();
         again.dedup();
+        self.look_again(kb, &edited, &moved, &mut again);
         let mut checked = Vec::with_capacity(self.checked.len());
         let mut fresh = Vec::new();
         let mut old = std::mem::take(&mut self.checked).into_iter().peekable();
@@ -423,6 +420,71 @@ impl Citations {
             .collect();
         self.resolve(kb, &sources, &fresh, Some(memo));
         again
+    }
+}
+
+impl Citations {
+    /// After the sources `edited` changed and `moved` moved in their files: the quotes found
+    /// in no cited source (outside the entries `again`, checked again anyway) are looked for in
+    /// the edited sources only, since a quote found in a source stays found there and only
+    /// one of these can hold it now. A quote found in an edited or moved source is checked
+    /// again in full (its entry joins `again`, which stays sorted).
+    fn look_again(
+        &mut self,
+        kb: &Kb,
+        edited: &[EntryId],
+        moved: &[EntryId],
+        again: &mut Vec<EntryId>,
+    ) {
+        let mut candidates = Vec::new();
+        let mut more = Vec::new();
+        for (i, c) in self.checked.iter().enumerate() {
+            if again.binary_search(&c.claim.entry).is_ok() {
+                continue;
+            }
+            match &c.verdict {
+                Verdict::Empty => {}
+                Verdict::Elsewhere { source, .. }
+                    if edited.contains(source) || moved.contains(source) =>
+                {
+                    more.push(c.claim.entry)
+                }
+                _ => candidates.push(i),
+            }
+        }
+        again.extend(more);
+        again.sort_unstable();
+        again.dedup();
+        if edited.is_empty() || candidates.is_empty() {
+            return;
+        }
+        let texts: Vec<&Normalized> = edited.iter().map(|s| &*self.normalized[s].text).collect();
+        let quotes: Vec<&str> = candidates
+            .iter()
+            .map(|&i| Self::quote(kb, &self.checked[i]))
+            .collect();
+        let hits = quote::find_elsewhere(&texts, &quotes);
+        for ((&i, hit), q) in candidates.iter().zip(hits).zip(quotes) {
+            let Some(e) = hit.map(|k| edited[k]) else {
+                continue;
+            };
+            let c = &self.checked[i];
+            // The first source that holds it, in path order, is the one it names.
+            let earlier = match &c.verdict {
+                Verdict::Elsewhere { source, .. } => *source < e,
+                _ => false,
+            };
+            if earlier || e == c.source || again.binary_search(&c.claim.entry).is_ok() {
+                continue;
+            }
+            if let quote::Match::Found(ranges) = quote::find(&self.normalized[&e].text, q) {
+                let base = kb.body(e).start;
+                let range = ranges
+                    .first()
+                    .map_or(base..base, |r| base + r.start..base + r.end);
+                self.checked[i].verdict = Verdict::Elsewhere { source: e, range };
+            }
+        }
     }
 }
 

@@ -216,7 +216,7 @@ fn edit(
             out[i] = new(lines[i]);
             Some(out.join("\n") + "\n")
         };
-    match rng.below(20) {
+    match rng.below(21) {
         0 | 1 => {
             let s = rng.below(SOURCES);
             let q = quote_of(rng, sources, s);
@@ -231,7 +231,7 @@ fn edit(
             let w = rng.pick(WORDS).to_string();
             let new = replace_line(
                 &|l| l.contains("quote:"),
-                &|l| l.replacen("quote: \"", &format!("quote: \"{w} "), 1),
+                &|l| l.replacen("quote: \"", &format!("quote: \"newly {w} "), 1),
                 rng,
             );
             (path, new, "a word typed into a quote")
@@ -336,6 +336,32 @@ fn edit(
             )
         }
         17 => (path, None, "an entry deleted"),
+        19 => {
+            // A passage that an entry quotes (maybe from another source, maybe misquoted)
+            // written into a source: quotes found in no source, or in another, may be found
+            // in this one now.
+            let quotes: Vec<&str> = texts
+                .values()
+                .flat_map(|t| t.lines())
+                .filter_map(|l| l.split("quote: \"newly ").nth(1))
+                .collect();
+            let s = rng.below(SOURCES);
+            let old = texts[&format!("sources/s{s}.md")].clone();
+            let Some(q) = quotes.get(rng.below(quotes.len().max(1))) else {
+                return (
+                    path.clone(),
+                    Some(text.clone()),
+                    "a quoted passage written into a source",
+                );
+            };
+            let new = format!("{old}newly {}.\n", q.trim_end_matches('"'));
+            sources[s] = new.clone();
+            (
+                format!("sources/s{s}.md"),
+                Some(new),
+                "a quoted passage written into a source",
+            )
+        }
         18 => {
             let s = rng.below(SOURCES);
             let new = replace_line(
@@ -441,7 +467,7 @@ fn every_edit_leaves_the_server_showing_what_check_shows() {
             .as_ref()
             .map_or(0, |m| m.values().map(Vec::len).sum::<usize>());
     }
-    assert!(kinds.len() >= 17, "too few kinds of edit: {kinds:?}");
+    assert!(kinds.len() >= 18, "too few kinds of edit: {kinds:?}");
     assert!(
         ws.updates.incremental > 120,
         "most edits should be checked incrementally: {:?}",
