@@ -6,13 +6,17 @@ diagnostics arrived, and prints the median, the 95th percentile and the worst ti
 server's CPU time per edit, and its resident memory once the KB is loaded. Standard library
 only.
 
-    scripts/bench-lsp.py [--kblint target/release/kblint] [--edits 100] [--source] KB_ROOT [FILE]
+    scripts/bench-lsp.py [--kblint target/release/kblint] [--edits 100]
+                         [--source | --value | --rename] KB_ROOT [FILE]
 
 An entry edit (the default) alternates a misquote and the original text, so that every other
 check has a `quote-not-found` to publish; FILE defaults to the first entry that cites a quote.
 With `--source`, the file is a source (by default the one its first citation names) and the
 edit alternates a word added to its body and the original: every citation of that source is
-checked again, and every other check has a `source-hash-mismatch` to publish.
+checked again, and every other check has a `source-hash-mismatch` to publish. With `--value`,
+the entry's first claim value gets `x` added and taken away (what the claim asserts changes, so
+the contradictions are searched again); with `--rename`, its id does (the names change, so the
+whole KB is checked again).
 """
 import argparse
 import json
@@ -134,7 +138,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kblint", default="target/release/kblint")
     ap.add_argument("--edits", type=int, default=100)
-    ap.add_argument("--source", action="store_true", help="edit a source's body")
+    kind = ap.add_mutually_exclusive_group()
+    kind.add_argument("--source", action="store_true", help="edit a source's body")
+    kind.add_argument("--value", action="store_true", help="edit a claim's value")
+    kind.add_argument("--rename", action="store_true", help="edit the entry's id")
     ap.add_argument("root")
     ap.add_argument("entry", nargs="?")
     args = ap.parse_args()
@@ -150,6 +157,11 @@ def main():
         at = text.index("\n---", 3) + 5
         broken = text[:at] + "zzz " + text[at:]
         expected = "source-hash-mismatch"
+    elif args.value or args.rename:
+        key = "\n    value: " if args.value else "\nid: "
+        at = text.index(key) + len(key)
+        broken = text[:at] + "x" + text[at:]
+        expected = None
     else:
         at = text.index("quote:")
         # A word of the quote changed: the check has a `quote-not-found` to publish.
@@ -189,7 +201,7 @@ def main():
         diagnostics = server.published(doc, version)
         times.append(time.perf_counter() - sent)
         found = any(d.get("code") == expected for d in diagnostics)
-        if found != (n % 2 == 0):
+        if expected and found != (n % 2 == 0):
             sys.exit(f"edit {n}: expected the misquote to be {'found' if n % 2 == 0 else 'gone'}")
     cpu = cpu_seconds(server.proc.pid) - cpu_before
     server.request("shutdown", None)

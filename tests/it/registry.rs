@@ -1,9 +1,10 @@
 //! The rule registry keeps its conventions: one file per rule, named like the rule; a fixture
-//! that fires every rule; and every analysis a rule reads declared in its `needs`.
+//! that fires every rule; every analysis a rule reads declared in its `needs`; and a rule that
+//! can be asked about a few entries walking only those.
 
 use std::path::{Path, PathBuf};
 
-use kblint::rules::RULES;
+use kblint::rules::{RULES, Reach};
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -108,4 +109,45 @@ fn every_rule_declares_the_analyses_it_reads() {
             }
         }
     }
+}
+
+/// A rule that runs on a few entries after an edit (`Reach::Entry`) walks the entries its
+/// context asks for, never every entry of the KB: otherwise it would either do the whole KB's
+/// work on every keystroke or, filtered afterwards, hide the mistake of a rule whose findings
+/// depend on more than it says.
+#[test]
+fn every_rule_of_entry_reach_walks_the_entries_its_context_asks_for() {
+    let mut entry_rules = 0;
+    for rule in RULES.iter().filter(|r| r.reach == Reach::Entry) {
+        entry_rules += 1;
+        let text = std::fs::read_to_string(
+            manifest()
+                .join("src/rules")
+                .join(format!("{}.rs", rule.name.replace('-', "_"))),
+        )
+        .unwrap();
+        // (Reading every entry to suggest a name, as `unresolved-reference` does, is no walk:
+        // the suggestions depend on the names alone.)
+        for walk in [
+            "in kb.all_claims()",
+            "in kb.entries_with_ids()",
+            "in kb.entry_ids()",
+            "in kb.entries.iter()",
+            "in &kb.entries",
+        ] {
+            assert!(
+                !text.contains(walk),
+                "rule `{}` has reach `Entry` but walks every entry with `{walk}`: use `cx.entries()` or `cx.claims()`, or declare `reach: Kb`",
+                rule.name
+            );
+        }
+        assert!(
+            text.contains("cx.entries()")
+                || text.contains("cx.claims()")
+                || text.contains("cx.wants("),
+            "rule `{}` has reach `Entry` but never asks its context which entries are wanted",
+            rule.name
+        );
+    }
+    assert!(entry_rules >= 8, "only {entry_rules} rules of entry reach");
 }
