@@ -237,7 +237,15 @@ impl Run {
         let same = replaced
             .iter()
             .all(|(e, old)| contradictions::same_reading(old, &kb.entries[*e]));
-        let contradictions = contradictions.filter(|_| same);
+        // When a claim changed what it asserts, its entry's claims are read again and the
+        // contradictions searched again; the other claims' readings are kept.
+        let contradictions = match contradictions {
+            Some(c) if !same => {
+                let changed: Vec<EntryId> = replaced.iter().map(|(e, _)| *e).collect();
+                Some(contradictions::update(c, kb, &changed))
+            }
+            other => other,
+        };
         self.analyses = Analyses::carried(memo, citations, contradictions);
         scope.sort_unstable();
         scope.dedup();

@@ -383,43 +383,75 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         .all_claims()
         .filter_map(|(id, _)| read(kb, vocabulary, id).map(|f| (id, f)))
         .collect();
-
-    // Claims with a property, grouped by sorting on (subject, property): one list for the
-    // whole KB rather than one per subject and property. A stable sort keeps path order.
-    let mut by_subject: Vec<(ClaimId, &Fact)> = out
-        .facts
-        .iter()
-        .filter(|(_, f)| !f.property.is_empty())
-        .map(|(&id, f)| (id, f))
-        .collect();
-    by_subject
-        .sort_by(|a, b| (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0)));
-    let mut found = Found::default();
-    for group in by_subject
-        .chunk_by(|a, b| a.1.subject == b.1.subject && a.1.property == b.1.property)
-        .filter(|g| g.len() > 1)
-    {
-        let quantities = matches!(group[0].1.reading, Reading::Quantity(_));
-        let timed = group.iter().any(|(_, f)| f.is_timed());
-        let negated = group.iter().any(|(_, f)| f.negated);
-        if quantities && !timed && !negated {
-            out.quantities(group, &mut found);
-        } else if quantities || timed {
-            out.pair_by_pair(group, &mut found);
-        } else {
-            out.by_value(group, &mut found);
-        }
-    }
-    out.in_words(&mut found);
-    out.circles(&mut found);
-    for c in found.0 {
-        if c.tally.is_empty() {
-            out.add(kb, c.conflict, &c.property, c.claims);
-        } else {
-            out.add_group(kb, c.conflict, &c.property, c.claims, c.tally, c.pairs);
-        }
-    }
+    out.search(kb);
     out
+}
+
+/// The contradictions of `kb` after the entries `changed` were replaced (keeping their names
+/// and so the number of their claims, [`Kb::replace_entry`]), from the analysis `before` of
+/// the KB as it was: only the claims of those entries are read again, and the search runs on
+/// the claims so read.
+pub fn update(before: Contradictions, kb: &Kb, changed: &[EntryId]) -> Contradictions {
+    let vocabulary = kb.vocabulary.as_ref();
+    let mut out = Contradictions {
+        facts: before.facts,
+        contrary: before.contrary,
+        ..Contradictions::default()
+    };
+    for &e in changed {
+        for claim in 0..kb.entries[e].claims.len() {
+            let id = ClaimId { entry: e, claim };
+            match read(kb, vocabulary, id) {
+                Some(f) => out.facts.insert(id, f),
+                None => out.facts.remove(&id),
+            };
+        }
+    }
+    out.search(kb);
+    out
+}
+
+impl Contradictions {
+    /// Finds the contradictions between the facts read.
+    fn search(&mut self, kb: &Kb) {
+        let out = self;
+        // Claims with a property, grouped by sorting on (subject, property): one list for the
+        // whole KB rather than one per subject and property. A stable sort keeps path order.
+        let mut by_subject: Vec<(ClaimId, &Fact)> = out
+            .facts
+            .iter()
+            .filter(|(_, f)| !f.property.is_empty())
+            .map(|(&id, f)| (id, f))
+            .collect();
+        by_subject.sort_by(|a, b| {
+            (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0))
+        });
+        let mut found = Found::default();
+        for group in by_subject
+            .chunk_by(|a, b| a.1.subject == b.1.subject && a.1.property == b.1.property)
+            .filter(|g| g.len() > 1)
+        {
+            let quantities = matches!(group[0].1.reading, Reading::Quantity(_));
+            let timed = group.iter().any(|(_, f)| f.is_timed());
+            let negated = group.iter().any(|(_, f)| f.negated);
+            if quantities && !timed && !negated {
+                out.quantities(group, &mut found);
+            } else if quantities || timed {
+                out.pair_by_pair(group, &mut found);
+            } else {
+                out.by_value(group, &mut found);
+            }
+        }
+        out.in_words(&mut found);
+        out.circles(&mut found);
+        for c in found.0 {
+            if c.tally.is_empty() {
+                out.add(kb, c.conflict, &c.property, c.claims);
+            } else {
+                out.add_group(kb, c.conflict, &c.property, c.claims, c.tally, c.pairs);
+            }
+        }
+    }
 }
 
 /// A contradiction found, before it is checked against the `disputes` links.
