@@ -75,12 +75,24 @@ struct Source {
 /// stay as they are).
 #[derive(Default)]
 pub struct Memo {
-    normalized: Mutex<HashMap<u64, Arc<Normalized>>>,
+    normalized: Mutex<Texts>,
     contains: Mutex<HashMap<(u64, u64), Option<bool>>>,
     nearest: Mutex<HashMap<(u64, u64), Option<Nearest>>>,
     /// Keyed by the quote: the source (and where in its body) that holds it verbatim.
     elsewhere: Mutex<HashMap<u64, Option<Place>>>,
 }
+
+/// Normalised source bodies by the digest of their text, and how many bytes they hold.
+#[derive(Default)]
+struct Texts {
+    by_digest: HashMap<u64, Arc<Normalized>>,
+    bytes: usize,
+}
+
+/// The most bytes of normalised text a [`Memo`] keeps; past it, it starts again empty (the
+/// texts of the sources as they stand are kept by the analysis itself). Every version of a
+/// source being typed in is remembered, so that undo is free; this bounds what that costs.
+const MEMO_TEXT_BYTES: usize = 256 << 20;
 
 /// A source, and a range of its body.
 type Place = (EntryId, Range<usize>);
@@ -183,14 +195,19 @@ fn normalize(text: &str, memo: Option<&Memo>) -> Source {
         };
     };
     let digest = digest(text);
-    if let Some(n) = lock(&memo.normalized).get(&digest) {
+    if let Some(n) = lock(&memo.normalized).by_digest.get(&digest) {
         return Source {
             digest,
             text: n.clone(),
         };
     }
     let n = Arc::new(Normalized::new(text));
-    remember(&memo.normalized, digest, n.clone());
+    let mut texts = lock(&memo.normalized);
+    if texts.bytes + n.text.len() > MEMO_TEXT_BYTES {
+        *texts = Texts::default();
+    }
+    texts.bytes += n.text.len();
+    texts.by_digest.insert(digest, n.clone());
     Source { digest, text: n }
 }
 
