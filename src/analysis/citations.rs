@@ -56,10 +56,37 @@ pub struct Citations {
     /// How many citations name each source.
     pub uses: HashMap<EntryId, usize>,
     /// Each source's body, normalised, with the digest of the body (the memo's key).
-    normalized: HashMap<EntryId, Source>,
+    normalized: Bodies,
     /// The entries whose citations name each source, in path order (kept only when the
     /// analysis is to be updated: the language server's).
     citers: HashMap<EntryId, Vec<EntryId>>,
+}
+
+/// The sources' normalised bodies, by entry id.
+#[derive(Default)]
+struct Bodies(Vec<Option<Source>>);
+
+impl Bodies {
+    fn get(&self, e: &EntryId) -> Option<&Source> {
+        self.0.get(e.index())?.as_ref()
+    }
+
+    /// Puts `body` as entry `e`'s, returning the one it had.
+    fn insert(&mut self, e: EntryId, body: Source) -> Option<Source> {
+        if self.0.len() <= e.index() {
+            self.0.resize(e.index() + 1, None);
+        }
+        self.0[e.index()].replace(body)
+    }
+}
+
+impl std::ops::Index<&EntryId> for Bodies {
+    type Output = Source;
+
+    fn index(&self, e: &EntryId) -> &Source {
+        self.get(e)
+            .unwrap_or_else(|| unreachable!("every source's body is normalised"))
+    }
 }
 
 /// A source's body, normalised, and the digest of its text.
@@ -146,24 +173,50 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
         // Entries may have moved: where a quote was found instead is found again.
         memo.sources_changed();
     }
-    let normalized: HashMap<EntryId, Source> = sources
+    let bodies: Vec<(EntryId, Source)> = sources
         .par_iter()
         .map(|&s| (s, normalize(body(kb, s), memo)))
         .collect();
+    let mut normalized = Bodies(vec![None; kb.entries.len()]);
+    for (s, b) in bodies {
+        normalized.insert(s, b);
+    }
     let mut out = Citations {
         normalized,
         ..Citations::default()
     };
     // Entry by entry, in parallel: the citations whose quote is not in its source as it stands
     // (a KB has many citations, and nearly all hold).
-    let checked: Vec<Checked> = (0..kb.entries.len())
+    let (checked, counts) = (0..kb.entries.len())
         .into_par_iter()
-        .flat_map_iter(|e| out.quick(kb, EntryId::new(e), memo))
+        .fold(
+            || (Vec::new(), vec![0usize; kb.entries.len()]),
+            |(mut checked, mut counts), e| {
+                let e = EntryId::new(e);
+                checked.extend(out.quick(kb, e, memo));
+                for s in cited(kb, &kb.entries[e]) {
+                    counts[s.index()] += 1;
+                }
+                (checked, counts)
+            },
+        )
+        .reduce(
+            || (Vec::new(), vec![0usize; kb.entries.len()]),
+            |(mut checked, mut counts), (more, others)| {
+                checked.extend(more);
+                counts.iter_mut().zip(others).for_each(|(a, b)| *a += b);
+                (checked, counts)
+            },
+        );
+    out.uses = counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, n)| n > 0)
+        .map(|(s, n)| (EntryId::new(s), n))
         .collect();
-    for (e, entry) in kb.entries_with_ids() {
-        for s in cited(kb, entry) {
-            *out.uses.entry(s).or_insert(0) += 1;
-            if memo.is_some() {
+    if memo.is_some() {
+        for (e, entry) in kb.entries_with_ids() {
+            for s in cited(kb, entry) {
                 let list = out.citers.entry(s).or_default();
                 if list.last() != Some(&e) {
                     list.push(e);
