@@ -257,17 +257,13 @@ impl Kb {
         crate::digest::sha256_hex(body.unwrap_or("").as_bytes())
     }
 
-    /// The sources that entry `entry`'s citations name, each once, in order.
-    pub fn cited_sources(&self, entry: &Entry) -> Vec<EntryId> {
-        let mut out: Vec<EntryId> = entry
+    /// The source that each citation of `entry` names, when it names one, in order.
+    pub fn cited<'k>(&'k self, entry: &'k Entry) -> impl Iterator<Item = EntryId> + 'k {
+        entry
             .claims
             .iter()
             .flat_map(|c| &c.cites)
             .filter_map(|c| c.source.as_ref().and_then(|s| self.source(&s.value)))
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 
     /// `entry#claim`, for messages.

@@ -18,10 +18,11 @@ use crate::analysis::citations::Memo;
 use crate::analysis::{Analyses, Context, contradictions};
 use crate::baseline::{self, Baseline, Stale};
 use crate::config::{Level, Settings};
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, File, FileId};
 use crate::discover::{self, Found};
 use crate::index::{EntryId, Kb, Names};
 use crate::model::Entry;
+use crate::parse::Parsed;
 use crate::report::{self, Report, Suppressed};
 use crate::rules::Reach;
 use crate::schema::Schemas;
@@ -131,23 +132,31 @@ impl Run {
         })
     }
 
-    /// The parse and index stages again for the files `ids` only, read from `tree` (the
-    /// language server, after an edit). The analyses are computed again on their next use.
-    pub fn reparse(&mut self, tree: &Tree, ids: &[FileId]) {
+    /// The files `ids` read from `tree` and parsed again (the language server, after an
+    /// edit).
+    fn parse_again(&self, tree: &Tree, ids: &[FileId]) -> Vec<(FileId, File, Parsed)> {
+        ids.iter()
+            .filter_map(|&id| {
+                let found = self.found.get(id.index())?.clone();
+                let bytes = read(tree, &found.path);
+                let (file, parsed) =
+                    parse::read_one(&self.settings, &self.schemas, id, found, bytes);
+                Some((id, file, parsed))
+            })
+            .collect()
+    }
+
+    /// The index stage again, with the files `parsed` in their places. The analyses are
+    /// computed again on their next use.
+    fn index_again(&mut self, parsed: Vec<(FileId, File, Parsed)>) {
         let kb = std::mem::replace(
             &mut self.kb,
             Kb::new(Default::default(), Vec::new(), Vec::new(), None),
         );
         let (mut files, mut entries, mut findings, vocabulary) = kb.into_parts();
-        for &id in ids {
-            let Some(found) = self.found.get(id.index()).cloned() else {
-                continue;
-            };
-            let bytes = read(tree, &found.path);
-            let (file, parsed) = parse::read_one(&self.settings, &self.schemas, id, found, bytes);
+        for (id, file, parsed) in parsed {
             files.replace(id, file);
-            // Entries and the parse stage's findings are in file order; a file holds at most
-            // one entry.
+            // Entries are in file order; a file holds at most one entry.
             let at = entries.partition_point(|e| e.file < id);
             let had = entries.get(at).is_some_and(|e| e.file == id);
             match (had, parsed.entry) {
@@ -158,9 +167,7 @@ impl Run {
                 (false, Some(entry)) => entries.insert(at, entry),
                 (false, None) => {}
             }
-            let from = findings.partition_point(|d| d.primary.file < id);
-            let to = findings.partition_point(|d| d.primary.file <= id);
-            findings.splice(from..to, parsed.findings);
+            splice_findings(&mut findings, id, parsed.findings);
         }
         self.kb = Kb::new(files, entries, findings, vocabulary);
         let (memo, _, _) = std::mem::take(&mut self.analyses).into_parts();
@@ -177,40 +184,25 @@ impl Run {
     /// The parse and index stages again for the files `ids`, read from `tree`, keeping what
     /// stays true: when every file keeps the entry it had, declaring the same names, the index
     /// stays, the citation checks are updated for the entries concerned, and the
-    /// contradictions stay unless a claim changed what it asserts. Otherwise it is
-    /// [`Run::reparse`].
+    /// contradictions stay unless a claim changed what it asserts. Otherwise the index is
+    /// made again and the analyses computed again on their next use.
     pub fn update(&mut self, tree: &Tree, ids: &[FileId]) -> Edit {
-        let mut parsed = Vec::with_capacity(ids.len());
-        for &id in ids {
-            let Some(found) = self.found.get(id.index()).cloned() else {
-                continue;
+        let parsed = self.parse_again(tree, ids);
+        let keeps_names =
+            |(id, _, p): &(FileId, File, Parsed)| match (self.kb.entry_of_file(*id), &p.entry) {
+                (Some(e), Some(new)) => Names::of(&self.kb.entries[e]) == Names::of(new),
+                (None, None) => true,
+                _ => false,
             };
-            let bytes = read(tree, &found.path);
-            parsed.push((
-                id,
-                parse::read_one(&self.settings, &self.schemas, id, found, bytes),
-            ));
-        }
-        let keeps_names = |(id, (_, p)): &(FileId, (_, parse::Parsed))| match (
-            self.kb.entry_of_file(*id),
-            &p.entry,
-        ) {
-            (Some(e), Some(new)) => Names::of(&self.kb.entries[e]) == Names::of(new),
-            (None, None) => true,
-            _ => false,
-        };
         if !parsed.iter().all(keeps_names) {
-            self.reparse(tree, ids);
+            self.index_again(parsed);
             return Edit::Whole;
         }
         let mut replaced: Vec<(EntryId, Entry)> = Vec::new();
         let mut files = Vec::with_capacity(parsed.len());
-        for (id, (file, p)) in parsed {
+        for (id, file, p) in parsed {
             self.kb.files.replace(id, file);
-            let findings = &mut self.kb.parse_findings;
-            let from = findings.partition_point(|d| d.primary.file < id);
-            let to = findings.partition_point(|d| d.primary.file <= id);
-            findings.splice(from..to, p.findings);
+            splice_findings(&mut self.kb.parse_findings, id, p.findings);
             if let (Some(e), Some(entry)) = (self.kb.entry_of_file(id), p.entry) {
                 replaced.push((e, self.kb.replace_entry(e, entry)));
             }
@@ -222,8 +214,8 @@ impl Run {
         for (e, old) in &replaced {
             scope.push(*e);
             // A source's `unused-source` and `source-hash-mismatch` read its citations.
-            scope.extend(kb.cited_sources(old));
-            scope.extend(kb.cited_sources(&kb.entries[*e]));
+            scope.extend(kb.cited(old));
+            scope.extend(kb.cited(&kb.entries[*e]));
         }
         let citations = match (citations, &memo) {
             (Some(mut c), Some(memo)) => {
@@ -488,6 +480,13 @@ fn read(tree: &Tree, path: &str) -> Result<Vec<u8>, String> {
         .ok()
         .and_then(|mut one| one.pop())
         .unwrap_or_else(|| Err("nothing read".into()))
+}
+
+/// `findings` (in file order) with those of file `id` replaced by `new`.
+fn splice_findings(findings: &mut Vec<Diagnostic>, id: FileId, new: Vec<Diagnostic>) {
+    let from = findings.partition_point(|d| d.primary.file < id);
+    let to = findings.partition_point(|d| d.primary.file <= id);
+    findings.splice(from..to, new);
 }
 
 /// Findings grouped by the file they point at, each list in the order found.

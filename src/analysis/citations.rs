@@ -55,6 +55,8 @@ pub struct Citations {
     pub checked: Vec<Checked>,
     /// How many citations name each source.
     pub uses: HashMap<EntryId, usize>,
+    /// The sources, in path order.
+    sources: Vec<EntryId>,
     /// Each source's body, normalised, with the digest of the body (the memo's key).
     normalized: Bodies,
     /// The entries whose citations name each source, in path order (kept only when the
@@ -182,6 +184,7 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
         normalized.insert(s, b);
     }
     let mut out = Citations {
+        sources,
         normalized,
         ..Citations::default()
     };
@@ -194,7 +197,7 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
             |(mut checked, mut counts), e| {
                 let e = EntryId::new(e);
                 checked.extend(out.quick(kb, e, memo));
-                for s in cited(kb, &kb.entries[e]) {
+                for s in kb.cited(&kb.entries[e]) {
                     counts[s.index()] += 1;
                 }
                 (checked, counts)
@@ -216,7 +219,7 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
         .collect();
     if memo.is_some() {
         for (e, entry) in kb.entries_with_ids() {
-            for s in cited(kb, entry) {
+            for s in kb.cited(entry) {
                 let list = out.citers.entry(s).or_default();
                 if list.last() != Some(&e) {
                     list.push(e);
@@ -226,17 +229,8 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
     }
     out.checked = checked;
     let failed: Vec<usize> = (0..out.checked.len()).collect();
-    out.resolve(kb, &sources, &failed, memo);
+    out.resolve(kb, &failed, memo);
     out
-}
-
-/// The source of each citation of `entry` that names one, in order.
-fn cited<'k>(kb: &'k Kb, entry: &'k Entry) -> impl Iterator<Item = EntryId> + 'k {
-    entry
-        .claims
-        .iter()
-        .flat_map(|c| &c.cites)
-        .filter_map(|c| c.source.as_ref().and_then(|s| kb.source(&s.value)))
 }
 
 /// Source `text` normalised, from the memo when it holds it.
@@ -318,7 +312,7 @@ impl Citations {
     /// For the citations `at` (indexes in `checked`) whose quote is not in their source: is it
     /// verbatim in another source (`Elsewhere`), and if not, the nearest passage of the cited
     /// source (`NotFound`).
-    fn resolve(&mut self, kb: &Kb, sources: &[EntryId], at: &[usize], memo: Option<&Memo>) {
+    fn resolve(&mut self, kb: &Kb, at: &[usize], memo: Option<&Memo>) {
         let failed: Vec<usize> = at
             .iter()
             .copied()
@@ -331,7 +325,7 @@ impl Citations {
             .iter()
             .map(|&i| Self::quote(kb, &self.checked[i]))
             .collect();
-        let elsewhere = self.elsewhere(sources, &quotes, memo);
+        let elsewhere = self.elsewhere(&quotes, memo);
         let this = &*self;
         let verdicts: Vec<(Verdict, bool)> = failed
             .par_iter()
@@ -370,12 +364,8 @@ impl Citations {
 
     /// For each quote, the source that holds it verbatim (the first, in path order) and
     /// where in that source's body.
-    fn elsewhere(
-        &self,
-        sources: &[EntryId],
-        quotes: &[&str],
-        memo: Option<&Memo>,
-    ) -> Vec<Option<Place>> {
+    fn elsewhere(&self, quotes: &[&str], memo: Option<&Memo>) -> Vec<Option<Place>> {
+        let sources = &self.sources;
         let known: Vec<Option<Option<Place>>> = match memo {
             Some(memo) => {
                 let map = lock(&memo.elsewhere);
@@ -429,7 +419,7 @@ impl Citations {
         // The sources whose body changed, and those whose body only moved in its file.
         let (mut edited, mut moved) = (Vec::new(), Vec::new());
         for &(e, old) in changed {
-            for s in cited(kb, old) {
+            for s in kb.cited(old) {
                 if let Some(n) = self.uses.get_mut(&s) {
                     *n -= 1;
                     if *n == 0 {
@@ -440,7 +430,7 @@ impl Citations {
                     list.retain(|&x| x != e);
                 }
             }
-            for s in cited(kb, &kb.entries[e]) {
+            for s in kb.cited(&kb.entries[e]) {
                 *self.uses.entry(s).or_insert(0) += 1;
                 let list = self.citers.entry(s).or_default();
                 if let Err(at) = list.binary_search(&e) {
@@ -484,11 +474,7 @@ impl Citations {
         }
         checked.extend(old);
         self.checked = checked;
-        let sources: Vec<EntryId> = kb
-            .entry_ids()
-            .filter(|&e| kb.entries[e].is_source)
-            .collect();
-        self.resolve(kb, &sources, &fresh, Some(memo));
+        self.resolve(kb, &fresh, Some(memo));
         again
     }
 }
