@@ -15,6 +15,10 @@ use crate::vocabulary::Vocabulary;
 pub struct EntryId(usize);
 
 impl EntryId {
+    /// The least and the greatest id, as the ends of a range of ids.
+    pub const MIN: EntryId = EntryId(0);
+    pub const MAX: EntryId = EntryId(usize::MAX);
+
     /// The id of the entry at `index` in [`Kb::entries`].
     pub fn new(index: usize) -> EntryId {
         EntryId(index)

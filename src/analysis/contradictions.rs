@@ -16,6 +16,9 @@
 //! claims. A group whose conflicting pairs exceed [`PAIR_LIMIT`] is one contradiction with a
 //! tally of its values instead of one per pair, so the findings too grow at most with the
 //! number of claims.
+//!
+//! What the search finds is kept per [`Group`], and the findings are made from that. After an
+//! edit, [`update`] searches again only the groups that the edited claims left or joined.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -23,6 +26,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// negations) reported one finding per pair; a larger group is one finding that tallies its
 /// values.
 pub const PAIR_LIMIT: usize = 50;
+
+mod incremental;
+
+pub use incremental::update;
 
 use super::wording;
 use crate::index::{ClaimId, EntryId, Kb};
@@ -77,6 +84,22 @@ pub struct Contradictions {
     circles: HashMap<ClaimId, Vec<usize>>,
     /// The contrary values of each multi property: (property, value, value), both orders.
     contrary: HashSet<(String, String, String)>,
+    /// What the search found in each group of claims, for the groups where it found something:
+    /// `found` is made from these, in this order.
+    by_group: BTreeMap<Group, Vec<Candidate>>,
+    /// The claims of each group, kept after a first [`update`] so that the next ones search
+    /// only the groups whose claims changed.
+    groups: Option<incremental::Groups>,
+}
+
+/// A group of claims that the search compares with each other, in the order the findings are
+/// made: claims of one subject and property, claims without property of one subject saying the
+/// same words (with or without a negation), and the rankings of one order property.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    Property(EntryId, String),
+    Words(EntryId, String),
+    Order(String),
 }
 
 impl Contradictions {
@@ -186,7 +209,7 @@ pub struct StaleLink<'k> {
 }
 
 /// What a claim asserts, read once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Fact {
     /// The subject (for a ranking, the entry ranked above).
     subject: EntryId,
@@ -387,37 +410,12 @@ pub fn analyse(kb: &Kb) -> Contradictions {
     out
 }
 
-/// The contradictions of `kb` after the entries `changed` were replaced (keeping their names
-/// and so the number of their claims, [`Kb::replace_entry`]), from the analysis `before` of
-/// the KB as it was: only the claims of those entries are read again, and the search runs on
-/// the claims so read.
-pub fn update(before: Contradictions, kb: &Kb, changed: &[EntryId]) -> Contradictions {
-    let vocabulary = kb.vocabulary.as_ref();
-    let mut out = Contradictions {
-        facts: before.facts,
-        contrary: before.contrary,
-        ..Contradictions::default()
-    };
-    for &e in changed {
-        for claim in 0..kb.entries[e].claims.len() {
-            let id = ClaimId { entry: e, claim };
-            match read(kb, vocabulary, id) {
-                Some(f) => out.facts.insert(id, f),
-                None => out.facts.remove(&id),
-            };
-        }
-    }
-    out.search(kb);
-    out
-}
-
 impl Contradictions {
-    /// Finds the contradictions between the facts read.
+    /// Finds the contradictions between the facts read, searching every group.
     fn search(&mut self, kb: &Kb) {
-        let out = self;
         // Claims with a property, grouped by sorting on (subject, property): one list for the
         // whole KB rather than one per subject and property. A stable sort keeps path order.
-        let mut by_subject: Vec<(ClaimId, &Fact)> = out
+        let mut by_subject: Vec<(ClaimId, &Fact)> = self
             .facts
             .iter()
             .filter(|(_, f)| !f.property.is_empty())
@@ -426,35 +424,71 @@ impl Contradictions {
         by_subject.sort_by(|a, b| {
             (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0))
         });
-        let mut found = Found::default();
-        for group in by_subject
-            .chunk_by(|a, b| a.1.subject == b.1.subject && a.1.property == b.1.property)
-            .filter(|g| g.len() > 1)
+        let mut by_group = BTreeMap::new();
+        for group in
+            by_subject.chunk_by(|a, b| a.1.subject == b.1.subject && a.1.property == b.1.property)
         {
-            let quantities = matches!(group[0].1.reading, Reading::Quantity(_));
-            let timed = group.iter().any(|(_, f)| f.is_timed());
-            let negated = group.iter().any(|(_, f)| f.negated);
-            if quantities && !timed && !negated {
-                out.quantities(group, &mut found);
-            } else if quantities || timed {
-                out.pair_by_pair(group, &mut found);
-            } else {
-                out.by_value(group, &mut found);
+            let found = self.property_group(group);
+            if !found.0.is_empty() {
+                let fact = group[0].1;
+                by_group.insert(
+                    Group::Property(fact.subject, fact.property.clone()),
+                    found.0,
+                );
             }
         }
-        out.in_words(&mut found);
-        out.circles(&mut found);
-        for c in found.0 {
+        self.in_words(&mut by_group);
+        self.circles(&mut by_group);
+        self.by_group = by_group;
+        self.assemble(kb);
+    }
+
+    /// The contradictions among the claims of one subject and property, sorted.
+    fn property_group(&self, group: &[(ClaimId, &Fact)]) -> Found {
+        let mut found = Found::default();
+        if group.len() < 2 {
+            return found;
+        }
+        let quantities = matches!(group[0].1.reading, Reading::Quantity(_));
+        let timed = group.iter().any(|(_, f)| f.is_timed());
+        let negated = group.iter().any(|(_, f)| f.negated);
+        if quantities && !timed && !negated {
+            self.quantities(group, &mut found);
+        } else if quantities || timed {
+            self.pair_by_pair(group, &mut found);
+        } else {
+            self.by_value(group, &mut found);
+        }
+        found
+    }
+
+    /// `found` made from what each group found: every candidate checked against the
+    /// `disputes` links.
+    fn assemble(&mut self, kb: &Kb) {
+        self.found.clear();
+        self.circles.clear();
+        let by_group = std::mem::take(&mut self.by_group);
+        for c in by_group.values().flatten() {
             if c.tally.is_empty() {
-                out.add(kb, c.conflict, &c.property, c.claims);
+                self.add(kb, c.conflict, &c.property, c.claims.clone());
             } else {
-                out.add_group(kb, c.conflict, &c.property, c.claims, c.tally, c.pairs);
+                let tally = c.tally.clone();
+                self.add_group(
+                    kb,
+                    c.conflict,
+                    &c.property,
+                    c.claims.clone(),
+                    tally,
+                    c.pairs,
+                );
             }
         }
+        self.by_group = by_group;
     }
 }
 
 /// A contradiction found, before it is checked against the `disputes` links.
+#[derive(Debug)]
 struct Candidate {
     conflict: Conflict,
     property: String,
@@ -728,7 +762,7 @@ impl Contradictions {
 
     /// Claims without property on one subject whose words are the same once one negation is
     /// taken out.
-    fn in_words(&self, found: &mut Found) {
+    fn in_words(&self, by_group: &mut BTreeMap<Group, Vec<Candidate>>) {
         let mut by_key: HashMap<(EntryId, &str), Vec<ClaimId>> = HashMap::new();
         let mut words: Vec<(ClaimId, &Fact)> = Vec::new();
         for (&id, fact) in &self.facts {
@@ -759,42 +793,50 @@ impl Contradictions {
                 }
             }
         }
-        for (key, no) in negations {
-            let yes = &by_key[&key];
-            let mut pairs: Vec<(ClaimId, ClaimId)> = Vec::new();
-            let timed = yes.iter().chain(&no).any(|id| self.facts[id].is_timed());
-            if !timed && yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
-                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
-                let claims = yes.iter().chain(&no).copied().collect();
-                found.group(Conflict::Negation, "", claims, tally, yes.len() * no.len());
-                continue;
-            }
-            for &a in yes {
-                for &b in &no {
-                    if self.facts[&a].overlaps(&self.facts[&b]) {
-                        pairs.push((a, b));
-                    }
-                }
-            }
-            if pairs.len() > PAIR_LIMIT {
-                let mut claims: Vec<ClaimId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-                claims.sort();
-                claims.dedup();
-                let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
-                let n = pairs.len();
-                found.group(Conflict::Negation, "", claims, tally, n);
-                continue;
-            }
-            for (a, b) in pairs {
-                found.pair(Conflict::Negation, "", a, b);
+        for ((subject, key), no) in negations {
+            let found = self.wording(&by_key[&(subject, key)], &no);
+            if !found.0.is_empty() {
+                by_group.insert(Group::Words(subject, key.to_string()), found.0);
             }
         }
     }
 
-    /// Circles of non-negated rankings, per order property. Where rankings say when they hold,
-    /// a circle counts only when all its rankings hold at one moment: the graph is searched
-    /// once per stretch of time between the moments where some ranking starts or ends.
-    fn circles(&self, found: &mut Found) {
+    /// The contradictions between the claims `yes` that say some words and the claims `no`
+    /// that say them with one negation (each list sorted).
+    fn wording(&self, yes: &[ClaimId], no: &[ClaimId]) -> Found {
+        let mut found = Found::default();
+        let timed = yes.iter().chain(no).any(|id| self.facts[id].is_timed());
+        if !timed && yes.len().saturating_mul(no.len()) > PAIR_LIMIT {
+            let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
+            let claims = yes.iter().chain(no).copied().collect();
+            found.group(Conflict::Negation, "", claims, tally, yes.len() * no.len());
+            return found;
+        }
+        let mut pairs: Vec<(ClaimId, ClaimId)> = Vec::new();
+        for &a in yes {
+            for &b in no {
+                if self.facts[&a].overlaps(&self.facts[&b]) {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        if pairs.len() > PAIR_LIMIT {
+            let mut claims: Vec<ClaimId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+            claims.sort();
+            claims.dedup();
+            let tally = vec![(String::new(), yes.len()), ("not".to_string(), no.len())];
+            let n = pairs.len();
+            found.group(Conflict::Negation, "", claims, tally, n);
+            return found;
+        }
+        for (a, b) in pairs {
+            found.pair(Conflict::Negation, "", a, b);
+        }
+        found
+    }
+
+    /// Circles of non-negated rankings, per order property.
+    fn circles(&self, by_group: &mut BTreeMap<Group, Vec<Candidate>>) {
         let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
         let mut ids: Vec<(&ClaimId, &Fact)> = self.facts.iter().collect();
         ids.sort_by_key(|(id, _)| **id);
@@ -804,37 +846,50 @@ impl Contradictions {
             }
         }
         for (property, edges) in edges {
-            let mut moments: Vec<Instant> = edges
-                .iter()
-                .flat_map(|(_, _, id)| {
-                    let f = &self.facts[id];
-                    [f.from, f.to]
-                })
-                .flatten()
-                .collect();
-            if moments.is_empty() {
-                for cycle in cycles(&edges) {
-                    found.one(Conflict::Cycle, property, cycle);
-                }
-                continue;
+            let found = self.circle(property, &edges);
+            if !found.0.is_empty() {
+                by_group.insert(Group::Order(property.to_string()), found.0);
             }
-            moments.sort_unstable();
-            moments.dedup();
-            let mut seen: BTreeSet<Vec<ClaimId>> = BTreeSet::new();
-            for at in std::iter::once(None).chain(moments.into_iter().map(Some)) {
-                let now: Vec<(EntryId, EntryId, ClaimId)> = edges
-                    .iter()
-                    .copied()
-                    .filter(|(_, _, id)| self.facts[id].holds_at(at))
-                    .collect();
-                for mut cycle in cycles(&now) {
-                    cycle.sort();
-                    if seen.insert(cycle.clone()) {
-                        found.one(Conflict::Cycle, property, cycle);
-                    }
+        }
+    }
+
+    /// The circles of the rankings `edges` of one order property (in claim order). Where
+    /// rankings say when they hold, a circle counts only when all its rankings hold at one
+    /// moment: the graph is searched once per stretch of time between the moments where some
+    /// ranking starts or ends.
+    fn circle(&self, property: &str, edges: &[(EntryId, EntryId, ClaimId)]) -> Found {
+        let mut found = Found::default();
+        let mut moments: Vec<Instant> = edges
+            .iter()
+            .flat_map(|(_, _, id)| {
+                let f = &self.facts[id];
+                [f.from, f.to]
+            })
+            .flatten()
+            .collect();
+        if moments.is_empty() {
+            for cycle in cycles(edges) {
+                found.one(Conflict::Cycle, property, cycle);
+            }
+            return found;
+        }
+        moments.sort_unstable();
+        moments.dedup();
+        let mut seen: BTreeSet<Vec<ClaimId>> = BTreeSet::new();
+        for at in std::iter::once(None).chain(moments.into_iter().map(Some)) {
+            let now: Vec<(EntryId, EntryId, ClaimId)> = edges
+                .iter()
+                .copied()
+                .filter(|(_, _, id)| self.facts[id].holds_at(at))
+                .collect();
+            for mut cycle in cycles(&now) {
+                cycle.sort();
+                if seen.insert(cycle.clone()) {
+                    found.one(Conflict::Cycle, property, cycle);
                 }
             }
         }
+        found
     }
 
     fn add(&mut self, kb: &Kb, conflict: Conflict, property: &str, mut claims: Vec<ClaimId>) {

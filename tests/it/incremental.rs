@@ -44,6 +44,16 @@ const WORDS: &[&str] = &[
     "risk",
     "plan",
 ];
+/// Claims without property that say, or deny, the same thing (`negation-conflict` by their
+/// words).
+const SAYINGS: &[&str] = &[
+    "the owner sets the vision",
+    "the owner does not set the vision",
+    "the owner never sets the vision",
+    "the team owns the backlog",
+    "the team doesn't own the backlog",
+    "the team no longer owns the backlog",
+];
 const SOURCES: usize = 9;
 const ENTRIES: usize = 24;
 
@@ -75,7 +85,7 @@ fn quote_of(rng: &mut Rng, sources: &[String], s: usize) -> String {
         .to_string()
 }
 
-fn claim(rng: &mut Rng, sources: &[String], e: usize, c: usize) -> String {
+fn claim(rng: &mut Rng, sources: &[String], c: usize) -> String {
     let mut out = format!("  - id: c{c}\n    text: \"{}\"\n", words(rng, 6));
     match rng.below(6) {
         0 => {
@@ -95,8 +105,12 @@ fn claim(rng: &mut Rng, sources: &[String], e: usize, c: usize) -> String {
             );
         }
         2 => {
-            let t = (e + 1 + rng.below(3)) % ENTRIES;
-            let _ = writeln!(out, "    property: seniority\n    above: e-{t}");
+            // Among a few entries, so that the rankings make circles.
+            let (s, t) = (rng.below(4), rng.below(4));
+            let _ = writeln!(
+                out,
+                "    subject: e-{s}\n    property: seniority\n    above: e-{t}"
+            );
         }
         3 => {
             let (lo, hi) = (rng.below(6), 6 + rng.below(6));
@@ -113,7 +127,13 @@ fn claim(rng: &mut Rng, sources: &[String], e: usize, c: usize) -> String {
                 rng.below(4)
             );
         }
-        _ => {}
+        _ => {
+            if rng.below(2) == 0 {
+                let said = rng.pick(SAYINGS);
+                let subject = rng.below(4);
+                out = format!("  - id: c{c}\n    text: \"{said}\"\n    subject: e-{subject}\n");
+            }
+        }
     }
     if rng.below(5) == 0 {
         out.push_str("    negated: true\n");
@@ -145,13 +165,13 @@ fn entry_text(rng: &mut Rng, sources: &[String], e: usize) -> String {
     }
     out.push_str("claims:\n");
     for c in 0..1 + rng.below(3) {
-        out.push_str(&claim(rng, sources, e, c));
+        out.push_str(&claim(rng, sources, c));
     }
     let _ = write!(out, "---\n\n# Entry {e}\n\n{}.\n", words(rng, 10));
     out
 }
 
-const CONFIG: &str = "vocabulary = \"vocabulary.yaml\"\n\n[collections.entries]\ninclude = [\"entries/**/*.md\"]\n\n[collections.sources]\ninclude = [\"sources/**/*.md\"]\nsources = true\n";
+const CONFIG: &str = "vocabulary = \"vocabulary.yaml\"\n\n[rules]\nacknowledged-dispute = \"warn\"\n\n[collections.entries]\ninclude = [\"entries/**/*.md\"]\n\n[collections.sources]\ninclude = [\"sources/**/*.md\"]\nsources = true\n";
 
 const VOCABULARY: &str = "properties:\n  orientation:\n    kind: single\n    values: [strategic, tactical]\n  stakeholders:\n    kind: multi\n    values: [internal, external, customers]\n    contrary: [[internal, external]]\n  seniority:\n    kind: order\n  team-size:\n    kind: quantity\n    unit: people\n";
 
@@ -216,7 +236,7 @@ fn edit(
             out[i] = new(lines[i]);
             Some(out.join("\n") + "\n")
         };
-    match rng.below(21) {
+    match rng.below(24) {
         0 | 1 => {
             let s = rng.below(SOURCES);
             let q = quote_of(rng, sources, s);
@@ -371,12 +391,76 @@ fn edit(
             );
             (path, new, "a citation given another source")
         }
+        21 => {
+            let said = rng.pick(SAYINGS);
+            let new = replace_line(
+                &|l| l.contains("    text:"),
+                &|_| format!("    text: \"{said}\""),
+                rng,
+            );
+            (path, new, "a claim's words said or denied")
+        }
+        22 => {
+            let t = rng.below(4);
+            let new = replace_line(
+                &|l| l.contains("    above:"),
+                &|_| format!("    above: e-{t}"),
+                rng,
+            );
+            (path, new, "a ranking changed")
+        }
+        23 => {
+            let new = acknowledged(&text, texts).unwrap_or(text.clone());
+            (path, Some(new), "a contradiction acknowledged")
+        }
         _ => {
             let n = ENTRIES + rng.below(6);
             let new = entry_text(rng, sources, n);
             (format!("entries/new-{n}.md"), Some(new), "an entry added")
         }
     }
+}
+
+/// The orientation each claim of an entry's text gives a subject: (claim id, subject, value),
+/// for the claims that are not negated.
+fn orientations(text: &str) -> Vec<(String, String, String)> {
+    text.split("  - id: ")
+        .skip(1)
+        .filter(|c| !c.contains("negated: true"))
+        .filter_map(|c| {
+            let id = c.lines().next()?.to_string();
+            let subject = c.split("subject: ").nth(1)?.lines().next()?.to_string();
+            let value = c
+                .split("property: orientation\n    value: ")
+                .nth(1)?
+                .lines()
+                .next()?
+                .to_string();
+            Some((id, subject, value))
+        })
+        .collect()
+}
+
+/// `text` with a `disputes` link from one of its claims to a claim of another entry that
+/// gives the same subject another orientation: the contradiction acknowledged.
+fn acknowledged(text: &str, texts: &BTreeMap<String, String>) -> Option<String> {
+    for (claim, subject, value) in orientations(text) {
+        for other in texts.values().filter(|t| *t != text) {
+            let entry = other.split("id: ").nth(1)?.lines().next()?;
+            if let Some((target, ..)) = orientations(other)
+                .into_iter()
+                .find(|(_, s, v)| *s == subject && *v != value)
+            {
+                let at = format!("  - id: {claim}\n");
+                return Some(text.replacen(
+                    &at,
+                    &format!("{at}    disputes: [{entry}#{target}]\n"),
+                    1,
+                ));
+            }
+        }
+    }
+    None
 }
 
 #[test]
@@ -420,6 +504,7 @@ fn every_edit_leaves_the_server_showing_what_check_shows() {
     let mut history: Vec<(String, Option<String>)> = Vec::new();
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     let mut nonempty = 0;
+    let mut rules: BTreeSet<&str> = BTreeSet::new();
     let vocabularies = [
         VOCABULARY.replace("tactical]", "tactical, operational]"),
         VOCABULARY.to_string(),
@@ -466,6 +551,19 @@ fn every_edit_leaves_the_server_showing_what_check_shows() {
         nonempty += expected
             .as_ref()
             .map_or(0, |m| m.values().map(Vec::len).sum::<usize>());
+        for d in expected.iter().flat_map(|m| m.values().flatten()) {
+            rules.insert(d.rule.name());
+        }
+    }
+    // Every kind of contradiction came and went at some point.
+    for rule in [
+        "conflicting-values",
+        "negation-conflict",
+        "order-cycle",
+        "acknowledged-dispute",
+        "stale-dispute",
+    ] {
+        assert!(rules.contains(rule), "no `{rule}` finding: {rules:?}");
     }
     assert!(kinds.len() >= 18, "too few kinds of edit: {kinds:?}");
     assert!(
