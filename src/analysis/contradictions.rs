@@ -21,6 +21,7 @@
 //! edit, [`update`] searches again only the groups that the edited claims left or joined.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// The most pairs of conflicting claims of one subject and property (or of one claim and its
 /// negations) reported one finding per pair; a larger group is one finding that tallies its
@@ -79,11 +80,13 @@ impl Contradiction {
 pub struct Contradictions {
     pub found: Vec<Contradiction>,
     /// Every claim that can contradict another, read.
-    facts: HashMap<ClaimId, Fact>,
+    facts: Facts,
     /// For every claim in a circle of rankings: which ones (index in `found`).
     circles: HashMap<ClaimId, Vec<usize>>,
     /// The contrary values of each multi property: (property, value, value), both orders.
-    contrary: HashSet<(String, String, String)>,
+    contrary: HashSet<(Arc<str>, Arc<str>, Arc<str>)>,
+    /// The vocabulary's property names and values, each held once and shared by the facts.
+    names: HashMap<String, Arc<str>>,
     /// What the search found in each group of claims, for the groups where it found something:
     /// `found` is made from these, in this order.
     by_group: BTreeMap<Group, Vec<Candidate>>,
@@ -130,16 +133,9 @@ impl Contradictions {
         }
         let negation = a.negated != b.negated;
         match (&a.reading, &b.reading) {
-            (
-                Reading::Words {
-                    key: ka,
-                    without: wa,
-                },
-                Reading::Words {
-                    key: kb,
-                    without: wb,
-                },
-            ) => (wa.contains(kb) || wb.contains(ka)).then_some(Conflict::Negation),
+            (Reading::Words(x), Reading::Words(y)) => (x.without.contains(&y.key)
+                || y.without.contains(&x.key))
+            .then_some(Conflict::Negation),
             (Reading::Value { value: x, single }, Reading::Value { value: y, .. }) => {
                 if x == y {
                     negation.then_some(Conflict::Negation)
@@ -214,7 +210,7 @@ struct Fact {
     /// The subject (for a ranking, the entry ranked above).
     subject: EntryId,
     /// Empty for a claim without property.
-    property: String,
+    property: Arc<str>,
     reading: Reading,
     negated: bool,
     from: Option<Instant>,
@@ -255,14 +251,89 @@ impl Fact {
 #[derive(Debug, Clone, PartialEq)]
 enum Reading {
     /// A value of a single (`single: true`) or multi property.
-    Value { value: String, single: bool },
+    Value { value: Arc<str>, single: bool },
     /// The first entry ranks above the second (a `below` is turned around).
     Above(EntryId, EntryId),
     /// A quantity's range.
     Quantity(Span),
     /// A claim without property: its normalised words, and its words with one negation taken
-    /// out.
-    Words { key: String, without: Vec<String> },
+    /// out (boxed: most claims have a property, and facts are many).
+    Words(Box<Words>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Words {
+    key: String,
+    without: Vec<String>,
+}
+
+/// The fact of every claim that has one, in one table with the claims of each entry side by
+/// side (the KB's claims do not move while the facts are kept: [`update`] is called only when
+/// the names, claim ids included, stay the same).
+#[derive(Debug, Default)]
+struct Facts {
+    /// Where the claims of each entry start in `facts`, and one more: where they end.
+    start: Vec<usize>,
+    facts: Vec<Option<Fact>>,
+}
+
+impl Facts {
+    /// A table with room for every claim of `kb`, and no fact.
+    fn new(kb: &Kb) -> Facts {
+        let mut start = Vec::with_capacity(kb.entries.len() + 1);
+        let mut n = 0;
+        for e in &kb.entries {
+            start.push(n);
+            n += e.claims.len();
+        }
+        start.push(n);
+        let mut facts = Vec::new();
+        facts.resize_with(n, || None);
+        Facts { start, facts }
+    }
+
+    fn slot(&self, id: ClaimId) -> Option<usize> {
+        let e = id.entry.index();
+        let (from, to) = (*self.start.get(e)?, *self.start.get(e + 1)?);
+        (id.claim < to - from).then_some(from + id.claim)
+    }
+
+    fn get(&self, id: &ClaimId) -> Option<&Fact> {
+        self.facts.get(self.slot(*id)?)?.as_ref()
+    }
+
+    /// Sets the fact of claim `id` and returns the one it had.
+    fn set(&mut self, id: ClaimId, fact: Option<Fact>) -> Option<Fact> {
+        let slot = self.slot(id)?;
+        std::mem::replace(&mut self.facts[slot], fact)
+    }
+
+    /// Every fact, in claim order.
+    fn iter(&self) -> impl Iterator<Item = (ClaimId, &Fact)> {
+        self.start.windows(2).enumerate().flat_map(move |(e, w)| {
+            self.facts[w[0]..w[1]]
+                .iter()
+                .enumerate()
+                .filter_map(move |(claim, f)| {
+                    let id = ClaimId {
+                        entry: EntryId::new(e),
+                        claim,
+                    };
+                    Some((id, f.as_ref()?))
+                })
+        })
+    }
+}
+
+impl std::ops::Index<&ClaimId> for Facts {
+    type Output = Fact;
+
+    fn index(&self, id: &ClaimId) -> &Fact {
+        match self.get(id) {
+            Some(f) => f,
+            None => panic!("claim {id:?} has no fact"),
+        }
+    }
 }
 
 /// A closed range of numbers and the property's tolerance.
@@ -324,7 +395,13 @@ fn quantity(def: &crate::vocabulary::Property, claim: &crate::model::Claim) -> O
 
 /// Every claim read into a fact, with its (subject, property) for grouping; `None` for a claim
 /// that the vocabulary does not accept or whose subject names no entry.
-fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
+fn read(
+    kb: &Kb,
+    vocabulary: Option<&Vocabulary>,
+    names: &HashMap<String, Arc<str>>,
+    id: ClaimId,
+) -> Option<Fact> {
+    let shared = |s: &str| names.get(s).cloned().unwrap_or_else(|| Arc::from(s));
     let claim = kb.claim(id);
     let subject = kb.subject(id)?;
     let (from, to) = (
@@ -345,11 +422,11 @@ fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
         }
         return Some(Fact {
             subject,
-            property: String::new(),
-            reading: Reading::Words {
+            property: shared(""),
+            reading: Reading::Words(Box::new(Words {
                 key: wording::key(&words),
                 without: wording::without_one_negation(&words),
-            },
+            })),
             negated: claim.negated,
             from,
             to,
@@ -363,7 +440,7 @@ fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
             (
                 subject,
                 Reading::Value {
-                    value: v.value.clone(),
+                    value: shared(&v.value),
                     single: def.kind == Kind::Single,
                 },
             )
@@ -381,7 +458,7 @@ fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
     };
     Some(Fact {
         subject,
-        property: property.value.clone(),
+        property: shared(&property.value),
         reading,
         negated: claim.negated,
         from,
@@ -392,20 +469,28 @@ fn read(kb: &Kb, vocabulary: Option<&Vocabulary>, id: ClaimId) -> Option<Fact> {
 pub fn analyse(kb: &Kb) -> Contradictions {
     let vocabulary = kb.vocabulary.as_ref();
     let mut out = Contradictions::default();
-    if let Some(v) = vocabulary {
-        for (name, def) in &v.properties {
-            for a in &def.values {
-                for b in def.contraries(a) {
-                    out.contrary
-                        .insert((name.clone(), a.clone(), b.to_string()));
-                }
+    let mut names: HashMap<String, Arc<str>> = HashMap::from([(String::new(), Arc::from(""))]);
+    for (name, def) in vocabulary.iter().flat_map(|v| &v.properties) {
+        for word in std::iter::once(name).chain(&def.values) {
+            names
+                .entry(word.clone())
+                .or_insert_with(|| Arc::from(word.as_str()));
+        }
+    }
+    for (name, def) in vocabulary.iter().flat_map(|v| &v.properties) {
+        for a in &def.values {
+            for b in def.contraries(a) {
+                let shared = |s: &str| names.get(s).cloned().unwrap_or_else(|| Arc::from(s));
+                out.contrary.insert((shared(name), shared(a), shared(b)));
             }
         }
     }
-    out.facts = kb
-        .all_claims()
-        .filter_map(|(id, _)| read(kb, vocabulary, id).map(|f| (id, f)))
-        .collect();
+    out.facts = Facts::new(kb);
+    for (id, _) in kb.all_claims() {
+        let fact = read(kb, vocabulary, &names, id);
+        out.facts.set(id, fact);
+    }
+    out.names = names;
     out.search(kb);
     out
 }
@@ -419,7 +504,6 @@ impl Contradictions {
             .facts
             .iter()
             .filter(|(_, f)| !f.property.is_empty())
-            .map(|(&id, f)| (id, f))
             .collect();
         by_subject.sort_by(|a, b| {
             (a.1.subject, &a.1.property, a.0).cmp(&(b.1.subject, &b.1.property, b.0))
@@ -432,7 +516,7 @@ impl Contradictions {
             if !found.0.is_empty() {
                 let fact = group[0].1;
                 by_group.insert(
-                    Group::Property(fact.subject, fact.property.clone()),
+                    Group::Property(fact.subject, fact.property.to_string()),
                     found.0,
                 );
             }
@@ -541,7 +625,7 @@ impl Contradictions {
     /// A group of one subject and property whose claims all hold at all times and assert
     /// values or rankings: claims grouped by what they assert.
     fn by_value(&self, group: &[(ClaimId, &Fact)], found: &mut Found) {
-        let property = group[0].1.property.as_str();
+        let property: &str = &group[0].1.property;
         // Same assertion, different `negated`; in the order of each assertion's first claim.
         let mut order: Vec<&Reading> = Vec::new();
         let mut by_reading: Vec<(Vec<ClaimId>, Vec<ClaimId>)> = Vec::new();
@@ -585,7 +669,7 @@ impl Contradictions {
             .iter()
             .zip(&by_reading)
             .filter_map(|(r, (yes, _))| match r {
-                Reading::Value { value, .. } if !yes.is_empty() => Some((value.as_str(), yes)),
+                Reading::Value { value, .. } if !yes.is_empty() => Some((&**value, yes)),
                 _ => None,
             })
             .collect();
@@ -597,11 +681,14 @@ impl Contradictions {
                     pairs_of_values.push((i, j));
                 }
             }
-        } else if self.contrary.iter().any(|(p, _, _)| p == property) {
+        } else if self.contrary.iter().any(|(p, _, _)| **p == *property) {
             for (i, (x, _)) in values.iter().enumerate() {
                 for (j, (y, _)) in values.iter().enumerate().skip(i + 1) {
-                    let key = (property.to_string(), x.to_string(), y.to_string());
-                    if self.contrary.contains(&key) {
+                    if self.contrary.contains(&(
+                        group[0].1.property.clone(),
+                        Arc::from(*x),
+                        Arc::from(*y),
+                    )) {
                         pairs_of_values.push((i, j));
                     }
                 }
@@ -731,7 +818,7 @@ impl Contradictions {
         involved: HashSet<ClaimId>,
         found: &mut Found,
     ) {
-        let property = group[0].1.property.as_str();
+        let property: &str = &group[0].1.property;
         if count <= PAIR_LIMIT {
             for (a, b) in first {
                 found.pair(conflict, property, a, b);
@@ -748,7 +835,7 @@ impl Contradictions {
             let name = match (&fact.reading, conflict) {
                 (_, Conflict::Negation) if fact.negated => "not".to_string(),
                 (_, Conflict::Negation) => String::new(),
-                (Reading::Value { value, .. }, _) => value.clone(),
+                (Reading::Value { value, .. }, _) => value.to_string(),
                 (Reading::Quantity(s), _) => s.shown(),
                 _ => String::new(),
             };
@@ -765,26 +852,23 @@ impl Contradictions {
     fn in_words(&self, by_group: &mut BTreeMap<Group, Vec<Candidate>>) {
         let mut by_key: HashMap<(EntryId, &str), Vec<ClaimId>> = HashMap::new();
         let mut words: Vec<(ClaimId, &Fact)> = Vec::new();
-        for (&id, fact) in &self.facts {
-            if let Reading::Words { key, .. } = &fact.reading {
+        // In claim order, so each list is sorted.
+        for (id, fact) in self.facts.iter() {
+            if let Reading::Words(w) = &fact.reading {
                 by_key
-                    .entry((fact.subject, key.as_str()))
+                    .entry((fact.subject, w.key.as_str()))
                     .or_default()
                     .push(id);
                 words.push((id, fact));
             }
         }
-        words.sort_by_key(|(id, _)| *id);
-        for list in by_key.values_mut() {
-            list.sort();
-        }
         // For each wording, the claims that say it and those that say it with one negation.
         let mut negations: BTreeMap<(EntryId, &str), Vec<ClaimId>> = BTreeMap::new();
         for &(id, fact) in &words {
-            let Reading::Words { without, .. } = &fact.reading else {
+            let Reading::Words(said) = &fact.reading else {
                 continue;
             };
-            for w in without {
+            for w in &said.without {
                 if by_key.contains_key(&(fact.subject, w.as_str())) {
                     negations
                         .entry((fact.subject, w.as_str()))
@@ -838,9 +922,7 @@ impl Contradictions {
     /// Circles of non-negated rankings, per order property.
     fn circles(&self, by_group: &mut BTreeMap<Group, Vec<Candidate>>) {
         let mut edges: BTreeMap<&str, Vec<(EntryId, EntryId, ClaimId)>> = BTreeMap::new();
-        let mut ids: Vec<(&ClaimId, &Fact)> = self.facts.iter().collect();
-        ids.sort_by_key(|(id, _)| **id);
-        for (&id, fact) in ids {
+        for (id, fact) in self.facts.iter() {
             if let (Reading::Above(a, b), false) = (&fact.reading, fact.negated) {
                 edges.entry(&fact.property).or_default().push((*a, *b, id));
             }

@@ -4,11 +4,11 @@
 //! made again from what every group found, as [`super::analyse`] makes them, so the two
 //! always agree.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use rayon::slice::ParallelSliceMut;
 
-use super::{Contradictions, Fact, Found, Group, Reading, read};
+use super::{Contradictions, Fact, Facts, Found, Group, Reading, read};
 use crate::index::{ClaimId, EntryId, Kb};
 
 const FIRST: ClaimId = ClaimId {
@@ -36,7 +36,7 @@ pub(super) struct Groups {
 }
 
 impl Groups {
-    fn new(kb: &Kb, facts: &HashMap<ClaimId, Fact>) -> Groups {
+    fn new(kb: &Kb, facts: &Facts) -> Groups {
         let properties: Vec<String> = kb
             .vocabulary
             .iter()
@@ -46,10 +46,10 @@ impl Groups {
         // Collected first and then made into sets, which builds each set in one pass.
         let (mut by_property, mut said, mut unsaid, mut rankings) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (&id, fact) in facts {
-            if let Reading::Words { key, without } = &fact.reading {
-                said.push((fact.subject, key.clone(), id));
-                unsaid.extend(without.iter().map(|w| (fact.subject, w.clone(), id)));
+        for (id, fact) in facts.iter() {
+            if let Reading::Words(w) = &fact.reading {
+                said.push((fact.subject, w.key.clone(), id));
+                unsaid.extend(w.without.iter().map(|u| (fact.subject, u.clone(), id)));
                 continue;
             }
             let Some(p) = place(&fact.property) else {
@@ -93,9 +93,9 @@ impl Groups {
                 set.remove(&item);
             }
         }
-        if let Reading::Words { key, without } = &fact.reading {
-            set(&mut self.said, (fact.subject, key.clone(), id), add);
-            for w in without {
+        if let Reading::Words(words) = &fact.reading {
+            set(&mut self.said, (fact.subject, words.key.clone(), id), add);
+            for w in &words.without {
                 set(&mut self.unsaid, (fact.subject, w.clone(), id), add);
             }
             return;
@@ -112,15 +112,15 @@ impl Groups {
     /// The groups a claim asserting `fact` belongs to.
     fn of(fact: &Fact) -> Vec<Group> {
         match &fact.reading {
-            Reading::Words { key, without } => std::iter::once(key)
-                .chain(without)
+            Reading::Words(w) => std::iter::once(&w.key)
+                .chain(&w.without)
                 .map(|k| Group::Words(fact.subject, k.clone()))
                 .collect(),
             Reading::Above(..) => vec![
-                Group::Property(fact.subject, fact.property.clone()),
-                Group::Order(fact.property.clone()),
+                Group::Property(fact.subject, fact.property.to_string()),
+                Group::Order(fact.property.to_string()),
             ],
-            _ => vec![Group::Property(fact.subject, fact.property.clone())],
+            _ => vec![Group::Property(fact.subject, fact.property.to_string())],
         }
     }
 }
@@ -185,18 +185,19 @@ pub fn update(mut c: Contradictions, kb: &Kb, changed: &[EntryId]) -> Contradict
     for &e in changed {
         for claim in 0..kb.entries[e].claims.len() {
             let id = ClaimId { entry: e, claim };
-            let new = read(kb, vocabulary, id);
+            let new = read(kb, vocabulary, &c.names, id);
             if new.as_ref() == c.facts.get(&id) {
                 continue;
             }
-            if let Some(old) = c.facts.remove(&id) {
+            // Out of the old groups first: the new ones may be the same.
+            if let Some(old) = c.facts.set(id, None) {
                 groups.remove(id, &old);
                 again.extend(Groups::of(&old));
             }
             if let Some(new) = new {
                 groups.insert(id, &new);
                 again.extend(Groups::of(&new));
-                c.facts.insert(id, new);
+                c.facts.set(id, Some(new));
             }
         }
     }
