@@ -244,6 +244,27 @@ impl Run {
         Edit::Entries { files, scope }
     }
 
+    /// Searches the nearest passage of one quote that an update left for later, one in a file
+    /// that `first` picks if there is one (the open documents), else (unless `only`) any:
+    /// what must be checked again, or `None` when nothing is left.
+    pub fn settle(&mut self, first: impl Fn(FileId) -> bool, only: bool) -> Option<Edit> {
+        let (memo, citations, contradictions) = std::mem::take(&mut self.analyses).into_parts();
+        let mut settled = None;
+        let citations = citations.map(|mut c| {
+            if let Some(memo) = &memo {
+                let kb = &self.kb;
+                settled = c.settle(kb, memo, |e| first(kb.entries[e].file), only);
+            }
+            c
+        });
+        self.analyses = Analyses::carried(memo, citations, contradictions);
+        let entry = settled?;
+        Some(Edit::Entries {
+            files: Vec::new(),
+            scope: vec![entry],
+        })
+    }
+
     /// Every finding that `kblint check` shows, by file, kept so that [`Run::reshow`] can bring
     /// it up to date.
     pub fn shown(&self) -> Shown {

@@ -32,6 +32,9 @@ pub struct Checked {
     /// The nearest passage was not searched: the quote and its source are too long together
     /// for the search's budget.
     pub unsearched: bool,
+    /// The nearest passage is not searched yet: an update of the language server leaves it
+    /// for later ([`Citations::settle`]), so that typing never waits for it.
+    pub pending: bool,
 }
 
 /// Why a citation's quote is not in its source.
@@ -229,8 +232,16 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
     }
     out.checked = checked;
     let failed: Vec<usize> = (0..out.checked.len()).collect();
-    out.resolve(kb, &failed, memo);
+    out.resolve(kb, &failed, memo, Nearness::Now);
     out
+}
+
+/// When [`Citations::resolve`] searches the nearest passage of a quote found nowhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nearness {
+    Now,
+    /// Later, unless the memo holds it: the citation is left pending.
+    Later,
 }
 
 /// Source `text` normalised, from the memo when it holds it.
@@ -295,6 +306,7 @@ impl Citations {
                     source,
                     verdict,
                     unsearched: false,
+                    pending: false,
                 });
             }
         }
@@ -311,8 +323,8 @@ impl Citations {
 
     /// For the citations `at` (indexes in `checked`) whose quote is not in their source: is it
     /// verbatim in another source (`Elsewhere`), and if not, the nearest passage of the cited
-    /// source (`NotFound`).
-    fn resolve(&mut self, kb: &Kb, at: &[usize], memo: Option<&Memo>) {
+    /// source (`NotFound`), now or later (`when`).
+    fn resolve(&mut self, kb: &Kb, at: &[usize], memo: Option<&Memo>, when: Nearness) {
         let failed: Vec<usize> = at
             .iter()
             .copied()
@@ -327,7 +339,7 @@ impl Citations {
             .collect();
         let elsewhere = self.elsewhere(&quotes, memo);
         let this = &*self;
-        let verdicts: Vec<(Verdict, bool)> = failed
+        let verdicts: Vec<(Verdict, bool, bool)> = failed
             .par_iter()
             .zip(elsewhere)
             .map(|(&i, found)| {
@@ -343,23 +355,59 @@ impl Citations {
                             range,
                         },
                         unsearched,
+                        false,
                     );
                 }
-                let base = kb.body(source).start;
-                let nearest = nearest(body, q, memo).map(|mut n| {
-                    n.range = base + n.range.start..base + n.range.end;
-                    for d in &mut n.differences {
-                        d.source = base + d.source.start..base + d.source.end;
-                    }
-                    n
-                });
-                (Verdict::NotFound { nearest }, unsearched)
+                if when == Nearness::Later
+                    && !unsearched
+                    && let Some(memo) = memo
+                {
+                    let known = lock(&memo.nearest).get(&(body.digest, digest(q))).cloned();
+                    return match known {
+                        Some(n) => {
+                            let nearest = in_file(kb, source, n);
+                            (Verdict::NotFound { nearest }, unsearched, false)
+                        }
+                        None => (Verdict::NotFound { nearest: None }, unsearched, true),
+                    };
+                }
+                let nearest = in_file(kb, source, nearest(body, q, memo));
+                (Verdict::NotFound { nearest }, unsearched, false)
             })
             .collect();
-        for (i, (verdict, unsearched)) in failed.into_iter().zip(verdicts) {
+        for (i, (verdict, unsearched, pending)) in failed.into_iter().zip(verdicts) {
             self.checked[i].verdict = verdict;
             self.checked[i].unsearched = unsearched;
+            self.checked[i].pending = pending;
         }
+    }
+
+    /// Searches the nearest passage of one pending citation: the first of an entry that
+    /// `first` picks, or else (unless `only`) the first. Returns the entry whose finding it
+    /// changes.
+    pub fn settle(
+        &mut self,
+        kb: &Kb,
+        memo: &Memo,
+        first: impl Fn(EntryId) -> bool,
+        only: bool,
+    ) -> Option<EntryId> {
+        let i = (self.checked.iter())
+            .position(|c| c.pending && first(c.claim.entry))
+            .or_else(|| {
+                let any = self.checked.iter().position(|c| c.pending);
+                any.filter(|_| !only)
+            })?;
+        let c = &self.checked[i];
+        let (source, entry) = (c.source, c.claim.entry);
+        let body = &self.normalized[&source];
+        let n = nearest(body, Self::quote(kb, c), Some(memo));
+        let c = &mut self.checked[i];
+        c.pending = false;
+        c.verdict = Verdict::NotFound {
+            nearest: in_file(kb, source, n),
+        };
+        Some(entry)
     }
 
     /// For each quote, the source that holds it verbatim (the first, in path order) and
@@ -474,7 +522,7 @@ impl Citations {
         }
         checked.extend(old);
         self.checked = checked;
-        self.resolve(kb, &fresh, Some(memo));
+        self.resolve(kb, &fresh, Some(memo), Nearness::Later);
         again
     }
 }
@@ -539,9 +587,23 @@ impl Citations {
                     .first()
                     .map_or(base..base, |r| base + r.start..base + r.end);
                 self.checked[i].verdict = Verdict::Elsewhere { source: e, range };
+                self.checked[i].pending = false;
             }
         }
     }
+}
+
+/// A nearest passage of source `source` found with offsets in its body, with offsets in its
+/// file.
+fn in_file(kb: &Kb, source: EntryId, nearest: Option<Nearest>) -> Option<Nearest> {
+    let base = kb.body(source).start;
+    nearest.map(|mut n| {
+        n.range = base + n.range.start..base + n.range.end;
+        for d in &mut n.differences {
+            d.source = base + d.source.start..base + d.source.end;
+        }
+        n
+    })
 }
 
 /// The nearest passage of `quote` in `source` (offsets in the body), from the memo when it

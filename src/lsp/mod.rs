@@ -138,6 +138,10 @@ impl Server {
                     if self.needs_check(&req) {
                         self.check_now();
                     }
+                    if self.phase == Phase::Running && req.method.starts_with("textDocument/") {
+                        // What the request reads of the open documents is complete.
+                        self.settle_open();
+                    }
                     let id = req.id.clone();
                     let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         self.request(req)
@@ -167,6 +171,52 @@ impl Server {
             }
             if (self.reload || !self.dirty.is_empty()) && !self.changes_waiting(input) {
                 self.check_now();
+            }
+            self.settle(input);
+        }
+    }
+
+    /// Searches every nearest passage left for later in the open documents, and publishes.
+    fn settle_open(&mut self) {
+        let Some(ws) = &mut self.workspace else {
+            return;
+        };
+        let mut any = false;
+        let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            while ws.settle(true) {
+                any = true;
+            }
+        }));
+        if settled.is_err() {
+            ws.state = Err("kblint failed while checking the KB".into());
+        }
+        if any || settled.is_err() {
+            self.publish_all();
+        }
+    }
+
+    /// Searches the nearest passages that the last check left for later, one at a time (those
+    /// of open documents first), publishing as each is found, while no message waits: a newer
+    /// change or a request goes first, and a change makes its own check.
+    fn settle(&mut self, input: &Receiver<Message>) {
+        while self.dirty.is_empty() && !self.reload {
+            self.changes_waiting(input);
+            if !self.backlog.is_empty() {
+                return;
+            }
+            let Some(ws) = &mut self.workspace else {
+                return;
+            };
+            let settled =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ws.settle(false)));
+            match settled {
+                Ok(true) => self.publish_all(),
+                Ok(false) => return,
+                Err(_) => {
+                    ws.state = Err("kblint failed while checking the KB".into());
+                    self.publish_all();
+                    return;
+                }
             }
         }
     }

@@ -45,6 +45,10 @@ pub struct Loaded {
     pub shown: Shown,
 }
 
+/// About how long [`Workspace::settle`] searches nearest passages before the findings are
+/// brought up to date and the server looks for new messages.
+const SETTLE_SLICE: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// How many edits were checked incrementally, how many needed the whole KB checked again, and
 /// how many loaded everything again.
 #[derive(Debug, Default)]
@@ -52,6 +56,8 @@ pub struct Updates {
     pub incremental: usize,
     pub whole: usize,
     pub reloads: usize,
+    /// How many nearest passages were searched after the update that needed them.
+    pub settled: usize,
 }
 
 impl Loaded {
@@ -128,6 +134,40 @@ impl Workspace {
                 loaded.run.reshow(&mut loaded.shown, &edit);
             }
         }
+    }
+
+    /// Searches the nearest passages of the quotes that an update left for later, in the open
+    /// documents first (only there, with `open_only`), for about [`SETTLE_SLICE`], and brings
+    /// the findings up to date. Whether one was left.
+    pub fn settle(&mut self, open_only: bool) -> bool {
+        let Ok(loaded) = &mut self.state else {
+            return false;
+        };
+        let open: BTreeSet<FileId> = self
+            .open
+            .keys()
+            .filter_map(|p| loaded.run.file_of(p))
+            .collect();
+        let started = std::time::Instant::now();
+        let mut scope = Vec::new();
+        while started.elapsed() < SETTLE_SLICE
+            && let Some(Edit::Entries { scope: more, .. }) =
+                loaded.run.settle(|f| open.contains(&f), open_only)
+        {
+            self.updates.settled += 1;
+            scope.extend(more);
+        }
+        if scope.is_empty() {
+            return false;
+        }
+        scope.sort_unstable();
+        scope.dedup();
+        let edit = Edit::Entries {
+            files: Vec::new(),
+            scope,
+        };
+        loaded.run.reshow(&mut loaded.shown, &edit);
+        true
     }
 
     /// Whether the file at KB path `path` can still be read (it is open, or on disk).

@@ -88,7 +88,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         match nearest {
             None => {
-                if c.unsearched {
+                if c.pending {
+                    d = d.note("the nearest passage of the source is being searched for");
+                } else if c.unsearched {
                     d = d.note(format!(
                         "no passage close enough was searched for: the quote ({} characters) is too long for a source of {} bytes (the search's budget is {} characters times bytes)",
                         quote.value.chars().count(),

@@ -361,6 +361,25 @@ fn editing_a_source_breaks_a_quote_in_another_open_entry() {
     let params = s.diagnostics("kb/entries/pm.md");
     assert_eq!(with_rule(&params, "quote-not-found").len(), 1, "{params:#}");
     assert_eq!(params["version"], 1, "the entry's own version");
+    // The nearest passage comes after, once nothing else waits.
+    let nearest = |params: &serde_json::Value| {
+        with_rule(params, "quote-not-found").iter().any(|d| {
+            d["relatedInformation"].as_array().is_some_and(|r| {
+                r.iter().any(|r| {
+                    r["message"]
+                        .as_str()
+                        .is_some_and(|m| m.starts_with("nearest passage"))
+                })
+            })
+        })
+    };
+    assert!(!nearest(&params), "{params:#}");
+    assert!(
+        params.to_string().contains("being searched for"),
+        "{params:#}"
+    );
+    let params = s.diagnostics("kb/entries/pm.md");
+    assert!(nearest(&params), "{params:#}");
     // And back: the finding goes.
     s.change("kb/sources/漢字-guide.md", 3, SOURCE);
     let params = s.diagnostics("kb/entries/pm.md");
