@@ -48,18 +48,19 @@ pub struct Claim {
     pub property: Option<Text>,
     /// A string value, or a number (`7`, `7.5`) as its decimal text.
     pub value: Option<Text>,
-    /// A `{min, max}` value (for a quantity property).
-    pub range: Option<Bounds>,
-    pub above: Option<Text>,
-    pub below: Option<Text>,
+    /// A `{min, max}` value (for a quantity property). Boxed, as the other keys that few
+    /// claims have: a KB holds many claims.
+    pub range: Option<Box<Bounds>>,
+    pub above: Option<Box<Text>>,
+    pub below: Option<Box<Text>>,
     pub negated: bool,
     /// `None` when the claim has no `cites` key (or an empty list).
     pub cites: Vec<Cite>,
     pub disputes: Vec<Dispute>,
     /// When the claim starts to hold (`valid_from`); `None`: it always did.
-    pub valid_from: Option<Moment>,
+    pub valid_from: Option<Box<Moment>>,
     /// The first moment it no longer holds (`valid_to`, the end left out); `None`: it still does.
-    pub valid_to: Option<Moment>,
+    pub valid_to: Option<Box<Moment>>,
 }
 
 /// A `{min, max}` value: either end may be left out, and each is a number or a number with a
@@ -84,10 +85,11 @@ impl Claim {
     /// (included) to `valid_to` (left out), so a claim that ends when another starts does not
     /// overlap it.
     pub fn overlaps(&self, other: &Claim) -> bool {
-        let starts_before_end = |from: &Option<Moment>, to: &Option<Moment>| match (from, to) {
-            (Some(f), Some(t)) => f.at < t.at,
-            _ => true,
-        };
+        let starts_before_end =
+            |from: &Option<Box<Moment>>, to: &Option<Box<Moment>>| match (from, to) {
+                (Some(f), Some(t)) => f.at < t.at,
+                _ => true,
+            };
         starts_before_end(&self.valid_from, &other.valid_to)
             && starts_before_end(&other.valid_from, &self.valid_to)
     }
@@ -285,14 +287,15 @@ impl Claim {
             value: claim_value(node.get("value"), key, n, errors),
             range: node
                 .get("value")
-                .and_then(|v| bounds(v, format_args!("{key}[{n}].value"), errors)),
-            above: text(node.get("above"), format_args!("{key}[{n}].above"), errors),
-            below: text(node.get("below"), format_args!("{key}[{n}].below"), errors),
+                .and_then(|v| bounds(v, format_args!("{key}[{n}].value"), errors))
+                .map(Box::new),
+            above: text(node.get("above"), format_args!("{key}[{n}].above"), errors).map(Box::new),
+            below: text(node.get("below"), format_args!("{key}[{n}].below"), errors).map(Box::new),
             negated,
             cites,
             disputes,
-            valid_from,
-            valid_to,
+            valid_from: valid_from.map(Box::new),
+            valid_to: valid_to.map(Box::new),
         })
     }
 }

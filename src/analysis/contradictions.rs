@@ -1120,22 +1120,22 @@ fn tarjan(adjacency: &[Vec<usize>]) -> Vec<usize> {
 /// `disputes` links (where they are written, and what they cite, do not count). An edit that
 /// keeps them leaves the contradictions of the KB as they are.
 pub fn same_reading(a: &Entry, b: &Entry) -> bool {
-    fn value(t: &Option<Text>) -> Option<&str> {
-        t.as_ref().map(|t| t.value.as_str())
+    fn value(t: Option<&Text>) -> Option<&str> {
+        t.map(|t| t.value.as_str())
     }
-    fn bounds(r: &Option<crate::model::Bounds>) -> Option<(Option<&str>, Option<&str>)> {
-        r.as_ref().map(|r| (value(&r.min), value(&r.max)))
+    fn bounds(r: Option<&crate::model::Bounds>) -> Option<(Option<&str>, Option<&str>)> {
+        r.map(|r| (value(r.min.as_ref()), value(r.max.as_ref())))
     }
-    let moment = |m: &Option<crate::model::Moment>| m.as_ref().map(|m| m.at);
+    let moment = |m: &Option<Box<crate::model::Moment>>| m.as_ref().map(|m| m.at);
     let same = |x: &Claim, y: &Claim| {
         x.id.value == y.id.value
             && x.text == y.text
-            && value(&x.subject) == value(&y.subject)
-            && value(&x.property) == value(&y.property)
-            && value(&x.value) == value(&y.value)
-            && bounds(&x.range) == bounds(&y.range)
-            && value(&x.above) == value(&y.above)
-            && value(&x.below) == value(&y.below)
+            && value(x.subject.as_ref()) == value(y.subject.as_ref())
+            && value(x.property.as_ref()) == value(y.property.as_ref())
+            && value(x.value.as_ref()) == value(y.value.as_ref())
+            && bounds(x.range.as_deref()) == bounds(y.range.as_deref())
+            && value(x.above.as_deref()) == value(y.above.as_deref())
+            && value(x.below.as_deref()) == value(y.below.as_deref())
             && x.negated == y.negated
             && moment(&x.valid_from) == moment(&y.valid_from)
             && moment(&x.valid_to) == moment(&y.valid_to)

@@ -60,9 +60,13 @@ pub fn names(kb: &Kb, e: EntryId) -> Vec<Name<'_>> {
             target: Some(Target::Claim(ClaimId { entry: e, claim: c })),
             declaration: true,
         });
-        for t in [&claim.subject, &claim.above, &claim.below]
-            .into_iter()
-            .flatten()
+        for t in [
+            claim.subject.as_ref(),
+            claim.above.as_deref(),
+            claim.below.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             out.push(Name {
                 text: t,
@@ -141,12 +145,18 @@ pub fn claim_at(kb: &Kb, e: EntryId, offset: usize) -> Option<ClaimId> {
 
 /// Where a claim's first known value starts.
 pub fn claim_start(c: &Claim) -> usize {
-    let texts = [&c.subject, &c.property, &c.value, &c.above, &c.below]
-        .into_iter()
-        .flatten()
-        .chain(std::iter::once(&c.id))
-        .chain(c.disputes.iter().map(|d| &d.target))
-        .map(|t| t.span.start);
+    let texts = [
+        c.subject.as_ref(),
+        c.property.as_ref(),
+        c.value.as_ref(),
+        c.above.as_deref(),
+        c.below.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(std::iter::once(&c.id))
+    .chain(c.disputes.iter().map(|d| &d.target))
+    .map(|t| t.span.start);
     texts
         .chain(c.cites.iter().map(|cite| cite.span.start))
         .min()

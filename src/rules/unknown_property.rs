@@ -143,9 +143,9 @@ impl Found<'_> {
     /// A claim that compares a value with nothing: it has no `property`.
     fn without_property(&mut self, claim: &Claim) {
         for (key, t) in [
-            ("value", &claim.value),
-            ("above", &claim.above),
-            ("below", &claim.below),
+            ("value", claim.value.as_ref()),
+            ("above", claim.above.as_deref()),
+            ("below", claim.below.as_deref()),
         ] {
             if let Some(t) = t {
                 self.fire(

@@ -69,9 +69,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         for claim in &entry.claims {
             for (key, t) in [
-                ("subject", &claim.subject),
-                ("above", &claim.above),
-                ("below", &claim.below),
+                ("subject", claim.subject.as_ref()),
+                ("above", claim.above.as_deref()),
+                ("below", claim.below.as_deref()),
             ] {
                 if let Some(t) = t {
                     missing_entry(key, t, out);
