@@ -183,7 +183,7 @@ impl Server {
         };
         let mut any = false;
         let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            while ws.settle(true) {
+            while ws.settle(true, || false) {
                 any = true;
             }
         }));
@@ -207,8 +207,17 @@ impl Server {
             let Some(ws) = &mut self.workspace else {
                 return;
             };
-            let settled =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ws.settle(false)));
+            // A message that arrives stops the search after the passage being searched.
+            let backlog = &mut self.backlog;
+            let waiting = || {
+                while let Ok(msg) = input.try_recv() {
+                    backlog.push_back(msg);
+                }
+                !backlog.is_empty()
+            };
+            let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                ws.settle(false, waiting)
+            }));
             match settled {
                 Ok(true) => self.publish_all(),
                 Ok(false) => return,

@@ -137,9 +137,9 @@ impl Workspace {
     }
 
     /// Searches the nearest passages of the quotes that an update left for later, in the open
-    /// documents first (only there, with `open_only`), for about [`SETTLE_SLICE`], and brings
-    /// the findings up to date. Whether one was left.
-    pub fn settle(&mut self, open_only: bool) -> bool {
+    /// documents first (only there, with `open_only`), for about [`SETTLE_SLICE`] or until
+    /// `stop` says to, and brings the findings up to date. Whether one was searched.
+    pub fn settle(&mut self, open_only: bool, mut stop: impl FnMut() -> bool) -> bool {
         let Ok(loaded) = &mut self.state else {
             return false;
         };
@@ -151,6 +151,7 @@ impl Workspace {
         let started = std::time::Instant::now();
         let mut scope = Vec::new();
         while started.elapsed() < SETTLE_SLICE
+            && !stop()
             && let Some(Edit::Entries { scope: more, .. }) =
                 loaded.run.settle(|f| open.contains(&f), open_only)
         {

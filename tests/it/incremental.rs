@@ -542,7 +542,7 @@ fn every_edit_leaves_the_server_showing_what_check_shows() {
         kinds.insert(what);
         ws.update(&BTreeSet::from([path.clone()]));
         // The nearest passages left for later, searched as the server does when idle.
-        while ws.settle(false) {}
+        while ws.settle(false, || false) {}
         let expected = fresh(&root);
         let got = shown(&ws);
         if got != expected {
