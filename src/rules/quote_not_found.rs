@@ -18,8 +18,10 @@ declare_rule! {
     /// `he editor` is not found in "The editor", nor `1 acre` in "61 acres".
     ///
     /// When the quote is not found, the finding shows the nearest passage of the source (file,
-    /// line, similarity) and the words that differ. A quote that appears verbatim in another
-    /// source is `misattributed-quote` instead.
+    /// line, similarity) and the words that differ. In the editor, right after an edit, the
+    /// finding may say that the nearest passage is being searched for: the language server
+    /// publishes first and searches when no message waits. A quote that appears verbatim in
+    /// another source is `misattributed-quote` instead.
     ///
     /// ## Why
     ///
