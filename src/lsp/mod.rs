@@ -138,8 +138,9 @@ impl Server {
                     if self.needs_check(&req) {
                         self.check_now();
                     }
-                    if self.phase == Phase::Running && req.method.starts_with("textDocument/") {
-                        // What the request reads of the open documents is complete.
+                    if self.phase == Phase::Running && req.method == CodeActionRequest::METHOD {
+                        // The fixes it offers come from complete findings (hover and the
+                        // rest do not read them, and completion must not wait).
                         self.settle_open();
                     }
                     let id = req.id.clone();

@@ -597,6 +597,40 @@ fn a_code_action_edits_as_check_fix_unsafe_fixes_writes() {
 }
 
 #[test]
+fn a_code_action_right_after_an_edit_offers_the_correction() {
+    let dir = kb(QUOTE, "tactical");
+    let mut s = Session::start(dir.path());
+    s.open("kb/entries/po.md", &po(QUOTE));
+    s.diagnostics("kb/entries/po.md");
+    // The misquote is new to the server: its nearest passage is searched after the check,
+    // and the code action asked for at once must wait for it.
+    let text = po(MISQUOTE);
+    s.change("kb/entries/po.md", 2, &text);
+    let uri = s.uri("kb/entries/po.md");
+    let at = text.find(MISQUOTE).unwrap();
+    let range = json!({
+        "start": lsp_position(&text, at),
+        "end": lsp_position(&text, at + MISQUOTE.len()),
+    });
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+    );
+    let fix = actions.as_array().unwrap().iter().find(|a| {
+        a["kind"] == "quickfix" && a["title"].as_str().is_some_and(|t| t.contains("unsafe"))
+    });
+    let edits = fix.unwrap_or_else(|| panic!("{actions:#}"))["edit"]["changes"][&uri]
+        .as_array()
+        .unwrap();
+    assert!(
+        apply(&text, edits).contains(QUOTE),
+        "{}",
+        apply(&text, edits)
+    );
+    assert_eq!(s.finish(), 0);
+}
+
+#[test]
 fn a_contradiction_can_be_recorded_as_a_dispute() {
     let dir = kb(QUOTE, "strategic");
     let mut s = Session::start(dir.path());
