@@ -87,6 +87,8 @@ pub struct Contradictions {
     contrary: HashSet<(Arc<str>, Arc<str>, Arc<str>)>,
     /// The vocabulary's property names and values, each held once and shared by the facts.
     names: HashMap<String, Arc<str>>,
+    /// The claims with `disputes` links, in claim order.
+    linked: Vec<ClaimId>,
     /// What the search found in each group of claims, for the groups where it found something:
     /// `found` is made from these, in this order.
     by_group: BTreeMap<Group, Vec<Candidate>>,
@@ -175,7 +177,8 @@ impl Contradictions {
     /// HTML report.
     pub fn stale_links<'k>(&self, kb: &'k Kb) -> Vec<StaleLink<'k>> {
         let mut out = Vec::new();
-        for (id, claim) in kb.all_claims() {
+        for &id in &self.linked {
+            let claim = kb.claim(id);
             for link in &claim.disputes {
                 let Some(target) = kb.claim_ref(id.entry, &link.target.value) else {
                     continue;
@@ -486,9 +489,12 @@ pub fn analyse(kb: &Kb) -> Contradictions {
         }
     }
     out.facts = Facts::new(kb);
-    for (id, _) in kb.all_claims() {
+    for (id, claim) in kb.all_claims() {
         let fact = read(kb, vocabulary, &names, id);
         out.facts.set(id, fact);
+        if !claim.disputes.is_empty() {
+            out.linked.push(id);
+        }
     }
     out.names = names;
     out.search(kb);

@@ -183,6 +183,13 @@ pub fn update(mut c: Contradictions, kb: &Kb, changed: &[EntryId]) -> Contradict
     };
     let mut again: BTreeSet<Group> = BTreeSet::new();
     for &e in changed {
+        // The entry's claims with `disputes` links, in their place.
+        let from = c.linked.partition_point(|id| id.entry < e);
+        let to = c.linked.partition_point(|id| id.entry <= e);
+        let linked = (kb.entries[e].claims.iter().enumerate())
+            .filter(|(_, claim)| !claim.disputes.is_empty())
+            .map(|(claim, _)| ClaimId { entry: e, claim });
+        c.linked.splice(from..to, linked);
         for claim in 0..kb.entries[e].claims.len() {
             let id = ClaimId { entry: e, claim };
             let new = read(kb, vocabulary, &c.names, id);
