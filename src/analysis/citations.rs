@@ -358,20 +358,17 @@ impl Citations {
                         false,
                     );
                 }
-                if when == Nearness::Later
-                    && !unsearched
-                    && let Some(memo) = memo
-                {
-                    let known = lock(&memo.nearest).get(&(body.digest, digest(q))).cloned();
-                    return match known {
-                        Some(n) => {
-                            let nearest = in_file(kb, source, n);
-                            (Verdict::NotFound { nearest }, unsearched, false)
+                let found = match memo {
+                    // Later: what the memo holds, or nothing yet.
+                    Some(memo) if when == Nearness::Later && !unsearched => {
+                        match remembered(body, q, memo) {
+                            Some(n) => n,
+                            None => return (Verdict::NotFound { nearest: None }, unsearched, true),
                         }
-                        None => (Verdict::NotFound { nearest: None }, unsearched, true),
-                    };
-                }
-                let nearest = in_file(kb, source, nearest(body, q, memo));
+                    }
+                    _ => nearest(body, q, memo),
+                };
+                let nearest = in_file(kb, source, found);
                 (Verdict::NotFound { nearest }, unsearched, false)
             })
             .collect();
@@ -612,11 +609,17 @@ fn nearest(source: &Source, quote: &str, memo: Option<&Memo>) -> Option<Nearest>
     let Some(memo) = memo else {
         return quote::nearest(&source.text, quote);
     };
-    let key = (source.digest, digest(quote));
-    if let Some(n) = lock(&memo.nearest).get(&key) {
-        return n.clone();
+    if let Some(n) = remembered(source, quote, memo) {
+        return n;
     }
     let n = quote::nearest(&source.text, quote);
-    remember(&memo.nearest, key, n.clone());
+    remember(&memo.nearest, (source.digest, digest(quote)), n.clone());
     n
+}
+
+/// The nearest passage of `quote` in `source`, if the memo holds it.
+fn remembered(source: &Source, quote: &str, memo: &Memo) -> Option<Option<Nearest>> {
+    lock(&memo.nearest)
+        .get(&(source.digest, digest(quote)))
+        .cloned()
 }

@@ -7,9 +7,10 @@
 //! negated, and when it holds. [`Contradictions::conflict`] says whether two facts contradict;
 //! it is the one definition, and the search below only finds the candidate pairs quickly.
 //!
-//! Claims are grouped by subject and property in hash maps, and the "ranks above" graph of each
-//! order property is split into strongly connected components with Tarjan's algorithm (written
-//! without recursion), so the work grows with the number of claims plus the number of findings.
+//! Claims are grouped by subject and property (one sort of every claim), and the "ranks
+//! above" graph of each order property is split into strongly connected components with
+//! Tarjan's algorithm (written without recursion), so the work grows with the number of claims
+//! (times its logarithm) plus the number of findings.
 //! Two kinds of group are searched pair by pair instead, since what they assert is not a value
 //! to group by: quantities, and groups where some claim says when it holds (`valid_from`,
 //! `valid_to`); their cost grows with the square of the group, which in a KB is a handful of
@@ -396,6 +397,11 @@ fn quantity(def: &crate::vocabulary::Property, claim: &crate::model::Claim) -> O
     })
 }
 
+/// `s` as the vocabulary's shared copy, when it is one of its names or values.
+fn shared(names: &HashMap<String, Arc<str>>, s: &str) -> Arc<str> {
+    names.get(s).cloned().unwrap_or_else(|| Arc::from(s))
+}
+
 /// Every claim read into a fact, with its (subject, property) for grouping; `None` for a claim
 /// that the vocabulary does not accept or whose subject names no entry.
 fn read(
@@ -404,7 +410,7 @@ fn read(
     names: &HashMap<String, Arc<str>>,
     id: ClaimId,
 ) -> Option<Fact> {
-    let shared = |s: &str| names.get(s).cloned().unwrap_or_else(|| Arc::from(s));
+    let shared = |s: &str| shared(names, s);
     let claim = kb.claim(id);
     let subject = kb.subject(id)?;
     let (from, to) = (
@@ -483,8 +489,8 @@ pub fn analyse(kb: &Kb) -> Contradictions {
     for (name, def) in vocabulary.iter().flat_map(|v| &v.properties) {
         for a in &def.values {
             for b in def.contraries(a) {
-                let shared = |s: &str| names.get(s).cloned().unwrap_or_else(|| Arc::from(s));
-                out.contrary.insert((shared(name), shared(a), shared(b)));
+                let key = (shared(&names, name), shared(&names, a), shared(&names, b));
+                out.contrary.insert(key);
             }
         }
     }

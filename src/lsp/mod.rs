@@ -182,16 +182,14 @@ impl Server {
         let Some(ws) = &mut self.workspace else {
             return;
         };
-        let mut any = false;
-        let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let settled = guarded(ws, |ws| {
+            let mut any = false;
             while ws.settle(true, || false) {
                 any = true;
             }
-        }));
-        if settled.is_err() {
-            ws.state = Err("kblint failed while checking the KB".into());
-        }
-        if any || settled.is_err() {
+            any
+        });
+        if settled != Some(false) {
             self.publish_all();
         }
     }
@@ -211,22 +209,16 @@ impl Server {
             // A message that arrives stops the search after the passage being searched.
             let backlog = &mut self.backlog;
             let waiting = || {
-                while let Ok(msg) = input.try_recv() {
-                    backlog.push_back(msg);
-                }
+                receive(input, backlog);
                 !backlog.is_empty()
             };
-            let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                ws.settle(false, waiting)
-            }));
-            match settled {
-                Ok(true) => self.publish_all(),
-                Ok(false) => return,
-                Err(_) => {
-                    ws.state = Err("kblint failed while checking the KB".into());
-                    self.publish_all();
-                    return;
-                }
+            let settled = guarded(ws, |ws| ws.settle(false, waiting));
+            if settled == Some(false) {
+                return;
+            }
+            self.publish_all();
+            if settled.is_none() {
+                return;
             }
         }
     }
@@ -234,9 +226,7 @@ impl Server {
     /// Reads every message already received into the backlog; whether one of them changes a
     /// document (then the check waits for it).
     fn changes_waiting(&mut self, input: &Receiver<Message>) -> bool {
-        while let Ok(msg) = input.try_recv() {
-            self.backlog.push_back(msg);
-        }
+        receive(input, &mut self.backlog);
         self.backlog.iter().any(|m| {
             matches!(m, Message::Notification(n) if n.method.starts_with("textDocument/did")
                 || n.method == "workspace/didChangeWatchedFiles")
@@ -493,16 +483,13 @@ impl Server {
         let Some(ws) = &mut self.workspace else {
             return;
         };
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        guarded(ws, |ws| {
             if reload {
                 ws.reload();
             } else {
                 ws.update(&dirty);
             }
-        }));
-        if outcome.is_err() {
-            ws.state = Err("kblint failed while checking the KB".into());
-        }
+        });
         self.publish_all();
     }
 
@@ -723,6 +710,23 @@ impl Server {
 }
 
 /// `path` relative to the KB root, with `/` separators; `None` outside it.
+/// Moves every message already received to the end of `backlog`.
+fn receive(input: &Receiver<Message>, backlog: &mut VecDeque<Message>) {
+    while let Ok(msg) = input.try_recv() {
+        backlog.push_back(msg);
+    }
+}
+
+/// Runs `check` on the workspace. If it panics, the workspace is left in an error state that
+/// the editor shows, and the result is `None`.
+fn guarded<T>(ws: &mut Workspace, check: impl FnOnce(&mut Workspace) -> T) -> Option<T> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut *ws)));
+    if outcome.is_err() {
+        ws.state = Err("kblint failed while checking the KB".into());
+    }
+    outcome.ok()
+}
+
 fn kb_path(root: &Path, path: &Path) -> Option<String> {
     // Only plain names below the root: `..` must not climb out of the KB.
     let inside = |rel: &Path| {

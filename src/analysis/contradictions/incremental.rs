@@ -35,30 +35,34 @@ pub(super) struct Groups {
     rankings: BTreeSet<(usize, ClaimId)>,
 }
 
+/// Where one claim goes in [`Groups`]: an item of each set.
+#[derive(Default)]
+struct Items {
+    by_property: Option<(EntryId, usize, ClaimId)>,
+    said: Option<(EntryId, String, ClaimId)>,
+    unsaid: Vec<(EntryId, String, ClaimId)>,
+    ranking: Option<(usize, ClaimId)>,
+}
+
 impl Groups {
     fn new(kb: &Kb, facts: &Facts) -> Groups {
-        let properties: Vec<String> = kb
-            .vocabulary
-            .iter()
-            .flat_map(|v| v.properties.keys().cloned())
-            .collect();
-        let place = |name: &str| properties.binary_search_by(|p| p.as_str().cmp(name)).ok();
+        let empty = Groups {
+            properties: kb
+                .vocabulary
+                .iter()
+                .flat_map(|v| v.properties.keys().cloned())
+                .collect(),
+            ..Groups::default()
+        };
         // Collected first and then made into sets, which builds each set in one pass.
         let (mut by_property, mut said, mut unsaid, mut rankings) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (id, fact) in facts.iter() {
-            if let Reading::Words(w) = &fact.reading {
-                said.push((fact.subject, w.key.clone(), id));
-                unsaid.extend(w.without.iter().map(|u| (fact.subject, u.clone(), id)));
-                continue;
-            }
-            let Some(p) = place(&fact.property) else {
-                continue;
-            };
-            by_property.push((fact.subject, p, id));
-            if matches!(fact.reading, Reading::Above(..)) && !fact.negated {
-                rankings.push((p, id));
-            }
+            let items = empty.items(id, fact);
+            by_property.extend(items.by_property);
+            said.extend(items.said);
+            unsaid.extend(items.unsaid);
+            rankings.extend(items.ranking);
         }
         by_property.par_sort_unstable();
         Groups {
@@ -66,7 +70,29 @@ impl Groups {
             said: said.into_iter().collect(),
             unsaid: unsaid.into_iter().collect(),
             rankings: rankings.into_iter().collect(),
-            properties,
+            ..empty
+        }
+    }
+
+    /// The items that put the claim `id`, asserting `fact`, in its groups.
+    fn items(&self, id: ClaimId, fact: &Fact) -> Items {
+        if let Reading::Words(w) = &fact.reading {
+            return Items {
+                said: Some((fact.subject, w.key.clone(), id)),
+                unsaid: (w.without.iter())
+                    .map(|u| (fact.subject, u.clone(), id))
+                    .collect(),
+                ..Items::default()
+            };
+        }
+        let Some(p) = self.property(&fact.property) else {
+            return Items::default();
+        };
+        let ranks = matches!(fact.reading, Reading::Above(..)) && !fact.negated;
+        Items {
+            by_property: Some((fact.subject, p, id)),
+            ranking: ranks.then_some((p, id)),
+            ..Items::default()
         }
     }
 
@@ -93,19 +119,18 @@ impl Groups {
                 set.remove(&item);
             }
         }
-        if let Reading::Words(words) = &fact.reading {
-            set(&mut self.said, (fact.subject, words.key.clone(), id), add);
-            for w in &words.without {
-                set(&mut self.unsaid, (fact.subject, w.clone(), id), add);
-            }
-            return;
+        let items = self.items(id, fact);
+        if let Some(item) = items.by_property {
+            set(&mut self.by_property, item, add);
         }
-        let Some(p) = self.property(&fact.property) else {
-            return;
-        };
-        set(&mut self.by_property, (fact.subject, p, id), add);
-        if matches!(fact.reading, Reading::Above(..)) && !fact.negated {
-            set(&mut self.rankings, (p, id), add);
+        if let Some(item) = items.said {
+            set(&mut self.said, item, add);
+        }
+        for item in items.unsaid {
+            set(&mut self.unsaid, item, add);
+        }
+        if let Some(item) = items.ranking {
+            set(&mut self.rankings, item, add);
         }
     }
 
