@@ -4,6 +4,9 @@
 //! rendered. Severity is not the rule's to choose: the pipeline sets it from the configuration.
 
 use std::ops::Range;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 pub use crate::rule_id::RuleId;
 
@@ -154,13 +157,37 @@ impl Diagnostic {
 #[derive(Debug)]
 pub struct File {
     pub path: String,
-    pub text: String,
+    text: Held,
     /// The `# kblint-allow` comments of its frontmatter, read by the parse stage (where the
     /// frontmatter's tree is at hand) for the suppress stage.
     pub suppressions: Suppressions,
     /// Where each line starts, worked out on first use: only the files that a finding points
     /// into need it, and a KB has many lines.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+/// Where a file's text is.
+#[derive(Debug)]
+enum Held {
+    /// In memory.
+    Here(String),
+    /// On disk only (the language server, for the entries no editor has open): read again
+    /// when something needs it.
+    Away(Box<Away>),
+}
+
+/// A released text: what is needed to read it again and to tell whether it is still the text
+/// that was parsed.
+#[derive(Debug)]
+struct Away {
+    /// The KB root: the text is the file at `root/path`.
+    root: Arc<Path>,
+    len: usize,
+    hash: u64,
+    /// The text read again, until [`File::forget`].
+    read: OnceLock<String>,
+    /// Whether the file on disk no longer holds the text that was parsed.
+    changed: AtomicBool,
 }
 
 /// The `# kblint-allow` comments of a file's frontmatter (spec §9), in the order of their lines.
@@ -213,24 +240,80 @@ impl File {
     pub fn new(path: String, text: String) -> Self {
         File {
             path,
-            text,
+            text: Held::Here(text),
             suppressions: Suppressions::default(),
-            line_starts: std::sync::OnceLock::new(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// The file's text, as it was parsed.
+    ///
+    /// A released text is read again from disk (and kept until [`File::forget`]). If the file
+    /// no longer holds what was parsed, the text is blank, as long as the parsed one, so that
+    /// every place the findings name stays inside it, and [`File::changed_on_disk`] says so:
+    /// the file must be parsed again.
+    pub fn text(&self) -> &str {
+        match &self.text {
+            Held::Here(text) => text,
+            Held::Away(away) => away.read.get_or_init(|| {
+                let read = std::fs::read(away.root.join(&self.path)).ok();
+                match read {
+                    Some(bytes) if bytes.len() == away.len && hash(&bytes) == away.hash => {
+                        String::from_utf8(bytes).unwrap_or_else(|_| " ".repeat(away.len))
+                    }
+                    _ => {
+                        away.changed.store(true, Ordering::Relaxed);
+                        " ".repeat(away.len)
+                    }
+                }
+            }),
+        }
+    }
+
+    /// Lets go of the text: it is read again from the file under `root` when needed. The
+    /// language server keeps in memory only the texts that it may need at once.
+    pub fn release(&mut self, root: &Arc<Path>) {
+        if let Held::Here(text) = &self.text {
+            let away = Away {
+                root: Arc::clone(root),
+                len: text.len(),
+                hash: hash(text.as_bytes()),
+                read: OnceLock::new(),
+                changed: AtomicBool::new(false),
+            };
+            self.text = Held::Away(Box::new(away));
+            self.line_starts = OnceLock::new();
+        }
+    }
+
+    /// Lets go again of a released text that was read again, and of its line starts.
+    pub fn forget(&mut self) {
+        if let Held::Away(away) = &mut self.text
+            && away.read.take().is_some()
+        {
+            self.line_starts = OnceLock::new();
+        }
+    }
+
+    /// Whether the text was released and the file on disk was found changed since it was
+    /// parsed.
+    pub fn changed_on_disk(&self) -> bool {
+        matches!(&self.text, Held::Away(away) if away.changed.load(Ordering::Relaxed))
     }
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text().as_bytes()).map(|i| i + 1))
                 .collect()
         })
     }
 
     /// The line and column of a byte offset (clamped to the text, moved back to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        let text = self.text();
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line_starts = self.line_starts();
@@ -238,25 +321,31 @@ impl File {
         let start = line_starts[line];
         Position {
             line: line + 1,
-            column: self.text[start..offset].chars().count() + 1,
+            column: text[start..offset].chars().count() + 1,
         }
     }
 
     /// The byte range of line `line` (from 1), without its terminator.
     pub fn line_range(&self, line: usize) -> Range<usize> {
+        let text = self.text();
         let start = self
             .line_starts()
             .get(line.saturating_sub(1))
             .copied()
-            .unwrap_or(self.text.len());
-        let end = self
-            .line_starts()
-            .get(line)
-            .map_or(self.text.len(), |&e| e - 1);
+            .unwrap_or(text.len());
+        let end = self.line_starts().get(line).map_or(text.len(), |&e| e - 1);
         let end = end.max(start);
-        let text = &self.text[start..end];
+        let text = &text[start..end];
         start..start + text.strip_suffix('\r').unwrap_or(text).len()
     }
+}
+
+/// A text's hash, to tell whether a released file still holds it.
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
 }
 
 /// Every file that a diagnostic may point into.
@@ -293,6 +382,20 @@ impl Files {
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &File)> {
         self.files.iter().enumerate().map(|(n, f)| (FileId(n), f))
     }
+
+    /// Lets go again of every released text that was read again ([`File::forget`]).
+    pub fn forget(&mut self) {
+        self.files.iter_mut().for_each(File::forget);
+    }
+
+    /// The files whose text was released and that were found changed on disk since they
+    /// were parsed: they must be parsed again.
+    pub fn changed_on_disk(&self) -> Vec<FileId> {
+        self.iter()
+            .filter(|(_, f)| f.changed_on_disk())
+            .map(|(id, _)| id)
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -304,10 +407,37 @@ mod tests {
         let f = File::new("a.md".into(), "ab\né😀x\r\nlast".into());
         assert_eq!(f.position(0), Position { line: 1, column: 1 });
         assert_eq!(f.position(3), Position { line: 2, column: 1 });
-        let x = f.text.find('x').unwrap();
+        let x = f.text().find('x').unwrap();
         assert_eq!(f.position(x), Position { line: 2, column: 3 });
         assert_eq!(f.position(x - 1), Position { line: 2, column: 2 }); // inside the emoji
-        assert_eq!(&f.text[f.line_range(2)], "é😀x");
-        assert_eq!(&f.text[f.line_range(3)], "last");
+        assert_eq!(&f.text()[f.line_range(2)], "é😀x");
+        assert_eq!(&f.text()[f.line_range(3)], "last");
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_and_a_changed_file_leaves_a_blank_of_its_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let root: Arc<Path> = Arc::from(dir.path());
+        let text = "---\nid: a\n---\nbody é\n";
+        std::fs::write(dir.path().join("a.md"), text).unwrap();
+        let mut f = File::new("a.md".into(), text.into());
+        f.release(&root);
+        assert_eq!(f.text(), text);
+        assert_eq!(f.position(8), Position { line: 2, column: 5 });
+        assert!(!f.changed_on_disk());
+
+        // Changed on disk: the text read again is kept until `forget`, then the change shows.
+        std::fs::write(dir.path().join("a.md"), "---\nid: b\n---\n").unwrap();
+        assert_eq!(f.text(), text);
+        f.forget();
+        assert_eq!(f.text(), " ".repeat(text.len()));
+        assert!(f.changed_on_disk());
+
+        // Gone from disk: the same.
+        let mut g = File::new("gone.md".into(), "x\ny".into());
+        g.release(&root);
+        assert_eq!(g.text(), "   ");
+        assert!(g.changed_on_disk());
+        assert_eq!(g.position(2), Position { line: 1, column: 3 });
     }
 }

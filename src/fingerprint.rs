@@ -102,12 +102,12 @@ fn compute(
         .map(|d| {
             let file = files.get(d.primary.file);
             let path = renames.get(&file.path).unwrap_or(&file.path);
-            let span =
-                d.primary.span.start.min(file.text.len())..d.primary.span.end.min(file.text.len());
-            let mut text = file.text.get(span).unwrap_or("");
+            let span = d.primary.span.start.min(file.text().len())
+                ..d.primary.span.end.min(file.text().len());
+            let mut text = file.text().get(span).unwrap_or("");
             if text.trim().is_empty() {
                 text = file
-                    .text
+                    .text()
                     .get(file.line_range(file.position(d.primary.span.start).line))
                     .unwrap_or("");
             }
@@ -137,7 +137,7 @@ mod tests {
     use crate::diagnostic::{File, FileId, Label};
 
     fn finding(file: FileId, needle: &str, files: &Files) -> Diagnostic {
-        let at = files.get(file).text.find(needle).unwrap();
+        let at = files.get(file).text().find(needle).unwrap();
         Diagnostic::new(
             crate::diagnostic::RuleId::QuoteNotFound,
             "quote not found in source `guide`",
@@ -165,7 +165,10 @@ mod tests {
         );
 
         let mut renamed = Files::default();
-        let c = renamed.add(File::new("kb/sub/a.md".into(), before.get(a).text.clone()));
+        let c = renamed.add(File::new(
+            "kb/sub/a.md".into(),
+            before.get(a).text().to_string(),
+        ));
         let new_path = fingerprints(&renamed, &[finding(c, "\"made up\"", &renamed)]);
         assert_ne!(old, new_path, "another file, another finding");
         let map = BTreeMap::from([("kb/a.md".to_string(), "kb/sub/a.md".to_string())]);

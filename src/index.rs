@@ -257,7 +257,7 @@ impl Kb {
     /// The lowercase hex SHA-256 of a source's body: what its `sha256` must record (spec §3).
     pub fn body_digest(&self, source: EntryId) -> String {
         let entry = &self.entries[source];
-        let body = self.files.get(entry.file).text.get(entry.body.clone());
+        let body = self.files.get(entry.file).text().get(entry.body.clone());
         crate::digest::sha256_hex(body.unwrap_or("").as_bytes())
     }
 

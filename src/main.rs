@@ -239,7 +239,7 @@ fn unstaged_notes(report: &kblint::Report) -> Vec<String> {
         .map(|d| report.files.get(d.primary.file))
         .filter(|f| {
             // The staged text, as linted, against the working tree's bytes.
-            std::fs::read(report.root.join(&f.path)).is_ok_and(|now| now != f.text.as_bytes())
+            std::fs::read(report.root.join(&f.path)).is_ok_and(|now| now != f.text().as_bytes())
         })
         .map(|f| f.path.as_str())
         .collect();

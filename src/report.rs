@@ -172,7 +172,7 @@ pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
             continue;
         }
         let file = kb.files.get(entry.file);
-        let eol = if file.text[..entry.yaml_end].ends_with("\r\n") {
+        let eol = if file.text()[..entry.yaml_end].ends_with("\r\n") {
             "\r\n"
         } else {
             "\n"
@@ -182,7 +182,7 @@ pub fn missing_digests(kb: &Kb) -> Vec<Fix> {
             // In TOML, a key after a `[table]` header would belong to the table: the digest
             // goes right after the opening `+++` line.
             Format::Toml => (
-                file.text[..entry.yaml_end]
+                file.text()[..entry.yaml_end]
                     .find('\n')
                     .map_or(entry.yaml_end, |i| i + 1),
                 format!("sha256 = \"{digest}\"{eol}"),

@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, File, FileId};
 use crate::discover::{self, Found};
 use crate::index::{EntryId, Kb, Names};
 use crate::model::Entry;
-use crate::parse::Parsed;
+use crate::parse::{Parsed, Texts};
 use crate::report::{self, Report, Suppressed};
 use crate::rules::Reach;
 use crate::schema::Schemas;
@@ -52,6 +52,8 @@ pub struct Run {
     pub kb: Kb,
     analyses: Analyses,
     baseline: Option<Baseline>,
+    /// Which texts the parse stage keeps, in the load and after each update.
+    texts: Texts,
 }
 
 /// What [`Run::update`] changed: what must be checked again.
@@ -106,6 +108,19 @@ impl Run {
         overrides: &[(String, Level)],
         baseline: UseBaseline,
     ) -> Result<Run> {
+        Run::load_keeping(root, config, tree, overrides, baseline, Texts::All)
+    }
+
+    /// [`Run::load`], keeping in memory only the texts that `texts` says (the language
+    /// server keeps only the ones it may need at once).
+    pub fn load_keeping(
+        root: &Path,
+        config: &str,
+        tree: &Tree,
+        overrides: &[(String, Level)],
+        baseline: UseBaseline,
+        texts: Texts,
+    ) -> Result<Run> {
         let settings = settings(root, config, tree, overrides)?;
         let (listing, listed, links) = tree.list_with_links();
         let found = discover::discover(&settings, &listing)?;
@@ -119,7 +134,7 @@ impl Run {
             UseBaseline::Apply => Baseline::load(&settings, tree)?,
             UseBaseline::Ignore => None,
         };
-        let parsed = parse::read_all(&settings, &schemas, tree, found.clone())?;
+        let parsed = parse::read_all(&settings, &schemas, tree, found.clone(), texts)?;
         let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
         Ok(Run {
             settings,
@@ -129,18 +144,21 @@ impl Run {
             kb,
             analyses: Analyses::default(),
             baseline,
+            texts,
         })
     }
 
     /// The files `ids` read from `tree` and parsed again (the language server, after an
     /// edit).
     fn parse_again(&self, tree: &Tree, ids: &[FileId]) -> Vec<(FileId, File, Parsed)> {
+        let disk = parse::released_under(tree, self.texts);
         ids.iter()
             .filter_map(|&id| {
                 let found = self.found.get(id.index())?.clone();
                 let bytes = read(tree, &found.path);
+                let release = disk.as_ref().filter(|_| tree.on_disk(&found.path));
                 let (file, parsed) =
-                    parse::read_one(&self.settings, &self.schemas, id, found, bytes);
+                    parse::read_one(&self.settings, &self.schemas, id, found, bytes, release);
                 Some((id, file, parsed))
             })
             .collect()

@@ -224,6 +224,26 @@ impl Tree {
         }
     }
 
+    /// The root of the working tree that the tree reads its files from, if it reads them
+    /// from disk.
+    pub fn work_root(&self) -> Option<&Path> {
+        match self {
+            Tree::WorkTree(root) => Some(root),
+            Tree::Overlay { base, .. } => base.work_root(),
+            Tree::Git { .. } => None,
+        }
+    }
+
+    /// Whether the bytes of `path` are read from the file on disk (not from git, and not from
+    /// a text put in its place).
+    pub fn on_disk(&self, path: &str) -> bool {
+        match self {
+            Tree::WorkTree(_) => true,
+            Tree::Overlay { base, texts } => !texts.contains_key(path) && base.on_disk(path),
+            Tree::Git { .. } => false,
+        }
+    }
+
     /// Whether the tree holds `path`.
     pub fn contains(&self, path: &str) -> bool {
         match self {

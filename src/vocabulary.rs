@@ -165,7 +165,7 @@ impl Vocabulary {
             let p = file.position(span.start);
             format!("{path}:{}:{}", p.line, p.column)
         };
-        let (root, duplicates) = yaml::parse(&file.text, 0..file.text.len())
+        let (root, duplicates) = yaml::parse(file.text(), 0..file.text().len())
             .map_err(|e| anyhow::anyhow!("{}: {}", at(&e.span), e.message))?;
         if let Some(d) = duplicates.first() {
             bail!("{}: {}", at(&d.span), d.message);

@@ -162,7 +162,7 @@ fn digest(text: &str) -> u64 {
 fn body(kb: &Kb, s: EntryId) -> &str {
     kb.files
         .get(kb.entries[s].file)
-        .text
+        .text()
         .get(kb.body(s))
         .unwrap_or("")
 }

@@ -111,7 +111,7 @@ pub fn suggest(kb: &Kb) -> Outcome {
             value: &candidate.value,
             negated: candidate.negated,
         };
-        match edit::insertion(&file.text, entry.format, claim.id.span.clone(), &add) {
+        match edit::insertion(file.text(), entry.format, claim.id.span.clone(), &add) {
             Ok(ins) => {
                 edits
                     .entry(entry.file)
@@ -274,7 +274,7 @@ fn plan(
     for (file, mut insertions) in edits {
         let file = kb.files.get(file);
         insertions.sort_by_key(|(ins, _)| std::cmp::Reverse(ins.at));
-        let mut new = file.text.clone();
+        let mut new = file.text().to_string();
         for (ins, _) in &insertions {
             new.insert_str(ins.at, &ins.text);
         }
@@ -284,7 +284,7 @@ fn plan(
         }
         plan.files.push(PlannedFile {
             path: file.path.clone(),
-            old: file.text.clone(),
+            old: file.text().to_string(),
             new,
             applied: Vec::new(),
             digests: 0,

@@ -107,7 +107,7 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
         if let Some(why) = &d.held_back {
             let file = report.files.get(d.primary.file);
             let line = file
-                .position(d.primary.span.start.min(file.text.len()))
+                .position(d.primary.span.start.min(file.text().len()))
                 .line;
             plan.declined.push(format!("{}:{line}: {why}", file.path));
         }
@@ -118,11 +118,11 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
         let mut taken: Vec<(Option<RuleId>, &Fix)> = Vec::new();
         let mut at = 0;
         for (rule, fix) in fixes {
-            let line = file.position(fix.span.start.min(file.text.len())).line;
+            let line = file.position(fix.span.start.min(file.text().len())).line;
             if fix.span.start < at {
                 continue; // overlaps a fix already taken
             }
-            match guard::check_one(&file.text, fix) {
+            match guard::check_one(file.text(), fix) {
                 Ok(()) => {
                     at = fix.span.end;
                     taken.push((rule, fix));
@@ -136,8 +136,8 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
             continue;
         }
         let only: Vec<&Fix> = taken.iter().map(|(_, f)| *f).collect();
-        let text = splice(&file.text, &only);
-        if let Err(why) = guard::check_file(&file.text, &text, &only) {
+        let text = splice(file.text(), &only);
+        if let Err(why) = guard::check_file(file.text(), &text, &only) {
             plan.declined.push(format!(
                 "{}: fixes not applied: {why}; the file is left as it was",
                 file.path
@@ -156,7 +156,7 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> Plan {
             .collect::<Vec<_>>();
         plan.files.push(PlannedFile {
             path: file.path.clone(),
-            old: file.text.clone(),
+            old: file.text().to_string(),
             new: text,
             digests: taken.iter().filter(|(rule, _)| rule.is_none()).count(),
             applied,

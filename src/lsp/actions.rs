@@ -31,7 +31,7 @@ pub fn actions(
     for d in here {
         if let Some(fix) = &d.fix {
             let f = kb.files.get(fix.file);
-            let (text, _) = fixed_text(&f.text, vec![fix]);
+            let (text, _) = fixed_text(f.text(), vec![fix]);
             out.push(CodeAction {
                 title: if fix.safe {
                     format!("Fix: {}", fix.description)
@@ -83,7 +83,7 @@ pub fn actions(
     };
     let safe = fixes(false);
     if !safe.is_empty() {
-        let (text, n) = fixed_text(&f.text, safe);
+        let (text, n) = fixed_text(f.text(), safe);
         out.push(CodeAction {
             title: format!("Fix all in this file ({n}), as `kblint check --fix` does"),
             kind: Some(CodeActionKind::new("source.fixAll.kblint")),
@@ -93,7 +93,7 @@ pub fn actions(
     }
     let every = fixes(true);
     if every.iter().any(|x| !x.safe) {
-        let (text, n) = fixed_text(&f.text, every);
+        let (text, n) = fixed_text(f.text(), every);
         out.push(CodeAction {
             title: format!(
                 "Fix all in this file ({n}), unsafe fixes included, as `kblint check --fix --unsafe-fixes` does"
@@ -110,7 +110,7 @@ pub fn actions(
 /// An edit that makes `file` read `text`: one replacement, from the first byte that differs to
 /// the last, so that the editor keeps the cursor and the rest of the buffer as they are.
 fn whole(uri: Uri, file: &File, text: String) -> WorkspaceEdit {
-    let old = file.text.as_bytes();
+    let old = file.text().as_bytes();
     let new = text.as_bytes();
     let mut start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let mut end = old[start..]
@@ -120,14 +120,15 @@ fn whole(uri: Uri, file: &File, text: String) -> WorkspaceEdit {
         .take_while(|(a, b)| a == b)
         .count();
     // Whole characters on both sides.
-    while !file.text.is_char_boundary(start) || !text.is_char_boundary(start) {
+    while !file.text().is_char_boundary(start) || !text.is_char_boundary(start) {
         start -= 1;
     }
-    while !file.text.is_char_boundary(old.len() - end) || !text.is_char_boundary(new.len() - end) {
+    while !file.text().is_char_boundary(old.len() - end) || !text.is_char_boundary(new.len() - end)
+    {
         end -= 1;
     }
     let edit = TextEdit::new(
-        convert::range(&file.text, &(start..old.len() - end)),
+        convert::range(file.text(), &(start..old.len() - end)),
         text[start..new.len() - end].to_string(),
     );
     WorkspaceEdit::new(HashMap::from([(uri, vec![edit])]))
@@ -135,7 +136,7 @@ fn whole(uri: Uri, file: &File, text: String) -> WorkspaceEdit {
 
 /// An edit that inserts `(offset, text)` into `file`.
 fn insert(uri: Uri, file: &File, (at, text): (usize, String)) -> WorkspaceEdit {
-    let edit = TextEdit::new(convert::range(&file.text, &(at..at)), text);
+    let edit = TextEdit::new(convert::range(file.text(), &(at..at)), text);
     WorkspaceEdit::new(HashMap::from([(uri, vec![edit])]))
 }
 
@@ -145,7 +146,7 @@ fn insert(uri: Uri, file: &File, (at, text): (usize, String)) -> WorkspaceEdit {
 /// write: until they do, the comment is itself reported (`invalid-suppression`).
 fn allow(kb: &Kb, d: &Diagnostic) -> Option<(usize, String)> {
     let file = kb.files.get(d.primary.file);
-    let text = &file.text;
+    let text = &file.text();
     // JSON frontmatter has no comments, and a file without any has no place.
     let split = frontmatter::split(text)
         .ok()
@@ -178,7 +179,7 @@ fn disputes(kb: &Kb, d: &Diagnostic) -> Vec<(String, (usize, String))> {
         return Vec::new();
     };
     let file = kb.files.get(d.primary.file);
-    let text = &file.text;
+    let text = &file.text();
     if frontmatter::split(text).map(|s| s.format) != Ok(frontmatter::Format::Yaml) {
         return Vec::new(); // only YAML frontmatter is edited
     }

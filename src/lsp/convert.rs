@@ -152,7 +152,7 @@ pub fn diagnostic(
         .map(|l| {
             let f = files.get(l.file);
             DiagnosticRelatedInformation {
-                location: Location::new(uri_of(f), range(&f.text, &l.span)),
+                location: Location::new(uri_of(f), range(f.text(), &l.span)),
                 message: l.message.clone(),
             }
         })
@@ -162,7 +162,7 @@ pub fn diagnostic(
         .unnecessary()
         .then(|| vec![DiagnosticTag::UNNECESSARY]);
     lsp_types::Diagnostic {
-        range: range(&file.text, &d.primary.span),
+        range: range(file.text(), &d.primary.span),
         severity: Some(match d.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,

@@ -608,13 +608,13 @@ impl Server {
         span: &std::ops::Range<usize>,
     ) -> Location {
         let f = kb.files.get(file);
-        Location::new(self.uri_of(f), convert::range(&f.text, span))
+        Location::new(self.uri_of(f), convert::range(f.text(), span))
     }
 
     fn definition(&self, p: lsp_types::GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
         let at = p.text_document_position_params;
         let (_, kb, file) = self.file_at(&at.text_document.uri)?;
-        let offset = convert::offset(&kb.files.get(file).text, at.position);
+        let offset = convert::offset(kb.files.get(file).text(), at.position);
         let target = navigate::name_at(kb, file, offset).and_then(|n| n.target)?;
         let (f, span) = navigate::declaration(kb, target);
         Some(GotoDefinitionResponse::Scalar(self.location(kb, f, &span)))
@@ -623,7 +623,7 @@ impl Server {
     fn references(&self, p: lsp_types::ReferenceParams) -> Option<Vec<Location>> {
         let at = p.text_document_position;
         let (_, kb, file) = self.file_at(&at.text_document.uri)?;
-        let offset = convert::offset(&kb.files.get(file).text, at.position);
+        let offset = convert::offset(kb.files.get(file).text(), at.position);
         let target = navigate::name_at(kb, file, offset).and_then(|n| n.target)?;
         let found: Vec<Location> = navigate::references(kb, target, p.context.include_declaration)
             .into_iter()
@@ -635,7 +635,7 @@ impl Server {
     fn hover(&self, p: lsp_types::HoverParams) -> Option<Hover> {
         let at = p.text_document_position_params;
         let (_, kb, file) = self.file_at(&at.text_document.uri)?;
-        let text = &kb.files.get(file).text;
+        let text = &kb.files.get(file).text();
         let offset = convert::offset(text, at.position);
         let shown = navigate::hover_quote(kb, file, offset).or_else(|| {
             let name = navigate::name_at(kb, file, offset)?;
@@ -655,7 +655,7 @@ impl Server {
     fn completion(&self, p: lsp_types::CompletionParams) -> Option<CompletionResponse> {
         let at = p.text_document_position;
         let (_, kb, file) = self.file_at(&at.text_document.uri)?;
-        let text = &kb.files.get(file).text;
+        let text = &kb.files.get(file).text();
         let offset = convert::offset(text, at.position);
         let Some(slot) = navigate::slot(text, offset) else {
             return Some(CompletionResponse::Array(Vec::new()));
@@ -680,8 +680,8 @@ impl Server {
     fn code_action(&self, p: lsp_types::CodeActionParams) -> Option<CodeActionResponse> {
         let (loaded, kb, file) = self.file_at(&p.text_document.uri)?;
         let f = kb.files.get(file);
-        let start = convert::offset(&f.text, p.range.start);
-        let end = convert::offset(&f.text, p.range.end);
+        let start = convert::offset(f.text(), p.range.start);
+        let end = convert::offset(f.text(), p.range.end);
         let all = loaded.findings(file);
         let here: Vec<_> = all
             .iter()

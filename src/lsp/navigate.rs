@@ -187,7 +187,7 @@ pub fn hover_quote(kb: &Kb, file: FileId, offset: usize) -> Option<(Range<usize>
     let entry = &kb.entries[source];
     let src = kb.files.get(entry.file);
     let body = kb.body(source);
-    let normalized = Normalized::new(src.text.get(body.clone()).unwrap_or(""));
+    let normalized = Normalized::new(src.text().get(body.clone()).unwrap_or(""));
     let line = |at: usize| src.position(at).line;
     let text = match quote::find(&normalized, &quote.value) {
         quote::Match::Empty => "the quote is empty".to_string(),
@@ -199,7 +199,7 @@ pub fn hover_quote(kb: &Kb, file: FileId, offset: usize) -> Option<(Range<usize>
                 entry.id.value,
                 src.path,
                 line(first),
-                block_quote(&src.text, first..last)
+                block_quote(src.text(), first..last)
             )
         }
         quote::Match::NotFound => match quote::nearest(&normalized, &quote.value) {
@@ -212,7 +212,7 @@ pub fn hover_quote(kb: &Kb, file: FileId, offset: usize) -> Option<(Range<usize>
                     n.similarity,
                     src.path,
                     line(range.start),
-                    block_quote(&src.text, range)
+                    block_quote(src.text(), range)
                 );
                 if !n.differences.is_empty() {
                     text.push_str("\n\nWhat differs:\n");

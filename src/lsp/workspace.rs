@@ -5,12 +5,17 @@
 //! citations concerned, and keeps the contradictions unless a claim changed what it asserts.
 //! A change to the config, a schema or the vocabulary, or a file that appears or goes, loads
 //! everything again.
+//!
+//! Only the texts that may be needed at once stay in memory: the open documents' and the
+//! sources'. The others are read again from disk when a finding or a navigation needs them,
+//! and let go of again after each change.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::index::Kb;
+use crate::parse::Texts;
 use crate::run::{Edit, Run, Shown, UseBaseline};
 use crate::tree::Tree;
 
@@ -66,6 +71,12 @@ impl Loaded {
         &self.run.kb
     }
 
+    /// Lets go again of the released texts that were read again since the last time: a
+    /// finding or a navigation needed them once, and they are on disk.
+    fn forget(&mut self) {
+        self.run.kb.files.forget();
+    }
+
     /// Whether a collection includes `path`.
     pub fn includes(&self, path: &str) -> bool {
         self.run.settings.collection_of(path).is_some()
@@ -108,7 +119,14 @@ impl Workspace {
     pub fn update(&mut self, changed: &BTreeSet<String>) {
         let mut ids = Vec::new();
         if let Ok(loaded) = &self.state {
-            for path in changed {
+            // The files found changed on disk when their released texts were read again:
+            // changed too, whether or not the editor said so.
+            let stale = loaded.run.kb.files.changed_on_disk();
+            let stale: BTreeSet<String> = stale
+                .into_iter()
+                .map(|id| loaded.kb().files.get(id).path.clone())
+                .collect();
+            for path in changed.iter().chain(&stale) {
                 if loaded.inputs.contains(path) {
                     return self.reload();
                 }
@@ -132,6 +150,7 @@ impl Workspace {
                     Edit::Entries { .. } => self.updates.incremental += 1,
                 }
                 loaded.run.reshow(&mut loaded.shown, &edit);
+                loaded.forget();
             }
         }
     }
@@ -168,6 +187,7 @@ impl Workspace {
             scope,
         };
         loaded.run.reshow(&mut loaded.shown, &edit);
+        loaded.forget();
         true
     }
 
@@ -180,15 +200,24 @@ impl Workspace {
     pub fn reload(&mut self) {
         self.updates.reloads += 1;
         let tree = self.tree();
-        let run = Run::load(&self.root, &self.config, &tree, &[], UseBaseline::Apply);
+        let run = Run::load_keeping(
+            &self.root,
+            &self.config,
+            &tree,
+            &[],
+            UseBaseline::Apply,
+            Texts::Needed,
+        );
         self.state = run
             .map(|mut run| {
                 run.remember();
-                Loaded {
+                let mut loaded = Loaded {
                     inputs: run.inputs(&self.config),
                     shown: run.shown(),
                     run,
-                }
+                };
+                loaded.forget();
+                loaded
             })
             .map_err(|e| format!("{e:#}"));
     }

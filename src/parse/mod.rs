@@ -12,7 +12,7 @@ use crate::frontmatter::{self, Node, Split, Value, YamlError, load};
 use crate::model::{Entry, EntryFile, ShapeError, Text};
 use crate::schema::findings::schema_findings;
 
-pub use read::{ParsedKb, read_all, read_one};
+pub use read::{ParsedKb, Texts, read_all, read_one, released_under};
 
 /// The rule of findings about a file that cannot be read as an entry.
 const FRONTMATTER: RuleId = RuleId::Frontmatter;
@@ -54,10 +54,10 @@ pub fn parse(cx: Context<'_>, file: &File, readable: Result<(), (String, usize)>
         return Parsed {
             entry: None,
             findings: vec![d],
-            suppressions: suppressions::of_text(&file.text),
+            suppressions: suppressions::of_text(file.text()),
         };
     }
-    let text = file.text.as_str();
+    let text = file.text();
     let split = match frontmatter::split(text) {
         Ok(split) => split,
         Err(e) => {

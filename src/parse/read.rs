@@ -1,5 +1,8 @@
 //! The parse stage over the whole KB: every file read and parsed in parallel, in path order.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use anyhow::Result;
 use rayon::prelude::*;
 
@@ -19,12 +22,25 @@ pub struct ParsedKb {
     pub findings: Vec<Diagnostic>,
 }
 
+/// Which texts the parse stage keeps in memory once a file is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// Every file's: the commands, which show the lines their findings point at.
+    All,
+    /// The sources' (the citations are searched in them) and those that do not stand on disk
+    /// as they are read (an editor's unsaved documents). The others are released
+    /// ([`File::release`]) and read again from disk when needed: the language server, which
+    /// keeps the KB in memory for as long as the editor is open.
+    Needed,
+}
+
 /// Reads and parses every file that discovery found.
 pub fn read_all(
     settings: &Settings,
     schemas: &Schemas,
     tree: &Tree,
     found: Vec<Found>,
+    texts: Texts,
 ) -> Result<ParsedKb> {
     // A file of the working tree is read where it is parsed, while its bytes are in the cache
     // (and never all at once before parsing); git objects come in one batch from one process.
@@ -35,6 +51,7 @@ pub fn read_all(
             tree.read(&paths)?.into_iter().map(Some).collect()
         }
     };
+    let disk = released_under(tree, texts);
     let parsed: Vec<(File, Parsed)> = found
         .into_par_iter()
         .zip(contents)
@@ -46,7 +63,8 @@ pub fn read_all(
                     .and_then(|mut one| one.pop())
                     .unwrap_or_else(|| Err("nothing read".into()))
             });
-            read_one(settings, schemas, FileId::new(id), f, bytes)
+            let release = disk.as_ref().filter(|_| tree.on_disk(&f.path));
+            read_one(settings, schemas, FileId::new(id), f, bytes, release)
         })
         .collect();
     let mut files = Files::with_capacity(parsed.len());
@@ -64,16 +82,29 @@ pub fn read_all(
     })
 }
 
+/// Where the texts that `texts` lets go of are read again: the root of the working tree that
+/// `tree` reads, if it reads one.
+pub fn released_under(tree: &Tree, texts: Texts) -> Option<Arc<Path>> {
+    match texts {
+        Texts::All => None,
+        Texts::Needed => tree.work_root().map(Arc::from),
+    }
+}
+
 /// Parses one file of the KB, `id` in its table, from its bytes (or why they could not be read).
-/// The language server re-parses only the file that changed with it.
+/// The language server re-parses only the file that changed with it. With `release` (the
+/// root of the working tree the bytes were read from), the text of a file that is not a
+/// source is released once parsed.
 pub fn read_one(
     settings: &Settings,
     schemas: &Schemas,
     id: FileId,
     f: Found,
     bytes: Result<Vec<u8>, String>,
+    release: Option<&Arc<Path>>,
 ) -> (File, Parsed) {
     let (text, readable) = decode(bytes);
+    let is_text = readable.is_ok();
     let mut file = File::new(f.path, text);
     let collection = &settings.collections[f.collection];
     let cx = Context {
@@ -87,6 +118,12 @@ pub fn read_one(
     };
     let mut parsed = super::parse(cx, &file, readable);
     file.suppressions = std::mem::take(&mut parsed.suppressions);
+    if let Some(root) = release
+        && is_text
+        && !collection.sources
+    {
+        file.release(root);
+    }
     (file, parsed)
 }
 

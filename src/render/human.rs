@@ -117,7 +117,7 @@ fn emit(
 
 /// Keeps a span inside its file and on char boundaries, so that no label can make the renderer fail.
 fn clamp(report: &Report, file: FileId, span: &Range<usize>) -> Range<usize> {
-    let text = &report.files.get(file).text;
+    let text = &report.files.get(file).text();
     let mut start = span.start.min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
@@ -142,7 +142,7 @@ impl<'a> CodespanFiles<'a> for Adapter<'a> {
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, Error> {
-        Ok(&self.0.get(id).text)
+        Ok(self.0.get(id).text())
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, Error> {
@@ -153,9 +153,9 @@ impl<'a> CodespanFiles<'a> for Adapter<'a> {
         let file = self.0.get(id);
         let range = file.line_range(line_index + 1);
         // Include the line terminator, as codespan-reporting expects.
-        let end = file.text[range.end..]
+        let end = file.text()[range.end..]
             .find('\n')
-            .map_or(file.text.len(), |i| range.end + i + 1);
+            .map_or(file.text().len(), |i| range.end + i + 1);
         Ok(range.start..end)
     }
 }

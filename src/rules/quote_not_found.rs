@@ -105,7 +105,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Some(n) => {
                 let quoted = Quoted {
                     file: entry.file,
-                    text: &kb.files.get(entry.file).text,
+                    text: kb.files.get(entry.file).text(),
                     quote,
                 };
                 d = quoted.differences(d, n, source.file);

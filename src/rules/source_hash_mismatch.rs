@@ -89,7 +89,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let written = kb
                 .files
                 .get(entry.file)
-                .text
+                .text()
                 .get(declared.span.clone())
                 .unwrap_or("");
             let actual = match written.chars().next() {

@@ -136,7 +136,7 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
     let mut no_url = Vec::new();
     for (n, entry) in kb.entries_with_ids().filter(|(_, e)| e.is_source) {
         let file = kb.files.get(entry.file);
-        let keys = frontmatter_strings(&file.text, &["url", "retrieved"]);
+        let keys = frontmatter_strings(file.text(), &["url", "retrieved"]);
         let Some(url) = keys.first().cloned().flatten() else {
             no_url.push(entry.id.value.clone());
             continue;
@@ -148,7 +148,7 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
                 path: file.path.clone(),
                 url,
                 retrieved: keys.get(1).cloned().flatten(),
-                body: file.text[entry.body.clone()].to_string(),
+                body: file.text()[entry.body.clone()].to_string(),
                 quotes: Vec::new(),
             },
         );

@@ -583,3 +583,53 @@ fn every_edit_leaves_the_server_showing_what_check_shows() {
         "the edits should leave findings to compare: {nonempty}"
     );
 }
+
+#[test]
+fn a_file_changed_on_disk_unannounced_is_parsed_again_at_the_next_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut rng = Rng(0xd15c);
+    let sources: Vec<String> = (0..SOURCES).map(|n| source_text(&mut rng, n)).collect();
+    write(root, "kblint.toml", CONFIG);
+    write(root, "vocabulary.yaml", VOCABULARY);
+    for (n, s) in sources.iter().enumerate() {
+        write(root, &format!("sources/s{n}.md"), s);
+    }
+    let mut texts = Vec::new();
+    for e in 0..4 {
+        let text = entry_text(&mut rng, &sources, e);
+        write(root, &format!("entries/e{e}.md"), &text);
+        texts.push(text);
+    }
+    let root = root.canonicalize().unwrap();
+    let mut ws = Workspace::new(root.clone(), "kblint.toml".into());
+    ws.reload();
+    assert_eq!(shown(&ws), fresh(&root));
+
+    // The entry's text was released after the load; the file changes on disk with no word
+    // from the editor, and a navigation reads the text again.
+    let misquoted = texts[1].replacen("quote: \"", "quote: \"never said ", 1);
+    write(&root, "entries/e1.md", &misquoted);
+    let loaded = ws.state.as_ref().unwrap();
+    let id = loaded.file_of("entries/e1.md").unwrap();
+    let read = loaded.kb().files.get(id).text().to_string();
+    assert_eq!(
+        read,
+        " ".repeat(texts[1].len()),
+        "what was parsed is no longer there"
+    );
+    assert!(loaded.kb().files.get(id).changed_on_disk());
+
+    // The next update, for whatever file, parses it again.
+    ws.update(&BTreeSet::new());
+    while ws.settle(false, || false) {}
+    let now = shown(&ws);
+    assert_eq!(now, fresh(&root));
+    let list = &now.as_ref().unwrap()["entries/e1.md"];
+    assert!(
+        list.iter().any(|d| d.rule.name() == "quote-not-found"),
+        "{list:?}"
+    );
+    let loaded = ws.state.as_ref().unwrap();
+    assert!(loaded.kb().files.changed_on_disk().is_empty());
+}
