@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use compact_str::CompactString;
+
 use crate::diagnostic::{Diagnostic, Files};
 use crate::model::{Claim, Entry};
 use crate::vocabulary::Vocabulary;
@@ -64,16 +66,16 @@ pub struct Kb {
     /// Findings of the parse stage (`frontmatter`, `schema`).
     pub parse_findings: Vec<Diagnostic>,
     pub vocabulary: Option<Vocabulary>,
-    names: HashMap<String, EntryId>,
+    names: HashMap<CompactString, EntryId>,
     /// The part of `names` that names sources.
-    sources: HashMap<String, EntryId>,
+    sources: HashMap<CompactString, EntryId>,
     /// The claims of the entries with more than [`FEW_CLAIMS`], by entry and claim id.
-    claims: HashMap<(EntryId, String), usize>,
+    claims: HashMap<(EntryId, CompactString), usize>,
     /// The entries that declare each id declared more than once, in path order.
-    shared: HashMap<String, Vec<EntryId>>,
+    shared: HashMap<CompactString, Vec<EntryId>>,
     /// The entries that declare each name (id or alias) that more than one entry declares, in
     /// path order: the `duplicate-id` findings of one entry, found without a pass over the KB.
-    declarers: HashMap<String, Vec<EntryId>>,
+    declarers: HashMap<CompactString, Vec<EntryId>>,
 }
 
 impl Kb {
@@ -87,7 +89,7 @@ impl Kb {
         // Ids first, so that an alias never shadows another entry's id.
         // Ids declared by more than one entry (a `duplicate-id` finding): the first in path
         // order owns the name, and the others are still searched for a claim reference.
-        let mut shared: HashMap<String, Vec<EntryId>> = HashMap::new();
+        let mut shared: HashMap<CompactString, Vec<EntryId>> = HashMap::new();
         for (n, e) in entries.iter().enumerate().map(|(n, e)| (EntryId(n), e)) {
             if let Some(&first) = names.get(&e.id.value) {
                 shared
@@ -205,7 +207,9 @@ impl Kb {
     fn claim_in(&self, entry: EntryId, claim: &str) -> Option<ClaimId> {
         let claims = &self.entries.get(entry.0)?.claims;
         let found = if claims.len() > FEW_CLAIMS {
-            self.claims.get(&(entry, claim.to_string())).copied()
+            self.claims
+                .get(&(entry, CompactString::from(claim)))
+                .copied()
         } else {
             claims.iter().position(|c| c.id.value == claim)
         };
@@ -281,9 +285,9 @@ impl Kb {
 }
 
 /// The names (ids and aliases) declared by more than one entry, with their declarers.
-fn declarers(entries: &[Entry]) -> HashMap<String, Vec<EntryId>> {
+fn declarers(entries: &[Entry]) -> HashMap<CompactString, Vec<EntryId>> {
     let mut first: HashMap<&str, EntryId> = HashMap::with_capacity(entries.len() * 2);
-    let mut out: HashMap<String, Vec<EntryId>> = HashMap::new();
+    let mut out: HashMap<CompactString, Vec<EntryId>> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
         let n = EntryId(n);
         for name in std::iter::once(&e.id).chain(&e.aliases) {

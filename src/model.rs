@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use compact_str::{CompactString, ToCompactString};
+
 use crate::diagnostic::FileId;
 pub use crate::frontmatter::Format;
 use crate::frontmatter::{Node, Value};
@@ -12,7 +14,9 @@ use crate::time::{self, Instant};
 /// A string from the frontmatter and where it stands in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub value: String,
+    /// Held in place when short (ids, properties, values, source names): a KB has millions
+    /// of them, and one allocation each would cost more than the strings.
+    pub value: CompactString,
     pub span: Range<usize>,
 }
 
@@ -163,7 +167,7 @@ impl Entry {
     ) -> (Entry, Vec<ShapeError>) {
         let mut errors = Vec::new();
         let id = read_id(root, keys, has_schema, &mut errors).unwrap_or(Text {
-            value: at.default_id,
+            value: at.default_id.into(),
             span: at.open,
         });
         let aliases = match get(root, &keys.aliases) {
@@ -220,7 +224,7 @@ fn read_id(
     let (name, node) = get(root, &keys.id)?;
     match node.value {
         Value::Int(n) if has_schema => Some(Text {
-            value: n.to_string(),
+            value: n.to_compact_string(),
             span: node.span.clone(),
         }),
         _ => text(Some(node), format_args!("{name}"), errors),
@@ -386,7 +390,7 @@ fn disputes(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> V
         match &item.value {
             Value::Str(s) => disputes.push(Dispute {
                 target: Text {
-                    value: s.clone(),
+                    value: s.as_str().into(),
                     span: item.span.clone(),
                 },
                 reason: None,
@@ -398,7 +402,7 @@ fn disputes(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> V
                     format_args!("{}.reason", here()),
                     errors,
                 )
-                .map(|t| t.value);
+                .map(|t| t.value.into_string());
                 match target {
                     Some(target) => disputes.push(Dispute { target, reason }),
                     None if item.get("ref").is_none() => errors.push(ShapeError {
@@ -464,14 +468,14 @@ fn claim_value(
             value: Value::Int(i),
             span,
         }) => Some(Text {
-            value: i.to_string(),
+            value: i.to_compact_string(),
             span: span.clone(),
         }),
         Some(Node {
             value: Value::Float(f),
             span,
         }) if f.is_finite() => Some(Text {
-            value: f.to_string(),
+            value: f.to_compact_string(),
             span: span.clone(),
         }),
         Some(Node {
@@ -505,15 +509,15 @@ fn bounds(
         let node = node.get(name)?;
         match &node.value {
             Value::Int(i) => Some(Text {
-                value: i.to_string(),
+                value: i.to_compact_string(),
                 span: node.span.clone(),
             }),
             Value::Float(f) if f.is_finite() => Some(Text {
-                value: f.to_string(),
+                value: f.to_compact_string(),
                 span: node.span.clone(),
             }),
             Value::Str(s) => Some(Text {
-                value: s.clone(),
+                value: s.as_str().into(),
                 span: node.span.clone(),
             }),
             _ => {
@@ -557,7 +561,7 @@ fn moment(
     match time::parse(s) {
         Ok(at) => Some(Moment {
             text: Text {
-                value: s.clone(),
+                value: s.as_str().into(),
                 span: node.span.clone(),
             },
             at,
@@ -588,7 +592,7 @@ fn text(
     let node = node?;
     match &node.value {
         Value::Str(s) => Some(Text {
-            value: s.clone(),
+            value: s.as_str().into(),
             span: node.span.clone(),
         }),
         _ => {
@@ -607,7 +611,7 @@ fn texts(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Vec<Te
             .filter_map(|(n, item)| text(Some(item), format_args!("{key}[{n}]"), errors))
             .collect(),
         Value::Str(s) => vec![Text {
-            value: s.clone(),
+            value: s.as_str().into(),
             span: node.span.clone(),
         }],
         Value::Null => Vec::new(),

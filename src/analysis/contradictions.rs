@@ -369,7 +369,7 @@ pub fn range_shown(kb: &Kb, id: ClaimId) -> Option<String> {
         .vocabulary
         .as_ref()?
         .properties
-        .get(&claim.property.as_ref()?.value)?;
+        .get(claim.property.as_ref()?.value.as_str())?;
     let span = quantity(def, claim)?;
     Some(match &def.unit {
         Some(u) => format!("{} {u}", span.shown()),
@@ -441,7 +441,7 @@ fn read(
             to,
         });
     };
-    let def = vocabulary?.properties.get(&property.value)?;
+    let def = vocabulary?.properties.get(property.value.as_str())?;
     let (subject, reading) = match (def.kind, &claim.value, &claim.above, &claim.below) {
         (Kind::Single | Kind::Multi, Some(v), None, None)
             if claim.range.is_none() && def.has(&v.value) =>

@@ -344,7 +344,7 @@ pub fn candidates(kb: &Kb, slot: &Slot, file: FileId, offset: usize) -> Vec<(Str
         Slot::Source => kb
             .entry_ids()
             .filter(|&e| kb.entries[e].is_source)
-            .map(|e| (kb.entries[e].id.value.clone(), path(e)))
+            .map(|e| (kb.entries[e].id.value.to_string(), path(e)))
             .collect(),
         Slot::Entry => kb
             .entry_ids()
@@ -352,7 +352,7 @@ pub fn candidates(kb: &Kb, slot: &Slot, file: FileId, offset: usize) -> Vec<(Str
                 let entry = &kb.entries[e];
                 std::iter::once(&entry.id)
                     .chain(&entry.aliases)
-                    .map(move |t| (t.value.clone(), path(e)))
+                    .map(move |t| (t.value.to_string(), path(e)))
             })
             .collect(),
         Slot::ClaimRef => kb
@@ -372,7 +372,7 @@ pub fn candidates(kb: &Kb, slot: &Slot, file: FileId, offset: usize) -> Vec<(Str
             let values = property.and_then(|p| {
                 kb.vocabulary
                     .as_ref()
-                    .and_then(|v| v.properties.get(&p.value))
+                    .and_then(|v| v.properties.get(p.value.as_str()))
             });
             values
                 .map(|p| {

@@ -147,7 +147,10 @@ fn unreadable(
     if let Some(key) = cx.keys.id.as_deref()
         && let Some((value, span)) = friction::declared_id(text, split, key)
     {
-        entry.id = Text { value, span };
+        entry.id = Text {
+            value: value.into(),
+            span,
+        };
     }
     Parsed {
         entry: Some(entry),

@@ -186,7 +186,7 @@ impl Quoted<'_> {
         let quote = self.quote;
         // The quote with each differing stretch replaced by what the source reads: elisions
         // and the author's typography elsewhere are kept.
-        let mut corrected = quote.value.clone();
+        let mut corrected = quote.value.to_string();
         let mut diffs: Vec<_> = n.differences.iter().collect();
         diffs.sort_by_key(|d| std::cmp::Reverse(d.quote.start));
         for diff in diffs {

@@ -110,7 +110,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(def) = kb
                 .vocabulary
                 .as_ref()
-                .and_then(|v| v.properties.get(&property.value))
+                .and_then(|v| v.properties.get(property.value.as_str()))
             else {
                 found.not_in_vocabulary(kb.vocabulary.as_ref(), property);
                 continue;

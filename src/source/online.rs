@@ -144,7 +144,7 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
         targets.insert(
             n,
             Target {
-                id: entry.id.value.clone(),
+                id: entry.id.value.to_string(),
                 path: file.path.clone(),
                 url,
                 retrieved: keys.get(1).cloned().flatten(),
@@ -174,9 +174,12 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
             };
             if let Some(target) = kb.source(&source.value).and_then(|n| targets.get_mut(&n)) {
                 let pos = file.position(quote.span.start);
-                target
-                    .quotes
-                    .push((file.path.clone(), pos.line, pos.column, quote.value.clone()));
+                target.quotes.push((
+                    file.path.clone(),
+                    pos.line,
+                    pos.column,
+                    quote.value.to_string(),
+                ));
             }
         }
     }

@@ -324,7 +324,7 @@ fn sources(
     let sources: Vec<Source> = source_entries
         .iter()
         .map(|&e| {
-            let id = kb.entries[e].id.value.clone();
+            let id = kb.entries[e].id.value.to_string();
             Source {
                 anchor: anchors.make("source", &id),
                 path: kb.files.get(kb.entries[e].file).path.clone(),
@@ -490,7 +490,7 @@ impl Rows<'_> {
             for cite in &claim.cites {
                 if let Some(slot) = cite.source.as_ref().and_then(|s| (self.slot_of)(&s.value)) {
                     let quotes = by_source.entry(slot).or_default();
-                    quotes.extend(cite.quote.as_ref().map(|q| q.value.clone()));
+                    quotes.extend(cite.quote.as_ref().map(|q| q.value.to_string()));
                 }
             }
             for (slot, quotes) in by_source {
@@ -584,7 +584,7 @@ fn assertion(claim: &Claim) -> String {
         format!("{not}below {}", t.value)
     } else if let Some(r) = &claim.range {
         let end = |t: &Option<crate::model::Text>| {
-            t.as_ref().map_or("…".to_string(), |t| t.value.clone())
+            t.as_ref().map_or("…".to_string(), |t| t.value.to_string())
         };
         format!("{not}{} to {}", end(&r.min), end(&r.max))
     } else if claim.property.is_none()
@@ -610,7 +610,7 @@ fn claim_ref(kb: &Kb, id: ClaimId) -> ClaimRef {
 
 fn subject_name(kb: &Kb, id: ClaimId) -> String {
     kb.subject(id)
-        .map_or_else(|| "?".to_string(), |e| kb.entries[e].id.value.clone())
+        .map_or_else(|| "?".to_string(), |e| kb.entries[e].id.value.to_string())
 }
 
 /// The claims of each dispute that [`disputes`] builds, in the same order before sorting.
@@ -661,7 +661,7 @@ fn side_claim(kb: &Kb, slot_of: &dyn Fn(&str) -> Option<usize>, id: ClaimId) -> 
                 Quote {
                     source: source.to_string(),
                     source_index: slot_of(source),
-                    quote: c.quote.as_ref().map(|q| q.value.clone()),
+                    quote: c.quote.as_ref().map(|q| q.value.to_string()),
                 }
             })
             .collect(),
@@ -710,10 +710,10 @@ fn contradiction_card(
         for &id in &c.claims {
             let claim = kb.claim(id);
             for t in claim.above.iter().chain(&claim.below) {
-                subjects.push(
-                    kb.entry(&t.value)
-                        .map_or_else(|| t.value.clone(), |e| kb.entries[e].id.value.clone()),
-                );
+                subjects.push(kb.entry(&t.value).map_or_else(
+                    || t.value.to_string(),
+                    |e| kb.entries[e].id.value.to_string(),
+                ));
             }
         }
     }
@@ -758,7 +758,7 @@ fn stale_card(
         kb.claim(id)
             .property
             .as_ref()
-            .map_or_else(String::new, |p| p.value.clone())
+            .map_or_else(String::new, |p| p.value.to_string())
     };
     let mut properties = vec![property(a), property(b)];
     properties.dedup();
