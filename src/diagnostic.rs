@@ -3,10 +3,11 @@
 //! Locations are byte spans into files of the [`Files`] table; they become line:column only when
 //! rendered. Severity is not the rule's to choose: the pipeline sets it from the configuration.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use crate::rule_id::RuleId;
 
@@ -180,14 +181,43 @@ enum Held {
 /// that was parsed.
 #[derive(Debug)]
 struct Away {
-    /// The KB root: the text is the file at `root/path`.
-    root: Arc<Path>,
+    disk: Arc<OnDisk>,
+    /// The file's own id, to be named in `disk`'s lists.
+    id: FileId,
     len: usize,
     hash: u64,
     /// The text read again, until [`File::forget`].
     read: OnceLock<String>,
     /// Whether the file on disk no longer holds the text that was parsed.
     changed: AtomicBool,
+}
+
+/// Where the released texts of a KB are read again from, and which ones were: the files'
+/// table lets go of those, and parses again those found changed, without a pass over every
+/// file.
+#[derive(Debug)]
+pub struct OnDisk {
+    /// The KB root: a released text is the file at `root/path`.
+    root: PathBuf,
+    /// The files whose text was read again since the last [`Files::forget`].
+    read: Mutex<Vec<FileId>>,
+    /// The files found changed on disk when their text was read again.
+    changed: Mutex<BTreeSet<FileId>>,
+}
+
+impl OnDisk {
+    pub fn new(root: &Path) -> Arc<OnDisk> {
+        Arc::new(OnDisk {
+            root: root.to_path_buf(),
+            read: Mutex::default(),
+            changed: Mutex::default(),
+        })
+    }
+}
+
+/// A lock that a panic elsewhere does not make unusable (the lists stay valid).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The `# kblint-allow` comments of a file's frontmatter (spec §9), in the order of their lines.
@@ -256,13 +286,15 @@ impl File {
         match &self.text {
             Held::Here(text) => text,
             Held::Away(away) => away.read.get_or_init(|| {
-                let read = std::fs::read(away.root.join(&self.path)).ok();
+                lock(&away.disk.read).push(away.id);
+                let read = std::fs::read(away.disk.root.join(&self.path)).ok();
                 match read {
                     Some(bytes) if bytes.len() == away.len && hash(&bytes) == away.hash => {
                         String::from_utf8(bytes).unwrap_or_else(|_| " ".repeat(away.len))
                     }
                     _ => {
                         away.changed.store(true, Ordering::Relaxed);
+                        lock(&away.disk.changed).insert(away.id);
                         " ".repeat(away.len)
                     }
                 }
@@ -270,12 +302,13 @@ impl File {
         }
     }
 
-    /// Lets go of the text: it is read again from the file under `root` when needed. The
+    /// Lets go of the text (of file `id`): it is read again from `disk` when needed. The
     /// language server keeps in memory only the texts that it may need at once.
-    pub fn release(&mut self, root: &Arc<Path>) {
+    pub fn release(&mut self, disk: &Arc<OnDisk>, id: FileId) {
         if let Held::Here(text) = &self.text {
             let away = Away {
-                root: Arc::clone(root),
+                disk: Arc::clone(disk),
+                id,
                 len: text.len(),
                 hash: hash(text.as_bytes()),
                 read: OnceLock::new(),
@@ -352,6 +385,8 @@ fn hash(bytes: &[u8]) -> u64 {
 #[derive(Debug, Default)]
 pub struct Files {
     files: Vec<File>,
+    /// Where the released texts are read again from, when some are.
+    disk: Option<Arc<OnDisk>>,
 }
 
 impl Files {
@@ -359,6 +394,7 @@ impl Files {
     pub fn with_capacity(n: usize) -> Self {
         Files {
             files: Vec::with_capacity(n),
+            disk: None,
         }
     }
 
@@ -383,18 +419,35 @@ impl Files {
         self.files.iter().enumerate().map(|(n, f)| (FileId(n), f))
     }
 
+    /// Where the texts that the files released are read again from.
+    pub fn disk(&self) -> Option<&Arc<OnDisk>> {
+        self.disk.as_ref()
+    }
+
+    pub fn set_disk(&mut self, disk: Option<Arc<OnDisk>>) {
+        self.disk = disk;
+    }
+
     /// Lets go again of every released text that was read again ([`File::forget`]).
     pub fn forget(&mut self) {
-        self.files.iter_mut().for_each(File::forget);
+        let Some(disk) = &self.disk else { return };
+        for id in std::mem::take(&mut *lock(&disk.read)) {
+            if let Some(f) = self.files.get_mut(id.0) {
+                f.forget();
+            }
+        }
     }
 
     /// The files whose text was released and that were found changed on disk since they
     /// were parsed: they must be parsed again.
     pub fn changed_on_disk(&self) -> Vec<FileId> {
-        self.iter()
-            .filter(|(_, f)| f.changed_on_disk())
-            .map(|(id, _)| id)
-            .collect()
+        let Some(disk) = &self.disk else {
+            return Vec::new();
+        };
+        let mut changed = lock(&disk.changed);
+        // A file parsed again since is no longer changed.
+        changed.retain(|id| self.files.get(id.0).is_some_and(File::changed_on_disk));
+        changed.iter().copied().collect()
     }
 }
 
@@ -417,11 +470,11 @@ mod tests {
     #[test]
     fn a_released_text_is_read_again_and_a_changed_file_leaves_a_blank_of_its_length() {
         let dir = tempfile::tempdir().unwrap();
-        let root: Arc<Path> = Arc::from(dir.path());
+        let disk = OnDisk::new(dir.path());
         let text = "---\nid: a\n---\nbody é\n";
         std::fs::write(dir.path().join("a.md"), text).unwrap();
         let mut f = File::new("a.md".into(), text.into());
-        f.release(&root);
+        f.release(&disk, FileId(0));
         assert_eq!(f.text(), text);
         assert_eq!(f.position(8), Position { line: 2, column: 5 });
         assert!(!f.changed_on_disk());
@@ -435,7 +488,7 @@ mod tests {
 
         // Gone from disk: the same.
         let mut g = File::new("gone.md".into(), "x\ny".into());
-        g.release(&root);
+        g.release(&disk, FileId(1));
         assert_eq!(g.text(), "   ");
         assert!(g.changed_on_disk());
         assert_eq!(g.position(2), Position { line: 1, column: 3 });

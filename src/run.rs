@@ -52,8 +52,6 @@ pub struct Run {
     pub kb: Kb,
     analyses: Analyses,
     baseline: Option<Baseline>,
-    /// Which texts the parse stage keeps, in the load and after each update.
-    texts: Texts,
 }
 
 /// What [`Run::update`] changed: what must be checked again.
@@ -144,19 +142,19 @@ impl Run {
             kb,
             analyses: Analyses::default(),
             baseline,
-            texts,
         })
     }
 
     /// The files `ids` read from `tree` and parsed again (the language server, after an
     /// edit).
     fn parse_again(&self, tree: &Tree, ids: &[FileId]) -> Vec<(FileId, File, Parsed)> {
-        let disk = parse::released_under(tree, self.texts);
+        // Texts released at the load are released again (unless now open in an editor).
+        let disk = self.kb.files.disk();
         ids.iter()
             .filter_map(|&id| {
                 let found = self.found.get(id.index())?.clone();
                 let bytes = read(tree, &found.path);
-                let release = disk.as_ref().filter(|_| tree.on_disk(&found.path));
+                let release = disk.filter(|_| tree.on_disk(&found.path));
                 let (file, parsed) =
                     parse::read_one(&self.settings, &self.schemas, id, found, bytes, release);
                 Some((id, file, parsed))

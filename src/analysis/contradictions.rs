@@ -217,11 +217,26 @@ struct Fact {
     property: Arc<str>,
     reading: Reading,
     negated: bool,
+    /// When the claim holds, if it says (boxed: most claims hold at all times).
+    period: Option<Box<Period>>,
+}
+
+/// A claim's `valid_from` and `valid_to`, either left out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Period {
     from: Option<Instant>,
     to: Option<Instant>,
 }
 
 impl Fact {
+    fn from(&self) -> Option<Instant> {
+        self.period.as_ref().and_then(|p| p.from)
+    }
+
+    fn to(&self) -> Option<Instant> {
+        self.period.as_ref().and_then(|p| p.to)
+    }
+
     /// Whether the times in which the two hold overlap (`valid_to` is left out of its claim's
     /// time).
     fn overlaps(&self, other: &Fact) -> bool {
@@ -229,21 +244,21 @@ impl Fact {
             (Some(f), Some(t)) => f < t,
             _ => true,
         };
-        before(self.from, other.to) && before(other.from, self.to)
+        before(self.from(), other.to()) && before(other.from(), self.to())
     }
 
     fn is_timed(&self) -> bool {
-        self.from.is_some() || self.to.is_some()
+        self.period.is_some()
     }
 
     /// Whether it holds at `at` (`None`: before every moment).
     fn holds_at(&self, at: Option<Instant>) -> bool {
-        let started = match (self.from, at) {
+        let started = match (self.from(), at) {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(f), Some(at)) => f <= at,
         };
-        let ended = match (self.to, at) {
+        let ended = match (self.to(), at) {
             (None, _) => false,
             (Some(_), None) => false,
             (Some(t), Some(at)) => t <= at,
@@ -413,10 +428,12 @@ fn read(
     let shared = |s: &str| shared(names, s);
     let claim = kb.claim(id);
     let subject = kb.subject(id)?;
-    let (from, to) = (
-        claim.valid_from.as_ref().map(|m| m.at),
-        claim.valid_to.as_ref().map(|m| m.at),
-    );
+    let period = claim.is_timed().then(|| {
+        Box::new(Period {
+            from: claim.valid_from.as_ref().map(|m| m.at),
+            to: claim.valid_to.as_ref().map(|m| m.at),
+        })
+    });
     let Some(property) = &claim.property else {
         if claim.value.is_some()
             || claim.range.is_some()
@@ -437,8 +454,7 @@ fn read(
                 without: wording::without_one_negation(&words),
             })),
             negated: claim.negated,
-            from,
-            to,
+            period,
         });
     };
     let def = vocabulary?.properties.get(property.value.as_str())?;
@@ -470,8 +486,7 @@ fn read(
         property: shared(&property.value),
         reading,
         negated: claim.negated,
-        from,
-        to,
+        period,
     })
 }
 
@@ -957,7 +972,7 @@ impl Contradictions {
             .iter()
             .flat_map(|(_, _, id)| {
                 let f = &self.facts[id];
-                [f.from, f.to]
+                [f.from(), f.to()]
             })
             .flatten()
             .collect();

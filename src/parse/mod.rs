@@ -12,7 +12,7 @@ use crate::frontmatter::{self, Node, Split, Value, YamlError, load};
 use crate::model::{Entry, EntryFile, ShapeError, Text};
 use crate::schema::findings::schema_findings;
 
-pub use read::{ParsedKb, Texts, read_all, read_one, released_under};
+pub use read::{ParsedKb, Texts, read_all, read_one};
 
 /// The rule of findings about a file that cannot be read as an entry.
 const FRONTMATTER: RuleId = RuleId::Frontmatter;

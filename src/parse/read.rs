@@ -1,6 +1,5 @@
 //! The parse stage over the whole KB: every file read and parsed in parallel, in path order.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -8,7 +7,7 @@ use rayon::prelude::*;
 
 use super::{Context, Parsed};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, File, FileId, Files};
+use crate::diagnostic::{Diagnostic, File, FileId, Files, OnDisk};
 use crate::discover::Found;
 use crate::model::Entry;
 use crate::schema::Schemas;
@@ -68,6 +67,7 @@ pub fn read_all(
         })
         .collect();
     let mut files = Files::with_capacity(parsed.len());
+    files.set_disk(disk);
     let mut entries = Vec::with_capacity(parsed.iter().filter(|(_, p)| p.entry.is_some()).count());
     let mut findings = Vec::new();
     for (file, p) in parsed {
@@ -82,26 +82,26 @@ pub fn read_all(
     })
 }
 
-/// Where the texts that `texts` lets go of are read again: the root of the working tree that
-/// `tree` reads, if it reads one.
-pub fn released_under(tree: &Tree, texts: Texts) -> Option<Arc<Path>> {
+/// Where the texts that `texts` lets go of are read again: the working tree that `tree`
+/// reads, if it reads one.
+fn released_under(tree: &Tree, texts: Texts) -> Option<Arc<OnDisk>> {
     match texts {
         Texts::All => None,
-        Texts::Needed => tree.work_root().map(Arc::from),
+        Texts::Needed => tree.work_root().map(OnDisk::new),
     }
 }
 
 /// Parses one file of the KB, `id` in its table, from its bytes (or why they could not be read).
-/// The language server re-parses only the file that changed with it. With `release` (the
-/// root of the working tree the bytes were read from), the text of a file that is not a
-/// source is released once parsed.
+/// The language server re-parses only the file that changed with it. With `release` (where
+/// the bytes were read from on disk), the text of a file that is not a source is released once
+/// parsed.
 pub fn read_one(
     settings: &Settings,
     schemas: &Schemas,
     id: FileId,
     f: Found,
     bytes: Result<Vec<u8>, String>,
-    release: Option<&Arc<Path>>,
+    release: Option<&Arc<OnDisk>>,
 ) -> (File, Parsed) {
     let (text, readable) = decode(bytes);
     let is_text = readable.is_ok();
@@ -122,7 +122,7 @@ pub fn read_one(
         && is_text
         && !collection.sources
     {
-        file.release(root);
+        file.release(root, id);
     }
     (file, parsed)
 }
