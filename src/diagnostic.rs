@@ -160,8 +160,9 @@ pub struct File {
     pub path: String,
     text: Held,
     /// The `# kblint-allow` comments of its frontmatter, read by the parse stage (where the
-    /// frontmatter's tree is at hand) for the suppress stage.
-    pub suppressions: Suppressions,
+    /// frontmatter's tree is at hand) for the suppress stage; `None` when it has none (most
+    /// files).
+    suppressions: Option<Box<Suppressions>>,
     /// Where each line starts, worked out on first use: only the files that a finding points
     /// into need it, and a KB has many lines.
     line_starts: OnceLock<Vec<usize>>,
@@ -271,9 +272,23 @@ impl File {
         File {
             path,
             text: Held::Here(text),
-            suppressions: Suppressions::default(),
+            suppressions: None,
             line_starts: OnceLock::new(),
         }
+    }
+
+    /// The `# kblint-allow` comments of its frontmatter.
+    pub fn suppressions(&self) -> &Suppressions {
+        static NONE: Suppressions = Suppressions {
+            comments: Vec::new(),
+            problems: Vec::new(),
+        };
+        self.suppressions.as_deref().unwrap_or(&NONE)
+    }
+
+    pub fn set_suppressions(&mut self, suppressions: Suppressions) {
+        let none = suppressions.comments.is_empty() && suppressions.problems.is_empty();
+        self.suppressions = (!none).then(|| Box::new(suppressions));
     }
 
     /// The file's text, as it was parsed.
@@ -417,6 +432,14 @@ impl Files {
     }
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &File)> {
         self.files.iter().enumerate().map(|(n, f)| (FileId(n), f))
+    }
+
+    /// The file at `path`, in a table in path order (as the KB's is).
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(FileId)
     }
 
     /// Where the texts that the files released are read again from.

@@ -247,7 +247,7 @@ impl Kb {
     /// The entry a claim is about: its `subject` resolved, or the entry that holds it.
     /// `None` when the subject names no entry.
     pub fn subject(&self, id: ClaimId) -> Option<EntryId> {
-        match &self.claim(id).subject {
+        match self.claim(id).subject() {
             Some(s) => self.entry(&s.value),
             None => Some(id.entry),
         }

@@ -17,7 +17,29 @@ pub struct Text {
     /// Held in place when short (ids, properties, values, source names): a KB has millions
     /// of them, and one allocation each would cost more than the strings.
     pub value: CompactString,
-    pub span: Range<usize>,
+    /// Where it stands, in 32 bits: the parse stage refuses a file of 4 GiB or more.
+    start: u32,
+    end: u32,
+}
+
+impl Text {
+    pub fn new(value: impl Into<CompactString>, span: Range<usize>) -> Text {
+        Text {
+            value: value.into(),
+            start: offset(span.start),
+            end: offset(span.end),
+        }
+    }
+
+    /// Where it stands in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A byte offset in a file, in 32 bits: the parse stage refuses a file of 4 GiB or more.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[derive(Debug)]
@@ -27,10 +49,10 @@ pub struct Entry {
     pub is_source: bool,
     /// The `id` value, or the default id pointing at the opening `---`.
     pub id: Text,
-    pub aliases: Vec<Text>,
-    pub related: Vec<Text>,
+    pub aliases: Box<[Text]>,
+    pub related: Box<[Text]>,
     pub claims: Vec<Claim>,
-    pub sha256: Option<Text>,
+    pub sha256: Option<Box<Text>>,
     /// Every byte after the line that closes the frontmatter.
     pub body: Range<usize>,
     /// Where the line that closes the frontmatter starts.
@@ -47,24 +69,42 @@ pub struct Entry {
 pub struct Claim {
     pub id: Text,
     /// The KB's own words (`text`), when it is a string; the schema checks its presence.
-    pub text: Option<String>,
-    pub subject: Option<Text>,
+    pub text: Option<Box<str>>,
     pub property: Option<Text>,
     /// A string value, or a number (`7`, `7.5`) as its decimal text.
     pub value: Option<Text>,
-    /// A `{min, max}` value (for a quantity property). Boxed, as the other keys that few
-    /// claims have: a KB holds many claims.
-    pub range: Option<Box<Bounds>>,
-    pub above: Option<Box<Text>>,
-    pub below: Option<Box<Text>>,
     pub negated: bool,
-    /// `None` when the claim has no `cites` key (or an empty list).
-    pub cites: Vec<Cite>,
-    pub disputes: Vec<Dispute>,
+    /// Empty when the claim has no `cites` key (or an empty list).
+    pub cites: Box<[Cite]>,
+    pub disputes: Box<[Dispute]>,
+    /// The keys that few claims have, boxed together: a KB holds many claims.
+    rare: Option<Box<Rare>>,
+}
+
+/// A claim's keys that most claims leave out.
+#[derive(Debug, Default)]
+pub struct Rare {
+    pub subject: Option<Text>,
+    /// A `{min, max}` value (for a quantity property). This and the times are boxed again:
+    /// a ranking (`above`, `below`) is a rare key that many claims of a KB may have.
+    pub range: Option<Box<Bounds>>,
+    pub above: Option<Text>,
+    pub below: Option<Text>,
     /// When the claim starts to hold (`valid_from`); `None`: it always did.
     pub valid_from: Option<Box<Moment>>,
     /// The first moment it no longer holds (`valid_to`, the end left out); `None`: it still does.
     pub valid_to: Option<Box<Moment>>,
+}
+
+impl Rare {
+    fn is_empty(&self) -> bool {
+        self.subject.is_none()
+            && self.range.is_none()
+            && self.above.is_none()
+            && self.below.is_none()
+            && self.valid_from.is_none()
+            && self.valid_to.is_none()
+    }
 }
 
 /// A `{min, max}` value: either end may be left out, and each is a number or a number with a
@@ -85,27 +125,59 @@ pub struct Moment {
 }
 
 impl Claim {
+    fn rare(&self) -> Option<&Rare> {
+        self.rare.as_deref()
+    }
+
+    /// The entry the claim is about, when it names one (`subject`); else its own entry.
+    pub fn subject(&self) -> Option<&Text> {
+        self.rare()?.subject.as_ref()
+    }
+
+    /// A `{min, max}` value (for a quantity property).
+    pub fn range(&self) -> Option<&Bounds> {
+        self.rare()?.range.as_deref()
+    }
+
+    pub fn above(&self) -> Option<&Text> {
+        self.rare()?.above.as_ref()
+    }
+
+    pub fn below(&self) -> Option<&Text> {
+        self.rare()?.below.as_ref()
+    }
+
+    /// When the claim starts to hold (`valid_from`); `None`: it always did.
+    pub fn valid_from(&self) -> Option<&Moment> {
+        self.rare()?.valid_from.as_deref()
+    }
+
+    /// The first moment it no longer holds (`valid_to`, the end left out); `None`: it still
+    /// does.
+    pub fn valid_to(&self) -> Option<&Moment> {
+        self.rare()?.valid_to.as_deref()
+    }
+
     /// Whether the times in which the two claims hold overlap. A claim holds from `valid_from`
     /// (included) to `valid_to` (left out), so a claim that ends when another starts does not
     /// overlap it.
     pub fn overlaps(&self, other: &Claim) -> bool {
-        let starts_before_end =
-            |from: &Option<Box<Moment>>, to: &Option<Box<Moment>>| match (from, to) {
-                (Some(f), Some(t)) => f.at < t.at,
-                _ => true,
-            };
-        starts_before_end(&self.valid_from, &other.valid_to)
-            && starts_before_end(&other.valid_from, &self.valid_to)
+        let starts_before_end = |from: Option<&Moment>, to: Option<&Moment>| match (from, to) {
+            (Some(f), Some(t)) => f.at < t.at,
+            _ => true,
+        };
+        starts_before_end(self.valid_from(), other.valid_to())
+            && starts_before_end(other.valid_from(), self.valid_to())
     }
 
     /// Whether the claim says when it holds.
     pub fn is_timed(&self) -> bool {
-        self.valid_from.is_some() || self.valid_to.is_some()
+        self.valid_from().is_some() || self.valid_to().is_some()
     }
 
     /// When the claim holds, in words: `from 2024-01-01 until 2025-01-01`, `at all times`.
     pub fn period(&self) -> String {
-        match (&self.valid_from, &self.valid_to) {
+        match (self.valid_from(), self.valid_to()) {
             (None, None) => "at all times".into(),
             (Some(f), None) => format!("from {}", f.text.value),
             (None, Some(t)) => format!("until {}", t.text.value),
@@ -116,10 +188,18 @@ impl Claim {
 
 #[derive(Debug)]
 pub struct Cite {
-    /// The whole citation mapping.
-    pub span: Range<usize>,
+    /// The whole citation mapping, in 32 bits as a [`Text`]'s place.
+    start: u32,
+    end: u32,
     pub source: Option<Text>,
     pub quote: Option<Text>,
+}
+
+impl Cite {
+    /// The whole citation mapping.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// A `disputes` item: `entry#claim` or a bare claim id, with an optional reason
@@ -166,10 +246,8 @@ impl Entry {
         has_schema: bool,
     ) -> (Entry, Vec<ShapeError>) {
         let mut errors = Vec::new();
-        let id = read_id(root, keys, has_schema, &mut errors).unwrap_or(Text {
-            value: at.default_id.into(),
-            span: at.open,
-        });
+        let id = read_id(root, keys, has_schema, &mut errors)
+            .unwrap_or(Text::new(at.default_id, at.open));
         let aliases = match get(root, &keys.aliases) {
             Some((name, node)) => texts(Some(node), name, &mut errors),
             None => Vec::new(),
@@ -193,10 +271,10 @@ impl Entry {
                 collection: at.collection,
                 is_source: at.is_source,
                 id,
-                aliases,
-                related,
+                aliases: aliases.into_boxed_slice(),
+                related: related.into_boxed_slice(),
                 claims,
-                sha256,
+                sha256: sha256.map(Box::new),
                 body: at.body,
                 yaml_end: at.yaml_end,
                 format: at.format,
@@ -223,10 +301,7 @@ fn read_id(
 ) -> Option<Text> {
     let (name, node) = get(root, &keys.id)?;
     match node.value {
-        Value::Int(n) if has_schema => Some(Text {
-            value: n.to_compact_string(),
-            span: node.span.clone(),
-        }),
+        Value::Int(n) if has_schema => Some(Text::new(n.to_compact_string(), node.span.clone())),
         _ => text(Some(node), format_args!("{name}"), errors),
     }
 }
@@ -272,34 +347,43 @@ impl Claim {
         let cites = cites(node, key, n, errors);
         let disputes = disputes(node, key, n, errors);
         let (valid_from, valid_to) = period(node, key, n, errors);
+        // Read in the order of the keys' errors.
+        let subject = text(
+            node.get("subject"),
+            format_args!("{key}[{n}].subject"),
+            errors,
+        );
+        let property = text(
+            node.get("property"),
+            format_args!("{key}[{n}].property"),
+            errors,
+        );
+        let value = claim_value(node.get("value"), key, n, errors);
+        let range = node
+            .get("value")
+            .and_then(|v| bounds(v, format_args!("{key}[{n}].value"), errors));
+        let above = text(node.get("above"), format_args!("{key}[{n}].above"), errors);
+        let below = text(node.get("below"), format_args!("{key}[{n}].below"), errors);
+        let rare = Rare {
+            subject,
+            range: range.map(Box::new),
+            above,
+            below,
+            valid_from: valid_from.map(Box::new),
+            valid_to: valid_to.map(Box::new),
+        };
         Some(Claim {
             id,
             text: match node.get("text").map(|n| &n.value) {
-                Some(Value::Str(s)) => Some(s.clone()),
+                Some(Value::Str(s)) => Some(s.as_str().into()),
                 _ => None,
             },
-            subject: text(
-                node.get("subject"),
-                format_args!("{key}[{n}].subject"),
-                errors,
-            ),
-            property: text(
-                node.get("property"),
-                format_args!("{key}[{n}].property"),
-                errors,
-            ),
-            value: claim_value(node.get("value"), key, n, errors),
-            range: node
-                .get("value")
-                .and_then(|v| bounds(v, format_args!("{key}[{n}].value"), errors))
-                .map(Box::new),
-            above: text(node.get("above"), format_args!("{key}[{n}].above"), errors).map(Box::new),
-            below: text(node.get("below"), format_args!("{key}[{n}].below"), errors).map(Box::new),
+            property,
+            value,
             negated,
-            cites,
-            disputes,
-            valid_from: valid_from.map(Box::new),
-            valid_to: valid_to.map(Box::new),
+            cites: cites.into_boxed_slice(),
+            disputes: disputes.into_boxed_slice(),
+            rare: (!rare.is_empty()).then(|| Box::new(rare)),
         })
     }
 }
@@ -335,7 +419,8 @@ fn cites(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> Vec<
             for (c, item) in items.iter().enumerate() {
                 if matches!(item.value, Value::Map(_)) {
                     cites.push(Cite {
-                        span: item.span.clone(),
+                        start: offset(item.span.start),
+                        end: offset(item.span.end),
                         source: text(
                             item.get("source"),
                             format_args!("{key}[{n}].cites[{c}].source"),
@@ -389,10 +474,7 @@ fn disputes(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> V
         let here = || format!("{key}[{n}].disputes[{d}]");
         match &item.value {
             Value::Str(s) => disputes.push(Dispute {
-                target: Text {
-                    value: s.as_str().into(),
-                    span: item.span.clone(),
-                },
+                target: Text::new(s.as_str(), item.span.clone()),
                 reason: None,
             }),
             Value::Map(_) => {
@@ -444,7 +526,7 @@ fn period(
         && to.at <= from.at
     {
         errors.push(ShapeError {
-            span: to.text.span.clone(),
+            span: to.text.span(),
             message: format!(
                 "`{key}[{n}].valid_to` ({}) must come after `valid_from` ({}): the claim would never hold",
                 to.text.value, from.text.value
@@ -467,17 +549,11 @@ fn claim_value(
         Some(Node {
             value: Value::Int(i),
             span,
-        }) => Some(Text {
-            value: i.to_compact_string(),
-            span: span.clone(),
-        }),
+        }) => Some(Text::new(i.to_compact_string(), span.clone())),
         Some(Node {
             value: Value::Float(f),
             span,
-        }) if f.is_finite() => Some(Text {
-            value: f.to_compact_string(),
-            span: span.clone(),
-        }),
+        }) if f.is_finite() => Some(Text::new(f.to_compact_string(), span.clone())),
         Some(Node {
             value: Value::Map(_),
             ..
@@ -508,18 +584,11 @@ fn bounds(
     let end = |name: &str, errors: &mut Vec<ShapeError>| -> Option<Text> {
         let node = node.get(name)?;
         match &node.value {
-            Value::Int(i) => Some(Text {
-                value: i.to_compact_string(),
-                span: node.span.clone(),
-            }),
-            Value::Float(f) if f.is_finite() => Some(Text {
-                value: f.to_compact_string(),
-                span: node.span.clone(),
-            }),
-            Value::Str(s) => Some(Text {
-                value: s.as_str().into(),
-                span: node.span.clone(),
-            }),
+            Value::Int(i) => Some(Text::new(i.to_compact_string(), node.span.clone())),
+            Value::Float(f) if f.is_finite() => {
+                Some(Text::new(f.to_compact_string(), node.span.clone()))
+            }
+            Value::Str(s) => Some(Text::new(s.as_str(), node.span.clone())),
             _ => {
                 errors.push(shape(node, format_args!("{key}.{name}"), "a number"));
                 None
@@ -560,10 +629,7 @@ fn moment(
     };
     match time::parse(s) {
         Ok(at) => Some(Moment {
-            text: Text {
-                value: s.as_str().into(),
-                span: node.span.clone(),
-            },
+            text: Text::new(s.as_str(), node.span.clone()),
             at,
         }),
         Err(why) => {
@@ -591,10 +657,7 @@ fn text(
 ) -> Option<Text> {
     let node = node?;
     match &node.value {
-        Value::Str(s) => Some(Text {
-            value: s.as_str().into(),
-            span: node.span.clone(),
-        }),
+        Value::Str(s) => Some(Text::new(s.as_str(), node.span.clone())),
         _ => {
             errors.push(shape(node, key, "a string"));
             None
@@ -610,10 +673,7 @@ fn texts(node: Option<&Node>, key: &str, errors: &mut Vec<ShapeError>) -> Vec<Te
             .enumerate()
             .filter_map(|(n, item)| text(Some(item), format_args!("{key}[{n}]"), errors))
             .collect(),
-        Value::Str(s) => vec![Text {
-            value: s.as_str().into(),
-            span: node.span.clone(),
-        }],
+        Value::Str(s) => vec![Text::new(s.as_str(), node.span.clone())],
         Value::Null => Vec::new(),
         _ => {
             errors.push(shape(node, key, "a list of strings"));

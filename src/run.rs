@@ -46,8 +46,9 @@ pub struct Run {
     /// that a collection includes (never read through), each as a warning.
     pub unlisted: Vec<String>,
     schemas: Schemas,
-    /// What discovery found, by file id: the file's path, collection and default id.
-    found: Vec<Found>,
+    /// The collection of each file, by file id (its path is in the files' table, and its
+    /// default id follows from both).
+    collections: Vec<usize>,
     /// The indexed KB.
     pub kb: Kb,
     analyses: Analyses,
@@ -132,13 +133,14 @@ impl Run {
             UseBaseline::Apply => Baseline::load(&settings, tree)?,
             UseBaseline::Ignore => None,
         };
-        let parsed = parse::read_all(&settings, &schemas, tree, found.clone(), texts)?;
+        let collections = found.iter().map(|f| f.collection).collect();
+        let parsed = parse::read_all(&settings, &schemas, tree, found, texts)?;
         let kb = Kb::new(parsed.files, parsed.entries, parsed.findings, vocabulary);
         Ok(Run {
             settings,
             unlisted,
             schemas,
-            found,
+            collections,
             kb,
             analyses: Analyses::default(),
             baseline,
@@ -152,7 +154,7 @@ impl Run {
         let disk = self.kb.files.disk();
         ids.iter()
             .filter_map(|&id| {
-                let found = self.found.get(id.index())?.clone();
+                let found = self.found(id)?;
                 let bytes = read(tree, &found.path);
                 let release = disk.filter(|_| tree.on_disk(&found.path));
                 let (file, parsed) =
@@ -397,15 +399,24 @@ impl Run {
 
     /// The collection of each file of the KB, by file id.
     pub fn collections(&self) -> Vec<Option<usize>> {
-        self.found.iter().map(|f| Some(f.collection)).collect()
+        self.collections.iter().map(|&c| Some(c)).collect()
     }
 
     /// The file id of the KB path `path`.
     pub fn file_of(&self, path: &str) -> Option<FileId> {
-        self.found
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(FileId::new)
+        self.kb.files.find(path)
+    }
+
+    /// What discovery found of file `id`: its path, collection and default id.
+    fn found(&self, id: FileId) -> Option<Found> {
+        let collection = *self.collections.get(id.index())?;
+        let path = self.kb.files.get(id).path.clone();
+        let default_id = self.settings.collections[collection].default_id(&path)?;
+        Some(Found {
+            path,
+            collection,
+            default_id,
+        })
     }
 
     /// The paths whose change changes how every file is read: the config, the schemas, the

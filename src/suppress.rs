@@ -54,7 +54,7 @@ pub fn suppress_in(files: &Files, only: &[FileId], diagnostics: Vec<Diagnostic>)
     let mut findings = Vec::new();
     let mut directives: Vec<Directive> = Vec::new();
     for (id, file) in only.iter().map(|&id| (id, files.get(id))) {
-        let read = &file.suppressions;
+        let read = file.suppressions();
         findings.extend(read.problems.iter().map(|p| problem(id, p)));
         directives.extend(read.comments.iter().map(|c| Directive {
             file: id,
@@ -276,7 +276,7 @@ mod tests {
     /// A file with the comments that the parse stage reads in it.
     fn file(text: &str) -> File {
         let mut file = File::new("a.md".into(), text.into());
-        file.suppressions = crate::parse::suppressions::of_text(text);
+        file.set_suppressions(crate::parse::suppressions::of_text(text));
         file
     }
 

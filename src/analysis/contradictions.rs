@@ -274,7 +274,7 @@ enum Reading {
     /// The first entry ranks above the second (a `below` is turned around).
     Above(EntryId, EntryId),
     /// A quantity's range.
-    Quantity(Span),
+    Quantity(Box<Span>),
     /// A claim without property: its normalised words, and its words with one negation taken
     /// out (boxed: most claims have a property, and facts are many).
     Words(Box<Words>),
@@ -396,7 +396,7 @@ fn quantity(def: &crate::vocabulary::Property, claim: &crate::model::Claim) -> O
     if def.kind != Kind::Quantity {
         return None;
     }
-    let q = match (&claim.value, &claim.range) {
+    let q = match (&claim.value, claim.range()) {
         (Some(v), None) => Quantity::Number(&v.value),
         (None, Some(r)) => Quantity::Range(
             r.min.as_ref().map(|t| t.value.as_str()),
@@ -430,15 +430,15 @@ fn read(
     let subject = kb.subject(id)?;
     let period = claim.is_timed().then(|| {
         Box::new(Period {
-            from: claim.valid_from.as_ref().map(|m| m.at),
-            to: claim.valid_to.as_ref().map(|m| m.at),
+            from: claim.valid_from().map(|m| m.at),
+            to: claim.valid_to().map(|m| m.at),
         })
     });
     let Some(property) = &claim.property else {
         if claim.value.is_some()
-            || claim.range.is_some()
-            || claim.above.is_some()
-            || claim.below.is_some()
+            || claim.range().is_some()
+            || claim.above().is_some()
+            || claim.below().is_some()
         {
             return None;
         }
@@ -458,9 +458,9 @@ fn read(
         });
     };
     let def = vocabulary?.properties.get(property.value.as_str())?;
-    let (subject, reading) = match (def.kind, &claim.value, &claim.above, &claim.below) {
+    let (subject, reading) = match (def.kind, &claim.value, claim.above(), claim.below()) {
         (Kind::Single | Kind::Multi, Some(v), None, None)
-            if claim.range.is_none() && def.has(&v.value) =>
+            if claim.range().is_none() && def.has(&v.value) =>
         {
             (
                 subject,
@@ -470,15 +470,17 @@ fn read(
                 },
             )
         }
-        (Kind::Order, None, Some(t), None) if claim.range.is_none() => {
+        (Kind::Order, None, Some(t), None) if claim.range().is_none() => {
             let t = kb.entry(&t.value)?;
             (subject, Reading::Above(subject, t))
         }
-        (Kind::Order, None, None, Some(t)) if claim.range.is_none() => {
+        (Kind::Order, None, None, Some(t)) if claim.range().is_none() => {
             let t = kb.entry(&t.value)?;
             (t, Reading::Above(t, subject))
         }
-        (Kind::Quantity, _, None, None) => (subject, Reading::Quantity(quantity(def, claim)?)),
+        (Kind::Quantity, _, None, None) => {
+            (subject, Reading::Quantity(Box::new(quantity(def, claim)?)))
+        }
         _ => return None,
     };
     Some(Fact {
@@ -797,7 +799,7 @@ impl Contradictions {
     /// none is negated: its ranges sorted by their upper end, so that for each range the ones
     /// entirely below it are counted by binary search rather than by comparing every pair.
     fn quantities(&self, group: &[(ClaimId, &Fact)], found: &mut Found) {
-        let widened = |f: &Fact| match f.reading {
+        let widened = |f: &Fact| match &f.reading {
             Reading::Quantity(s) => (s.lo - s.tolerance, s.hi + s.tolerance),
             _ => (f64::NAN, f64::NAN),
         };
@@ -1153,19 +1155,19 @@ pub fn same_reading(a: &Entry, b: &Entry) -> bool {
     fn bounds(r: Option<&crate::model::Bounds>) -> Option<(Option<&str>, Option<&str>)> {
         r.map(|r| (value(r.min.as_ref()), value(r.max.as_ref())))
     }
-    let moment = |m: &Option<Box<crate::model::Moment>>| m.as_ref().map(|m| m.at);
+    let moment = |m: Option<&crate::model::Moment>| m.map(|m| m.at);
     let same = |x: &Claim, y: &Claim| {
         x.id.value == y.id.value
             && x.text == y.text
-            && value(x.subject.as_ref()) == value(y.subject.as_ref())
+            && value(x.subject()) == value(y.subject())
             && value(x.property.as_ref()) == value(y.property.as_ref())
             && value(x.value.as_ref()) == value(y.value.as_ref())
-            && bounds(x.range.as_deref()) == bounds(y.range.as_deref())
-            && value(x.above.as_deref()) == value(y.above.as_deref())
-            && value(x.below.as_deref()) == value(y.below.as_deref())
+            && bounds(x.range()) == bounds(y.range())
+            && value(x.above()) == value(y.above())
+            && value(x.below()) == value(y.below())
             && x.negated == y.negated
-            && moment(&x.valid_from) == moment(&y.valid_from)
-            && moment(&x.valid_to) == moment(&y.valid_to)
+            && moment(x.valid_from()) == moment(y.valid_from())
+            && moment(x.valid_to()) == moment(y.valid_to())
             && x.disputes.len() == y.disputes.len()
             && x.disputes
                 .iter()

@@ -92,7 +92,7 @@ pub fn suggest(kb: &Kb) -> Outcome {
         let file = kb.files.get(entry.file);
         let at = At {
             path: file.path.clone(),
-            line: file.position(claim.id.span.start).line,
+            line: file.position(claim.id.span().start).line,
             claim: kb.claim_name(id),
         };
         let candidate = match named(&terms, kb, id, claim).and_then(choose) {
@@ -111,7 +111,7 @@ pub fn suggest(kb: &Kb) -> Outcome {
             value: &candidate.value,
             negated: candidate.negated,
         };
-        match edit::insertion(file.text(), entry.format, claim.id.span.clone(), &add) {
+        match edit::insertion(file.text(), entry.format, claim.id.span(), &add) {
             Ok(ins) => {
                 edits
                     .entry(entry.file)

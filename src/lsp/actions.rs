@@ -196,10 +196,10 @@ fn disputes(kb: &Kb, d: &Diagnostic) -> Vec<(String, (usize, String))> {
         let name = kb.claim_name(other);
         let insertion = match claim.disputes.last() {
             Some(last) => {
-                let end = last.target.span.end.min(text.len());
+                let end = last.target.span().end.min(text.len());
                 let after = text[end..].trim_start_matches([' ', '\t']);
-                let start = line_start(text, last.target.span.start);
-                let line = &text[start..last.target.span.start.min(text.len())];
+                let start = line_start(text, last.target.span().start);
+                let line = &text[start..last.target.span().start.min(text.len())];
                 if after.starts_with(']') {
                     Some((end, format!(", {name}")))
                 } else if line.trim_start().starts_with("- ") && line.trim_start().len() == 2 {
@@ -217,8 +217,8 @@ fn disputes(kb: &Kb, d: &Diagnostic) -> Vec<(String, (usize, String))> {
             }
             None => {
                 // A new key under the claim's `id`, at the same indentation.
-                let start = line_start(text, claim.id.span.start);
-                let before = &text[start..claim.id.span.start.min(text.len())];
+                let start = line_start(text, claim.id.span().start);
+                let before = &text[start..claim.id.span().start.min(text.len())];
                 let Some(key) = before.rfind("id") else {
                     continue;
                 };
@@ -227,9 +227,9 @@ fn disputes(kb: &Kb, d: &Diagnostic) -> Vec<(String, (usize, String))> {
                 if !plain.is_empty() || !before[key..].starts_with("id") {
                     continue; // a flow mapping or another layout: not edited
                 }
-                let next = text[claim.id.span.end.min(text.len())..]
+                let next = text[claim.id.span().end.min(text.len())..]
                     .find('\n')
-                    .map_or(text.len(), |i| claim.id.span.end + i + 1);
+                    .map_or(text.len(), |i| claim.id.span().end + i + 1);
                 let indent = " ".repeat(prefix.chars().count());
                 Some((next, format!("{indent}disputes: [{name}]{eol}")))
             }
@@ -247,7 +247,7 @@ fn claim_by_id_span(kb: &Kb, file: FileId, span: &Range<usize>) -> Option<crate:
     let claim = kb.entries[e]
         .claims
         .iter()
-        .position(|c| c.id.span == *span)?;
+        .position(|c| c.id.span() == *span)?;
     Some(crate::index::ClaimId { entry: e, claim })
 }
 

@@ -640,7 +640,7 @@ impl Server {
         let shown = navigate::hover_quote(kb, file, offset).or_else(|| {
             let name = navigate::name_at(kb, file, offset)?;
             let target = name.target?;
-            Some((name.text.span.clone(), navigate::hover_name(kb, target)))
+            Some((name.text.span(), navigate::hover_name(kb, target)))
         });
         let (span, markdown) = shown?;
         Some(Hover {

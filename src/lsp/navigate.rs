@@ -60,13 +60,9 @@ pub fn names(kb: &Kb, e: EntryId) -> Vec<Name<'_>> {
             target: Some(Target::Claim(ClaimId { entry: e, claim: c })),
             declaration: true,
         });
-        for t in [
-            claim.subject.as_ref(),
-            claim.above.as_deref(),
-            claim.below.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
+        for t in [claim.subject(), claim.above(), claim.below()]
+            .into_iter()
+            .flatten()
         {
             out.push(Name {
                 text: t,
@@ -103,16 +99,16 @@ pub fn name_at(kb: &Kb, file: FileId, offset: usize) -> Option<Name<'_>> {
     names(kb, e)
         .into_iter()
         // A default id points at the opening `---`: not a name written there.
-        .filter(|n| !n.text.span.is_empty())
-        .find(|n| n.text.span.start <= offset && offset <= n.text.span.end)
+        .filter(|n| !n.text.span().is_empty())
+        .find(|n| n.text.span().start <= offset && offset <= n.text.span().end)
 }
 
 /// Where a target is declared: its file and the span of its `id` (an entry without an `id`
 /// key: the opening `---`).
 pub fn declaration(kb: &Kb, target: Target) -> (FileId, Range<usize>) {
     match target {
-        Target::Entry(e) => (kb.entries[e].file, kb.entries[e].id.span.clone()),
-        Target::Claim(c) => (kb.entries[c.entry].file, kb.claim(c).id.span.clone()),
+        Target::Entry(e) => (kb.entries[e].file, kb.entries[e].id.span()),
+        Target::Claim(c) => (kb.entries[c.entry].file, kb.claim(c).id.span()),
     }
 }
 
@@ -123,9 +119,9 @@ pub fn references(kb: &Kb, target: Target, declarations: bool) -> Vec<(FileId, R
         for n in names(kb, e) {
             if n.target == Some(target)
                 && (declarations || !n.declaration)
-                && !n.text.span.is_empty()
+                && !n.text.span().is_empty()
             {
-                out.push((kb.entries[e].file, n.text.span.clone()));
+                out.push((kb.entries[e].file, n.text.span()));
             }
         }
     }
@@ -146,21 +142,21 @@ pub fn claim_at(kb: &Kb, e: EntryId, offset: usize) -> Option<ClaimId> {
 /// Where a claim's first known value starts.
 pub fn claim_start(c: &Claim) -> usize {
     let texts = [
-        c.subject.as_ref(),
+        c.subject(),
         c.property.as_ref(),
         c.value.as_ref(),
-        c.above.as_deref(),
-        c.below.as_deref(),
+        c.above(),
+        c.below(),
     ]
     .into_iter()
     .flatten()
     .chain(std::iter::once(&c.id))
     .chain(c.disputes.iter().map(|d| &d.target))
-    .map(|t| t.span.start);
+    .map(|t| t.span().start);
     texts
-        .chain(c.cites.iter().map(|cite| cite.span.start))
+        .chain(c.cites.iter().map(|cite| cite.span().start))
         .min()
-        .unwrap_or(c.id.span.start)
+        .unwrap_or(c.id.span().start)
 }
 
 /// What hovering the quote at `offset` of file `file` shows, as Markdown: where the quote stands
@@ -174,15 +170,12 @@ pub fn hover_quote(kb: &Kb, file: FileId, offset: usize) -> Option<(Range<usize>
         .find(|c| {
             c.quote
                 .as_ref()
-                .is_some_and(|q| q.span.start <= offset && offset <= q.span.end)
+                .is_some_and(|q| q.span().start <= offset && offset <= q.span().end)
         })?;
     let quote = cite.quote.as_ref()?;
     let name = cite.source.as_ref()?;
     let Some(source) = kb.source(&name.value) else {
-        return Some((
-            quote.span.clone(),
-            format!("`{}` names no source", name.value),
-        ));
+        return Some((quote.span(), format!("`{}` names no source", name.value)));
     };
     let entry = &kb.entries[source];
     let src = kb.files.get(entry.file);
@@ -235,7 +228,7 @@ pub fn hover_quote(kb: &Kb, file: FileId, offset: usize) -> Option<(Range<usize>
             }
         },
     };
-    Some((quote.span.clone(), text))
+    Some((quote.span(), text))
 }
 
 /// The lines of `text` that hold `range`, as a Markdown block quote.

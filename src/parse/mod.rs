@@ -147,10 +147,7 @@ fn unreadable(
     if let Some(key) = cx.keys.id.as_deref()
         && let Some((value, span)) = friction::declared_id(text, split, key)
     {
-        entry.id = Text {
-            value: value.into(),
-            span,
-        };
+        entry.id = Text::new(value, span);
     }
     Parsed {
         entry: Some(entry),

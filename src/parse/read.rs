@@ -117,7 +117,7 @@ pub fn read_one(
         schema_doc: schemas.document(f.collection),
     };
     let mut parsed = super::parse(cx, &file, readable);
-    file.suppressions = std::mem::take(&mut parsed.suppressions);
+    file.set_suppressions(std::mem::take(&mut parsed.suppressions));
     if let Some(root) = release
         && is_text
         && !collection.sources
@@ -133,6 +133,14 @@ fn decode(bytes: Result<Vec<u8>, String>) -> (String, Result<(), (String, usize)
         Err(e) => (
             String::new(),
             Err((format!("cannot read the file: {e}"), 0)),
+        ),
+        // Places in a file are kept in 32 bits.
+        Ok(bytes) if u32::try_from(bytes.len()).is_err() => (
+            String::new(),
+            Err((
+                "the file is 4 GiB or larger, more than kblint reads".into(),
+                0,
+            )),
         ),
         Ok(bytes) if bytes.contains(&0) => (
             String::new(),

@@ -8,14 +8,21 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is
 /// A stretch of the normalised text and where it came from. It covers the normalised bytes from
 /// `norm` to the next segment's `norm` (or the end of the text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Offsets in 32 bits (a source has millions of segments; the parse stage refuses a file of
+/// 4 GiB or more, and offsets past that are held at the largest).
 struct Segment {
-    norm: usize,
-    orig: usize,
-    orig_end: usize,
+    norm: u32,
+    orig: u32,
+    orig_end: u32,
     /// Each normalised byte comes from the original byte at the same offset in `orig..orig_end`
     /// (the same byte, or a space for a one-byte white space character). Otherwise every byte
     /// of the segment comes from the whole original range.
     identity: bool,
+}
+
+/// An offset in 32 bits, held at the largest past it.
+fn at(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Text after the spec's §5 normalisation, with a map from every byte of the normalised text back
@@ -87,7 +94,11 @@ impl Normalized {
         b.flush(&mut cluster);
         Normalized {
             text: b.text,
-            segments: b.segments,
+            segments: {
+                let mut segments = b.segments;
+                segments.shrink_to_fit();
+                segments
+            },
             end: b.end,
         }
     }
@@ -118,9 +129,9 @@ impl Normalized {
             while !self.text.is_char_boundary(next) {
                 next += 1;
             }
-            seg.orig + (next - seg.norm)
+            seg.orig as usize + (next - seg.norm as usize)
         } else {
-            seg.orig_end
+            seg.orig_end as usize
         };
         start..end.max(start)
     }
@@ -137,15 +148,15 @@ impl Normalized {
         }
         let seg = self.segment(n);
         if seg.identity {
-            seg.orig + (n - seg.norm)
+            seg.orig as usize + (n - seg.norm as usize)
         } else {
-            seg.orig
+            seg.orig as usize
         }
     }
 
     /// The segment that holds normalised byte `n` (`n < text.len()`, so there is one).
     fn segment(&self, n: usize) -> Segment {
-        let i = self.segments.partition_point(|s| s.norm <= n);
+        let i = self.segments.partition_point(|s| s.norm as usize <= n);
         self.segments
             .get(i.saturating_sub(1))
             .copied()
@@ -209,11 +220,11 @@ impl Builder<'_> {
     /// one for one.
     fn byte_for_byte(&mut self, from: usize, to: usize, s: &str) {
         match self.segments.last_mut() {
-            Some(seg) if seg.identity && seg.orig_end == from => seg.orig_end = to,
+            Some(seg) if seg.identity && seg.orig_end as usize == from => seg.orig_end = at(to),
             _ => self.segments.push(Segment {
-                norm: self.text.len(),
-                orig: from,
-                orig_end: to,
+                norm: at(self.text.len()),
+                orig: at(from),
+                orig_end: at(to),
                 identity: true,
             }),
         }
@@ -224,11 +235,14 @@ impl Builder<'_> {
     /// Appends `c`, which came from the original bytes `r` as a whole.
     fn atomic(&mut self, r: Range<usize>, c: char) {
         match self.segments.last() {
-            Some(seg) if !seg.identity && seg.orig == r.start && seg.orig_end == r.end => {}
+            Some(seg)
+                if !seg.identity
+                    && seg.orig as usize == r.start
+                    && seg.orig_end as usize == r.end => {}
             _ => self.segments.push(Segment {
-                norm: self.text.len(),
-                orig: r.start,
-                orig_end: r.end,
+                norm: at(self.text.len()),
+                orig: at(r.start),
+                orig_end: at(r.end),
                 identity: false,
             }),
         }

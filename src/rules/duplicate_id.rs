@@ -99,8 +99,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         }
                     );
                     out.push(
-                        Diagnostic::new(RULE.id, message, Label::new(entry.file, name.span.clone(), format!("{} declared again here", kind(is_alias))))
-                            .related(Label::new(other.file, earlier.span.clone(), format!("first declared here, as {}", kind(earlier_alias))))
+                        Diagnostic::new(RULE.id, message, Label::new(entry.file, name.span(), format!("{} declared again here", kind(is_alias))))
+                            .related(Label::new(other.file, earlier.span(), format!("first declared here, as {}", kind(earlier_alias))))
                             .note(note)
                             .help("give each entry its own id; aliases must not repeat another entry's id or alias"),
                     );
@@ -126,9 +126,9 @@ fn claim_ids(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "claim id `{}` is already used in entry `{}`",
                             claim.id.value, entry.id.value
                         ),
-                        Label::new(entry.file, claim.id.span.clone(), "claim id declared again here"),
+                        Label::new(entry.file, claim.id.span(), "claim id declared again here"),
                     )
-                    .related(Label::new(entry.file, earlier.span.clone(), "first declared here"))
+                    .related(Label::new(entry.file, earlier.span(), "first declared here"))
                     .help("give each claim of an entry its own id: `disputes` and `entry#claim` references name claims by it"),
                 ),
             }

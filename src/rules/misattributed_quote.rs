@@ -89,7 +89,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 message,
                 Label::new(
                     entry.file,
-                    quote.span.clone(),
+                    quote.span(),
                     format!("credited to `{}`", cited.id.value),
                 ),
             )

@@ -65,7 +65,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         RULE.id,
                         format!("citation{source} has no quote"),
-                        Label::new(file, cite.span.clone(), "no `quote` here"),
+                        Label::new(file, cite.span(), "no `quote` here"),
                     )
                     .help("add `quote:` with the words of the source that support the claim"),
                 );
@@ -84,7 +84,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     RULE.id,
                     "the quote is empty",
-                    Label::new(file, q.span.clone(), "no words to look for"),
+                    Label::new(file, q.span(), "no words to look for"),
                 )
                 .help("put the words of the source that support the claim in `quote`"),
             );

@@ -88,9 +88,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let claim = kb.claim(id);
                 let subject = kb.subject(id).map(|e| kb.entries[e].id.value.as_str());
                 let target = claim
-                    .above
-                    .as_ref()
-                    .or(claim.below.as_ref())
+                    .above()
+                    .or(claim.below())
                     .and_then(|t| kb.entry(&t.value))
                     .map(|e| kb.entries[e].id.value.as_str());
                 [subject, target]

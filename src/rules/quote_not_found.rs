@@ -86,7 +86,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(
             RULE.id,
             message,
-            Label::new(entry.file, quote.span.clone(), "not in the source"),
+            Label::new(entry.file, quote.span(), "not in the source"),
         );
         match nearest {
             None => {
@@ -132,7 +132,7 @@ impl Quoted<'_> {
     /// each at its place in the source and in the quote, and the words the quote cuts.
     fn differences(&self, mut d: Diagnostic, n: &Nearest, source: FileId) -> Diagnostic {
         let quote = self.quote;
-        let in_entry = offsets::value_offsets(self.text, quote.span.clone(), &quote.value);
+        let in_entry = offsets::value_offsets(self.text, quote.span(), &quote.value);
         d = d.related(Label::new(
             source,
             n.range.clone(),
@@ -197,13 +197,13 @@ impl Quoted<'_> {
         let replacement = serde_json::to_string(&corrected).unwrap_or_default();
         // The fix writes a double-quoted scalar: in place of a block scalar's text it would
         // land inside the block, so a block scalar is corrected by hand.
-        if offsets::is_block_scalar(self.text, quote.span.start) {
+        if offsets::is_block_scalar(self.text, quote.span().start) {
             d.help(format!("the quote would read {replacement}; edit the block scalar to match (`--fix` does not rewrite block scalars)"))
         } else {
             d.help(format!("the quote would read {replacement}; `kblint check --fix --unsafe-fixes` makes the change"))
                 .fix(Fix {
                     file: self.file,
-                    span: quote.span.clone(),
+                    span: quote.span(),
                     replacement,
                     safe: false,
                     description: "correct the quote to the source's words".into(),

@@ -71,7 +71,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .filter(|c| c.source == n)
             .filter_map(|c| {
                 let quote = kb.claim(c.claim).cites[c.cite].quote.as_ref()?;
-                Some((kb.entries[c.claim.entry].file, quote.span.clone()))
+                Some((kb.entries[c.claim.entry].file, quote.span()))
             })
             .collect();
         let all_quotes_hold = broken.is_empty();
@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "`sha256` of source `{}` does not match its body",
                 entry.id.value
             ),
-            Label::new(entry.file, declared.span.clone(), "recorded digest"),
+            Label::new(entry.file, declared.span(), "recorded digest"),
         )
         .note(format!("the body's digest is {actual}"));
         if all_quotes_hold {
@@ -90,7 +90,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .files
                 .get(entry.file)
                 .text()
-                .get(declared.span.clone())
+                .get(declared.span())
                 .unwrap_or("");
             let actual = match written.chars().next() {
                 Some(q @ ('"' | '\'')) => format!("{q}{actual}{q}"),
@@ -98,7 +98,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             d = d
                 .help("if the document really changed, `kblint check --fix` records the new digest (every quote citing it still matches)")
-                .fix(Fix { file: entry.file, span: declared.span.clone(), replacement: actual, safe: true, description: "record the body's digest".into() });
+                .fix(Fix { file: entry.file, span: declared.span(), replacement: actual, safe: true, description: "record the body's digest".into() });
         } else {
             let places: Vec<String> = broken
                 .iter()

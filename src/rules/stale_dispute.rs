@@ -105,16 +105,16 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 message,
                 Label::new(
                     file,
-                    kb.claim(id).id.span.clone(),
+                    kb.claim(id).id.span(),
                     "this claim lists the other in `disputes`",
                 ),
             )
             .related(Label::new(
                 kb.entries[other.entry].file,
-                kb.claim(other).id.span.clone(),
+                kb.claim(other).id.span(),
                 support::describe(kb, other),
             ))
-            .related(Label::new(file, stale.link.target.span.clone(), "the link"))
+            .related(Label::new(file, stale.link.target.span(), "the link"))
             .help("remove the `disputes` link"),
         );
     }

@@ -52,7 +52,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if claim.cites.is_empty() {
             let file = kb.entries[id.entry].file;
             out.push(
-                Diagnostic::new(RULE.id, format!("claim `{}` cites no source", claim.id.value), Label::new(file, claim.id.span.clone(), "this claim has no `cites`"))
+                Diagnostic::new(RULE.id, format!("claim `{}` cites no source", claim.id.value), Label::new(file, claim.id.span(), "this claim has no `cites`"))
                     .help("add `cites: [{source: SOURCE, quote: \"…\"}]` with a verbatim quote that supports the claim"),
             );
         }

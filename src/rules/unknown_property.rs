@@ -144,19 +144,19 @@ impl Found<'_> {
     fn without_property(&mut self, claim: &Claim) {
         for (key, t) in [
             ("value", claim.value.as_ref()),
-            ("above", claim.above.as_deref()),
-            ("below", claim.below.as_deref()),
+            ("above", claim.above()),
+            ("below", claim.below()),
         ] {
             if let Some(t) = t {
                 self.fire(
-                    &t.span,
+                    &t.span(),
                     format!("`{key}` without a `property`"),
                     "compared with nothing",
                     "add the `property` this claim is about".into(),
                 );
             }
         }
-        if let Some(range) = &claim.range {
+        if let Some(range) = claim.range() {
             self.fire(
                 &range.span,
                 "`value` without a `property`".into(),
@@ -179,7 +179,7 @@ impl Found<'_> {
             None => "declare the property in the vocabulary, or use one it declares".into(),
         };
         self.fire(
-            &property.span,
+            &property.span(),
             format!("property `{}` is not in the vocabulary", property.value),
             "unknown property",
             help,
@@ -195,10 +195,10 @@ impl Found<'_> {
         claim: &Claim,
         candidates: &mut HashMap<&'v str, Closest<'v>>,
     ) {
-        for (key, t) in [("above", &claim.above), ("below", &claim.below)] {
+        for (key, t) in [("above", claim.above()), ("below", claim.below())] {
             if let Some(t) = t {
                 self.fire(
-                    &t.span,
+                    &t.span(),
                     format!(
                         "`{key}` does not fit `{}`, a {} property",
                         property.value,
@@ -209,7 +209,7 @@ impl Found<'_> {
                 );
             }
         }
-        if let Some(range) = &claim.range {
+        if let Some(range) = claim.range() {
             self.fire(
                 &range.span,
                 format!(
@@ -238,16 +238,19 @@ impl Found<'_> {
                     ),
                 };
                 self.fire(
-                    &v.span,
+                    &v.span(),
                     format!("`{}` is not a value of `{}`", v.value, property.value),
                     "unknown value",
                     help,
                 );
             }
             Some(_) => {}
-            None if claim.above.is_none() && claim.below.is_none() && claim.range.is_none() => {
+            None if claim.above().is_none()
+                && claim.below().is_none()
+                && claim.range().is_none() =>
+            {
                 self.fire(
-                    &property.span,
+                    &property.span(),
                     format!("property `{}` needs a `value`", property.value),
                     "no value given",
                     format!("the values are: {}", listed(&def.values)),
@@ -259,10 +262,10 @@ impl Found<'_> {
 
     /// A claim about a quantity property: a number or a range in its unit, and no ranking.
     fn quantity(&mut self, def: &Property, property: &Text, claim: &Claim) {
-        for (key, t) in [("above", &claim.above), ("below", &claim.below)] {
+        for (key, t) in [("above", claim.above()), ("below", claim.below())] {
             if let Some(t) = t {
                 self.fire(
-                    &t.span,
+                    &t.span(),
                     format!(
                         "`{key}` does not fit `{}`, a quantity property",
                         property.value
@@ -276,22 +279,22 @@ impl Found<'_> {
             && let Err(why) = def.quantity(&Quantity::Number(&v.value))
         {
             self.fire(
-                &v.span,
+                &v.span(),
                 why,
                 "not a quantity of this property",
                 quantity_help(def),
             );
         }
-        if let Some(range) = &claim.range {
+        if let Some(range) = claim.range() {
             self.range(def, range);
         }
         if claim.value.is_none()
-            && claim.range.is_none()
-            && claim.above.is_none()
-            && claim.below.is_none()
+            && claim.range().is_none()
+            && claim.above().is_none()
+            && claim.below().is_none()
         {
             self.fire(
-                &property.span,
+                &property.span(),
                 format!("quantity `{}` needs a `value`", property.value),
                 "no value given",
                 quantity_help(def),
@@ -324,7 +327,7 @@ impl Found<'_> {
             {
                 ends_read = false;
                 self.fire(
-                    &t.span,
+                    &t.span(),
                     why,
                     "not a quantity of this property",
                     quantity_help(def),
@@ -351,11 +354,11 @@ impl Found<'_> {
         let value_span = claim
             .value
             .as_ref()
-            .map(|v| &v.span)
-            .or(claim.range.as_ref().map(|r| &r.span));
+            .map(|v| v.span())
+            .or(claim.range().map(|r| r.span.clone()));
         if let Some(span) = value_span {
             self.fire(
-                span,
+                &span,
                 format!(
                     "`value` does not fit `{}`, an order property",
                     property.value
@@ -364,15 +367,15 @@ impl Found<'_> {
                 "write `above: ENTRY` or `below: ENTRY` instead".into(),
             );
         }
-        match (&claim.above, &claim.below) {
+        match (claim.above(), claim.below()) {
             (Some(_), Some(b)) => self.fire(
-                &b.span,
+                &b.span(),
                 "a claim ranks with `above` or with `below`, not both".into(),
                 "second ranking",
                 "split it into two claims".into(),
             ),
-            (None, None) if claim.value.is_none() && claim.range.is_none() => self.fire(
-                &property.span,
+            (None, None) if claim.value.is_none() && claim.range().is_none() => self.fire(
+                &property.span(),
                 format!(
                     "order property `{}` needs `above` or `below`",
                     property.value

@@ -67,7 +67,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         RULE.id,
                         "citation has no `source`",
-                        Label::new(file, cite.span.clone(), "no `source` here"),
+                        Label::new(file, cite.span(), "no `source` here"),
                     )
                     .help("add `source:` with the id of the source the quote comes from"),
                 );
@@ -100,7 +100,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     RULE.id,
                     message,
-                    Label::new(file, name.span.clone(), "no source has this id"),
+                    Label::new(file, name.span(), "no source has this id"),
                 )
                 .help(help),
             );

@@ -58,7 +58,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         RULE.id,
                         format!("`{key}` names no entry: `{}`", t.value),
-                        Label::new(entry.file, t.span.clone(), "no entry has this id or alias"),
+                        Label::new(entry.file, t.span(), "no entry has this id or alias"),
                     )
                     .help(suggest(&t.value)),
                 );
@@ -69,9 +69,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         for claim in &entry.claims {
             for (key, t) in [
-                ("subject", claim.subject.as_ref()),
-                ("above", claim.above.as_deref()),
-                ("below", claim.below.as_deref()),
+                ("subject", claim.subject()),
+                ("above", claim.above()),
+                ("below", claim.below()),
             ] {
                 if let Some(t) = t {
                     missing_entry(key, t, out);
@@ -91,7 +91,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             RULE.id,
                             format!("`disputes` names no claim: `{}`", d.target.value),
-                            Label::new(entry.file, d.target.span.clone(), "no claim has this name"),
+                            Label::new(entry.file, d.target.span(), "no claim has this name"),
                         )
                         .help(suggest_claim(kb, n, &d.target.value, ids())),
                     );

@@ -64,11 +64,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     RULE.id,
                     format!("source `{}` is never cited", entry.id.value),
-                    Label::new(
-                        entry.file,
-                        entry.id.span.clone(),
-                        "no citation names this source",
-                    ),
+                    Label::new(entry.file, entry.id.span(), "no citation names this source"),
                 )
                 .help("cite it where it supports a claim, or remove it"),
             );

@@ -173,7 +173,7 @@ pub fn check(options: &OnlineOptions, progress: fetch::Progress) -> Result<Onlin
                 continue;
             };
             if let Some(target) = kb.source(&source.value).and_then(|n| targets.get_mut(&n)) {
-                let pos = file.position(quote.span.start);
+                let pos = file.position(quote.span().start);
                 target.quotes.push((
                     file.path.clone(),
                     pos.line,

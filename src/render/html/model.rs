@@ -578,11 +578,11 @@ fn assertion(claim: &Claim) -> String {
     let not = if claim.negated { "not " } else { "" };
     if let Some(v) = &claim.value {
         format!("{not}{}", v.value)
-    } else if let Some(t) = &claim.above {
+    } else if let Some(t) = claim.above() {
         format!("{not}above {}", t.value)
-    } else if let Some(t) = &claim.below {
+    } else if let Some(t) = claim.below() {
         format!("{not}below {}", t.value)
-    } else if let Some(r) = &claim.range {
+    } else if let Some(r) = claim.range() {
         let end = |t: &Option<crate::model::Text>| {
             t.as_ref().map_or("…".to_string(), |t| t.value.to_string())
         };
@@ -590,7 +590,7 @@ fn assertion(claim: &Claim) -> String {
     } else if claim.property.is_none()
         && let Some(text) = &claim.text
     {
-        text.clone()
+        text.to_string()
     } else {
         format!("{not}(no value)")
     }
@@ -602,9 +602,9 @@ fn claim_ref(kb: &Kb, id: ClaimId) -> ClaimRef {
     let file = kb.files.get(entry.file);
     ClaimRef {
         name: kb.claim_name(id),
-        text: claim.text.clone().unwrap_or_default(),
+        text: claim.text.as_deref().unwrap_or_default().to_string(),
         path: file.path.clone(),
-        line: file.position(claim.id.span.start).line,
+        line: file.position(claim.id.span().start).line,
     }
 }
 
@@ -709,7 +709,7 @@ fn contradiction_card(
         // Every subject of the circle: the claims' own and the ones they rank.
         for &id in &c.claims {
             let claim = kb.claim(id);
-            for t in claim.above.iter().chain(&claim.below) {
+            for t in claim.above().into_iter().chain(claim.below()) {
                 subjects.push(kb.entry(&t.value).map_or_else(
                     || t.value.to_string(),
                     |e| kb.entries[e].id.value.to_string(),

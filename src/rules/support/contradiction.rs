@@ -30,12 +30,12 @@ fn described(kb: &Kb, id: ClaimId, words: bool) -> String {
             "`{name}` says `{subject}` is {not}`{v}` on `{property}`",
             v = v.value
         )
-    } else if let Some(t) = &claim.above {
+    } else if let Some(t) = claim.above() {
         format!(
             "`{name}` says `{subject}` is {not}above `{t}` on `{property}`",
             t = t.value
         )
-    } else if let Some(t) = &claim.below {
+    } else if let Some(t) = claim.below() {
         format!(
             "`{name}` says `{subject}` is {not}below `{t}` on `{property}`",
             t = t.value
@@ -85,7 +85,7 @@ pub fn finding(kb: &Kb, rule: RuleId, c: &Contradiction, message: String) -> Opt
         let entry = &kb.entries[id.entry];
         Label::new(
             entry.file,
-            kb.claim(id).id.span.clone(),
+            kb.claim(id).id.span(),
             described(kb, id, c.in_words()),
         )
     };
