@@ -11,7 +11,7 @@
 //! search found is kept in a [`Memo`] by the digests of the source's body and of the quote, so
 //! an undo, or a quote typed back to what it was, is not searched again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
@@ -108,7 +108,7 @@ struct Source {
 #[derive(Default)]
 pub struct Memo {
     normalized: Mutex<Texts>,
-    contains: Mutex<HashMap<(u64, u64), Option<bool>>>,
+    contains: Mutex<Verdicts>,
     nearest: Mutex<HashMap<(u64, u64), Option<Nearest>>>,
     /// Keyed by the quote: the source (and where in its body) that holds it verbatim.
     elsewhere: Mutex<HashMap<u64, Option<Place>>>,
@@ -125,6 +125,42 @@ struct Texts {
 /// texts of the sources as they stand are kept by the analysis itself). Every version of a
 /// source being typed in is remembered, so that undo is free; this bounds what that costs.
 const MEMO_TEXT_BYTES: usize = 256 << 20;
+
+/// Whether each quote is in each source, by the digests of both: a set of the quotes found
+/// (nearly all of them: 16 bytes each), and a map of the rest.
+#[derive(Default)]
+struct Verdicts {
+    found: HashSet<(u64, u64)>,
+    /// `Some(false)`: not there; `None`: the quote is empty.
+    other: HashMap<(u64, u64), Option<bool>>,
+}
+
+impl Verdicts {
+    fn get(&self, key: (u64, u64)) -> Option<Option<bool>> {
+        if self.found.contains(&key) {
+            return Some(Some(true));
+        }
+        self.other.get(&key).copied()
+    }
+
+    /// Keeps at most [`MEMO_LIMIT`] verdicts: past it, starts again empty.
+    fn insert(&mut self, key: (u64, u64), verdict: Option<bool>) {
+        if self.found.len() + self.other.len() >= MEMO_LIMIT {
+            self.found.clear();
+            self.other.clear();
+        }
+        match verdict {
+            Some(true) => self.found.insert(key),
+            _ => self.other.insert(key, verdict).is_none(),
+        };
+    }
+
+    /// Room for `n` verdicts in all: a set grown step by step leaves its earlier tables
+    /// behind as holes in the server's memory.
+    fn reserve(&mut self, n: usize) {
+        self.found.reserve(n.saturating_sub(self.found.len()));
+    }
+}
 
 /// A source, and a range of its body.
 type Place = (EntryId, Range<usize>);
@@ -177,6 +213,14 @@ pub fn analyse(kb: &Kb, memo: Option<&Memo>) -> Citations {
     if let Some(memo) = memo {
         // Entries may have moved: where a quote was found instead is found again.
         memo.sources_changed();
+        // Room for every quote's verdict at once.
+        let quotes: usize = kb
+            .entries
+            .iter()
+            .flat_map(|e| e.claims.iter())
+            .map(|c| c.cites.len())
+            .sum();
+        lock(&memo.contains).reserve(quotes.min(MEMO_LIMIT));
     }
     let bodies: Vec<(EntryId, Source)> = sources
         .par_iter()
@@ -287,10 +331,10 @@ impl Citations {
                     None => quote::contains(&body.text, &q.value),
                     Some(memo) => {
                         let key = (body.digest, digest(&q.value));
-                        let known = lock(&memo.contains).get(&key).copied();
+                        let known = lock(&memo.contains).get(key);
                         known.unwrap_or_else(|| {
                             let found = quote::contains(&body.text, &q.value);
-                            remember(&memo.contains, key, found);
+                            lock(&memo.contains).insert(key, found);
                             found
                         })
                     }
@@ -622,4 +666,31 @@ fn remembered(source: &Source, quote: &str, memo: &Memo) -> Option<Option<Neares
     lock(&memo.nearest)
         .get(&(source.digest, digest(quote)))
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_tell_found_from_missing_from_empty_and_start_again_past_the_limit() {
+        let mut v = Verdicts::default();
+        v.reserve(3);
+        v.insert((1, 1), Some(true));
+        v.insert((1, 2), Some(false));
+        v.insert((1, 3), None);
+        assert_eq!(v.get((1, 1)), Some(Some(true)));
+        assert_eq!(v.get((1, 2)), Some(Some(false)));
+        assert_eq!(v.get((1, 3)), Some(None));
+        assert_eq!(v.get((2, 1)), None);
+        for n in 0..MEMO_LIMIT as u64 {
+            v.insert((9, n), Some(n % 2 == 0));
+        }
+        assert_eq!(
+            v.get((1, 1)),
+            None,
+            "the first verdicts went when the limit was reached"
+        );
+        assert!(v.found.len() + v.other.len() <= MEMO_LIMIT);
+    }
 }
