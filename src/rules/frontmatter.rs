@@ -7,14 +7,14 @@ declare_rule! {
     ///
     /// Every file of a collection starts with frontmatter: a first line `---`, YAML, and a
     /// closing line `---` (or TOML between `+++` lines, or a JSON object from a first line `{`
-    /// to a line `}`); blank lines may come before the opening line. It fires for a file that is empty, has no frontmatter, never closes it,
-    /// holds YAML, TOML or JSON that does not parse (at the error's line and column; at the tab
-    /// when a tab indents YAML), repeats a key in one mapping, nests deeper than 128 levels,
-    /// expands aliases past 10,000 nodes, is binary or is not UTF-8, or whose frontmatter is a
-    /// list or a scalar instead of a mapping. A frontmatter with template tags (`{{ }}`,
-    /// `{% %}`) that does not parse is said to look like a template; a quoted value left open
-    /// is named as such, at its opening quote; a file without frontmatter gets help that names
-    /// the collection's `exclude`.
+    /// to a line `}`); blank lines may come before the opening line. It fires for a file that is
+    /// empty, has no frontmatter, never closes it, holds YAML, TOML or JSON that does not parse
+    /// (at the error's line and column; at the tab when a tab indents YAML), repeats a key in
+    /// one mapping, nests deeper than 128 levels, expands aliases past 10,000 nodes, is binary,
+    /// is not UTF-8 or is 4 GiB or larger, or whose frontmatter is a list or a scalar instead
+    /// of a mapping. A frontmatter with template tags (`{{ }}`, `{% %}`) that does not parse is
+    /// said to look like a template; a quoted value left open is named as such, at its opening
+    /// quote; a file without frontmatter gets help that names the collection's `exclude`.
     ///
     /// A file whose frontmatter is there but cannot be read (it does not parse, or it is not a
     /// mapping) is still an entry of its collection, and still a source if the collection says
