@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use crate::rule_id::RuleId;
@@ -189,8 +188,6 @@ struct Away {
     hash: u64,
     /// The text read again, until [`File::forget`].
     read: OnceLock<String>,
-    /// Whether the file on disk no longer holds the text that was parsed.
-    changed: AtomicBool,
 }
 
 /// Where the released texts of a KB are read again from, and which ones were: the files'
@@ -202,7 +199,8 @@ pub struct OnDisk {
     root: PathBuf,
     /// The files whose text was read again since the last [`Files::forget`].
     read: Mutex<Vec<FileId>>,
-    /// The files found changed on disk when their text was read again.
+    /// The files found changed on disk when their text was read again, until they are parsed
+    /// again ([`Files::replace`]).
     changed: Mutex<BTreeSet<FileId>>,
 }
 
@@ -304,11 +302,13 @@ impl File {
                 lock(&away.disk.read).push(away.id);
                 let read = std::fs::read(away.disk.root.join(&self.path)).ok();
                 match read {
-                    Some(bytes) if bytes.len() == away.len && hash(&bytes) == away.hash => {
+                    Some(bytes)
+                        if bytes.len() == away.len
+                            && crate::digest::digest64(&bytes) == away.hash =>
+                    {
                         String::from_utf8(bytes).unwrap_or_else(|_| " ".repeat(away.len))
                     }
                     _ => {
-                        away.changed.store(true, Ordering::Relaxed);
                         lock(&away.disk.changed).insert(away.id);
                         " ".repeat(away.len)
                     }
@@ -325,9 +325,8 @@ impl File {
                 disk: Arc::clone(disk),
                 id,
                 len: text.len(),
-                hash: hash(text.as_bytes()),
+                hash: crate::digest::digest64(text.as_bytes()),
                 read: OnceLock::new(),
-                changed: AtomicBool::new(false),
             };
             self.text = Held::Away(Box::new(away));
             self.line_starts = OnceLock::new();
@@ -346,7 +345,7 @@ impl File {
     /// Whether the text was released and the file on disk was found changed since it was
     /// parsed.
     pub fn changed_on_disk(&self) -> bool {
-        matches!(&self.text, Held::Away(away) if away.changed.load(Ordering::Relaxed))
+        matches!(&self.text, Held::Away(away) if lock(&away.disk.changed).contains(&away.id))
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -388,12 +387,10 @@ impl File {
     }
 }
 
-/// A text's hash, to tell whether a released file still holds it.
-fn hash(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(bytes);
-    h.finish()
+/// A byte offset in 32 bits, as the model and the normalised texts keep them (held at the
+/// largest past it; the parse stage refuses a file of 4 GiB or more).
+pub fn offset32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Every file that a diagnostic may point into.
@@ -417,9 +414,13 @@ impl Files {
         self.files.push(file);
         FileId(self.files.len() - 1)
     }
-    /// Puts `file` in the place of file `id` (which must exist).
+    /// Puts `file` in the place of file `id` (which must exist): parsed again, it is no longer
+    /// changed on disk.
     pub fn replace(&mut self, id: FileId, file: File) {
         self.files[id.0] = file;
+        if let Some(disk) = &self.disk {
+            lock(&disk.changed).remove(&id);
+        }
     }
     pub fn get(&self, id: FileId) -> &File {
         &self.files[id.0]
@@ -464,13 +465,10 @@ impl Files {
     /// The files whose text was released and that were found changed on disk since they
     /// were parsed: they must be parsed again.
     pub fn changed_on_disk(&self) -> Vec<FileId> {
-        let Some(disk) = &self.disk else {
-            return Vec::new();
-        };
-        let mut changed = lock(&disk.changed);
-        // A file parsed again since is no longer changed.
-        changed.retain(|id| self.files.get(id.0).is_some_and(File::changed_on_disk));
-        changed.iter().copied().collect()
+        self.disk
+            .as_ref()
+            .map(|disk| lock(&disk.changed).iter().copied().collect())
+            .unwrap_or_default()
     }
 }
 

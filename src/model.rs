@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use compact_str::{CompactString, ToCompactString};
 
-use crate::diagnostic::FileId;
+use crate::diagnostic::{FileId, offset32};
 pub use crate::frontmatter::Format;
 use crate::frontmatter::{Node, Value};
 use crate::keys::Keys;
@@ -26,8 +26,8 @@ impl Text {
     pub fn new(value: impl Into<CompactString>, span: Range<usize>) -> Text {
         Text {
             value: value.into(),
-            start: offset(span.start),
-            end: offset(span.end),
+            start: offset32(span.start),
+            end: offset32(span.end),
         }
     }
 
@@ -35,11 +35,6 @@ impl Text {
     pub fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
-}
-
-/// A byte offset in a file, in 32 bits: the parse stage refuses a file of 4 GiB or more.
-fn offset(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[derive(Debug)]
@@ -419,8 +414,8 @@ fn cites(node: &Node, key: &str, n: usize, errors: &mut Vec<ShapeError>) -> Vec<
             for (c, item) in items.iter().enumerate() {
                 if matches!(item.value, Value::Map(_)) {
                     cites.push(Cite {
-                        start: offset(item.span.start),
-                        end: offset(item.span.end),
+                        start: offset32(item.span.start),
+                        end: offset32(item.span.end),
                         source: text(
                             item.get("source"),
                             format_args!("{key}[{n}].cites[{c}].source"),

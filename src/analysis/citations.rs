@@ -12,12 +12,13 @@
 //! an undo, or a quote typed back to what it was, is not searched again.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::digest::digest64;
 use crate::index::{ClaimId, EntryId, Kb};
 use crate::model::Entry;
 use crate::quote::{self, Nearest, Normalized};
@@ -187,13 +188,6 @@ fn remember<K: Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
     map.insert(key, value);
 }
 
-/// A 64-bit digest of `text`, for the memo's keys.
-fn digest(text: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
 /// The text of source `s`'s body.
 fn body(kb: &Kb, s: EntryId) -> &str {
     kb.files
@@ -296,7 +290,7 @@ fn normalize(text: &str, memo: Option<&Memo>) -> Source {
             text: Arc::new(Normalized::new(text)),
         };
     };
-    let digest = digest(text);
+    let digest = digest64(text.as_bytes());
     if let Some(n) = lock(&memo.normalized).by_digest.get(&digest) {
         return Source {
             digest,
@@ -330,7 +324,7 @@ impl Citations {
                 let found = match memo {
                     None => quote::contains(&body.text, &q.value),
                     Some(memo) => {
-                        let key = (body.digest, digest(&q.value));
+                        let key = (body.digest, digest64(q.value.as_bytes()));
                         let known = lock(&memo.contains).get(key);
                         known.unwrap_or_else(|| {
                             let found = quote::contains(&body.text, &q.value);
@@ -460,7 +454,7 @@ impl Citations {
                 let map = lock(&memo.elsewhere);
                 quotes
                     .iter()
-                    .map(|q| map.get(&digest(q)).cloned())
+                    .map(|q| map.get(&digest64(q.as_bytes())).cloned())
                     .collect()
             }
             None => vec![None; quotes.len()],
@@ -489,7 +483,7 @@ impl Citations {
                 }
             });
             if let Some(memo) = memo {
-                remember(&memo.elsewhere, digest(q), place.clone());
+                remember(&memo.elsewhere, digest64(q.as_bytes()), place.clone());
             }
             place
         });
@@ -657,14 +651,18 @@ fn nearest(source: &Source, quote: &str, memo: Option<&Memo>) -> Option<Nearest>
         return n;
     }
     let n = quote::nearest(&source.text, quote);
-    remember(&memo.nearest, (source.digest, digest(quote)), n.clone());
+    remember(
+        &memo.nearest,
+        (source.digest, digest64(quote.as_bytes())),
+        n.clone(),
+    );
     n
 }
 
 /// The nearest passage of `quote` in `source`, if the memo holds it.
 fn remembered(source: &Source, quote: &str, memo: &Memo) -> Option<Option<Nearest>> {
     lock(&memo.nearest)
-        .get(&(source.digest, digest(quote)))
+        .get(&(source.digest, digest64(quote.as_bytes())))
         .cloned()
 }
 

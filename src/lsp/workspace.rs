@@ -121,10 +121,11 @@ impl Workspace {
         if let Ok(loaded) = &self.state {
             // The files found changed on disk when their released texts were read again:
             // changed too, whether or not the editor said so.
-            let stale = loaded.run.kb.files.changed_on_disk();
-            let stale: BTreeSet<String> = stale
+            let files = &loaded.kb().files;
+            let stale: BTreeSet<String> = files
+                .changed_on_disk()
                 .into_iter()
-                .map(|id| loaded.kb().files.get(id).path.clone())
+                .map(|id| files.get(id).path.clone())
                 .collect();
             for path in changed.iter().chain(&stale) {
                 if loaded.inputs.contains(path) {

@@ -5,6 +5,8 @@ use std::ops::Range;
 use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
 
+use crate::diagnostic::offset32;
+
 /// A stretch of the normalised text and where it came from. It covers the normalised bytes from
 /// `norm` to the next segment's `norm` (or the end of the text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,11 +20,6 @@ struct Segment {
     /// (the same byte, or a space for a one-byte white space character). Otherwise every byte
     /// of the segment comes from the whole original range.
     identity: bool,
-}
-
-/// An offset in 32 bits, held at the largest past it.
-fn at(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Text after the spec's §5 normalisation, with a map from every byte of the normalised text back
@@ -220,11 +217,13 @@ impl Builder<'_> {
     /// one for one.
     fn byte_for_byte(&mut self, from: usize, to: usize, s: &str) {
         match self.segments.last_mut() {
-            Some(seg) if seg.identity && seg.orig_end as usize == from => seg.orig_end = at(to),
+            Some(seg) if seg.identity && seg.orig_end as usize == from => {
+                seg.orig_end = offset32(to)
+            }
             _ => self.segments.push(Segment {
-                norm: at(self.text.len()),
-                orig: at(from),
-                orig_end: at(to),
+                norm: offset32(self.text.len()),
+                orig: offset32(from),
+                orig_end: offset32(to),
                 identity: true,
             }),
         }
@@ -240,9 +239,9 @@ impl Builder<'_> {
                     && seg.orig as usize == r.start
                     && seg.orig_end as usize == r.end => {}
             _ => self.segments.push(Segment {
-                norm: at(self.text.len()),
-                orig: at(r.start),
-                orig_end: at(r.end),
+                norm: offset32(self.text.len()),
+                orig: offset32(r.start),
+                orig_end: offset32(r.end),
                 identity: false,
             }),
         }
